@@ -1,0 +1,72 @@
+"""One small interface per device class; each has a real driver and a simulator.
+
+A device fault is a state (``DeviceState``), never an exception that escapes to the node.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+
+class DeviceState(enum.StrEnum):
+    """Published retained on ``dev/<node>/<device>/state``; the error states are explicit."""
+
+    OK = "ok"
+    PAPER_NEAR_END = "paper_near_end"
+    PAPER_OUT = "paper_out"
+    COVER_OPEN = "cover_open"
+    OFFLINE = "offline"
+    ERROR = "error"
+
+    @property
+    def is_fault(self) -> bool:
+        return self not in (DeviceState.OK, DeviceState.PAPER_NEAR_END)
+
+
+class DeviceError(Exception):
+    """Base of the device error hierarchy; drivers translate I/O errors into these."""
+
+
+class DeviceOffline(DeviceError):
+    """The device is unplugged, unpowered or does not answer."""
+
+
+@runtime_checkable
+class Device(Protocol):
+    def open(self) -> None: ...
+    def close(self) -> None: ...
+    def state(self) -> DeviceState: ...
+
+
+@runtime_checkable
+class TicketPrinter(Device, Protocol):
+    def print_document(self, document: object) -> DeviceState:
+        """Print a rendered document; returns the state after printing (a fault, not a raise)."""
+        ...
+
+
+@runtime_checkable
+class Display(Device, Protocol):
+    def show(self, line: int, text: str) -> None: ...
+    def set_brightness(self, level: int) -> None: ...
+
+
+@runtime_checkable
+class KeySource(Device, Protocol):
+    """Keypad callers, evaluator keypads and scanners: events are pushed to a callback."""
+
+    def on_event(self, callback: Callable[[str, str], None]) -> None:
+        """``callback(kind, value)``: kind is ``key``, ``rating`` or ``scan``."""
+        ...
+
+
+@runtime_checkable
+class FingerprintReader(Device, Protocol):
+    def identify(self) -> int | None:
+        """Capture and search; the template slot found, or None for not found / no finger."""
+        ...
+
+    def enroll(self, slot: int) -> bool: ...
+    def delete(self, slot: int) -> bool: ...
