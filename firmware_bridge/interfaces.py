@@ -9,6 +9,16 @@ import enum
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
+EVENT_KEY = "key"
+"""KeySource event kinds, the ``kind`` argument of ``KeySource.on_event`` callbacks."""
+EVENT_RATING = "rating"
+EVENT_SCAN = "scan"
+
+CALLER_ACTIONS = (
+    "next", "recall", "skip", "transfer", "hold", "pause", "resume", "finish",
+)
+"""The caller actions of RULES.md Q5, as the ``value`` of a ``key`` event."""
+
 
 class DeviceState(enum.StrEnum):
     """Published retained on ``dev/<node>/<device>/state``; the error states are explicit."""

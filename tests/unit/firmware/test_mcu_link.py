@@ -1,0 +1,198 @@
+"""The host driver against the device simulator over a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from firmware_bridge.interfaces import DeviceState, Display, KeySource
+from firmware_bridge.mcu.caller import McuKeypad
+from firmware_bridge.mcu.display import McuDisplay
+from firmware_bridge.mcu.endpoint import SendResult, Timing
+from firmware_bridge.mcu.frames import MsgType
+from firmware_bridge.mcu.link import McuLink
+from firmware_bridge.mcu.messages import Capability, DeviceType, KeyCode
+from firmware_bridge.mcu.sim import CALLER_IDENTITY, DISPLAY_IDENTITY, McuDeviceSim
+
+FAST = Timing(
+    ack_timeout=0.05, max_retries=3, reply_timeout=0.3,
+    heartbeat_interval=0.1, reconnect_interval=0.2, idle_gap=0.02,
+)
+WAIT = 3.0
+
+
+@pytest.fixture
+def display_sim(tmp_path: Path) -> Iterator[McuDeviceSim]:
+    sim = McuDeviceSim(tmp_path / "display", DISPLAY_IDENTITY, timing=FAST).start()
+    yield sim
+    sim.close()
+
+
+@pytest.fixture
+def display(display_sim: McuDeviceSim) -> Iterator[McuDisplay]:
+    device = McuDisplay(McuLink(display_sim.link, timing=FAST))
+    device.open()
+    yield device
+    device.close()
+
+
+@pytest.fixture
+def caller_sim(tmp_path: Path) -> Iterator[McuDeviceSim]:
+    sim = McuDeviceSim(tmp_path / "caller", CALLER_IDENTITY, timing=FAST).start()
+    yield sim
+    sim.close()
+
+
+def test_identify_reports_type_firmware_and_capabilities(display: McuDisplay) -> None:
+    assert isinstance(display, Display)
+    assert display.state() == DeviceState.OK
+    identity = display.identity
+    assert identity is not None
+    assert identity.device_type == DeviceType.DISPLAY
+    assert identity.firmware_version == "1.2.0"
+    assert identity.capabilities & Capability.TEXT and identity.lines == 2
+
+
+def test_show_text_and_brightness_reach_the_board(
+    display: McuDisplay, display_sim: McuDeviceSim
+) -> None:
+    display.show(0, "A001 请到3号窗口")
+    display.show(1, "暂停服务")
+    display.set_brightness(40)
+    assert display_sim.wait_for(
+        lambda m: m.lines.get(0, ("",))[0] == "A001 请到3号窗口"
+        and m.lines.get(1, ("",))[0] == "暂停服务"
+        and m.brightness == 40,
+        WAIT,
+    )
+
+
+def test_lost_ack_is_retransmitted_and_applied_once(
+    display: McuDisplay, display_sim: McuDeviceSim
+) -> None:
+    before = display.link.endpoint.stats.retransmits
+    display_sim.endpoint.drop_acks = 1
+    display.show(0, "A002")
+    assert display.link.endpoint.stats.retransmits == before + 1
+    assert display_sim.endpoint.stats.duplicates == 1
+    assert display_sim.model.applied.count(("show", (0, "A002"))) == 1
+    assert display.state() == DeviceState.OK
+
+
+def test_corrupted_frame_is_recovered_by_retransmission(
+    display: McuDisplay, display_sim: McuDeviceSim
+) -> None:
+    display.link.endpoint.corrupt_frames = 1
+    display.show(1, "B007")
+    assert display_sim.model.lines[1][0] == "B007"
+    assert display_sim.endpoint.decoder.stats.crc_errors >= 1
+    assert display.link.endpoint.stats.retransmits >= 1
+
+
+def test_garbage_on_the_line_does_not_break_the_link(
+    display: McuDisplay, display_sim: McuDeviceSim
+) -> None:
+    display_sim.port.write(bytes([0xA5, 0xF0, 0x00, 0xA5, 0x05, 0x11]) + b"\x00noise\xff")
+    display.show(0, "C003")
+    assert display_sim.model.lines[0][0] == "C003"
+    assert display.state() == DeviceState.OK
+
+
+def test_line_the_board_does_not_have_is_rejected_not_retried(
+    display: McuDisplay, display_sim: McuDeviceSim
+) -> None:
+    from firmware_bridge.mcu.messages import encode_show_text
+
+    assert display.link.send(MsgType.SHOW_TEXT, encode_show_text(5, "x")) is SendResult.REJECTED
+    assert display.state() == DeviceState.OK
+
+
+def test_silent_device_is_offline_within_bounded_time(tmp_path: Path) -> None:
+    sim = McuDeviceSim(tmp_path / "dead", DISPLAY_IDENTITY, timing=FAST).start()
+    sim.silent = True
+    link = McuLink(sim.link, timing=FAST)
+    try:
+        started = time.monotonic()
+        link.open()
+        elapsed = time.monotonic() - started
+        assert link.state() == DeviceState.OFFLINE
+        assert link.identity is None
+        # (max_retries + 1) ACK timeouts, plus scheduling slack on a shared machine.
+        assert elapsed < (FAST.max_retries + 1) * FAST.ack_timeout + 1.0
+    finally:
+        link.close()
+        sim.close()
+
+
+def test_display_comes_back_with_its_text_after_the_board_reboots(
+    display: McuDisplay, display_sim: McuDeviceSim
+) -> None:
+    display.show(0, "A009")
+    display_sim.reboot()  # blank screen, then an unsolicited identify reply
+    assert display_sim.wait_for(lambda m: m.lines.get(0, ("",))[0] == "A009", WAIT)
+
+
+def test_board_that_powers_up_late_goes_online(tmp_path: Path) -> None:
+    sim = McuDeviceSim(tmp_path / "late", DISPLAY_IDENTITY, timing=FAST).start()
+    sim.silent = True
+    display = McuDisplay(McuLink(sim.link, timing=FAST))
+    states: queue.Queue[DeviceState] = queue.Queue()
+    display.link.on_state(states.put)
+    try:
+        display.open()
+        display.show(0, "A010")  # cached while offline
+        assert display.state() == DeviceState.OFFLINE
+        sim.silent = False
+        assert states.get(timeout=WAIT) == DeviceState.OK
+        assert sim.wait_for(lambda m: m.lines.get(0, ("",))[0] == "A010", WAIT)
+    finally:
+        display.close()
+        sim.close()
+
+
+def test_heartbeat_notices_a_board_that_stops_answering(
+    display: McuDisplay, display_sim: McuDeviceSim
+) -> None:
+    states: queue.Queue[DeviceState] = queue.Queue()
+    display.link.on_state(states.put)
+    display_sim.silent = True
+    assert states.get(timeout=WAIT) == DeviceState.OFFLINE
+
+
+def test_caller_keys_and_ratings_arrive_once_each(caller_sim: McuDeviceSim) -> None:
+    keypad = McuKeypad(McuLink(caller_sim.link, timing=FAST))
+    assert isinstance(keypad, KeySource)
+    events: queue.Queue[tuple[str, str]] = queue.Queue()
+    keypad.on_event(lambda kind, value: events.put((kind, value)))
+    keypad.open()
+    try:
+        assert keypad.identity is not None
+        assert keypad.identity.device_type == DeviceType.CALLER
+        keypad.link.endpoint.drop_acks = 1  # the host's ACK of the first key is lost
+        caller_sim.press(KeyCode.NEXT)
+        caller_sim.press(KeyCode.PAUSE)
+        caller_sim.rate(5)
+        got = [events.get(timeout=WAIT) for _ in range(3)]
+        assert got == [("key", "next"), ("key", "pause"), ("rating", "5")]
+        assert caller_sim.wait_idle(WAIT)
+        assert caller_sim.endpoint.stats.retransmits >= 1
+        assert events.empty()  # the retransmitted NEXT was not delivered twice
+    finally:
+        keypad.close()
+
+
+def test_unmapped_key_code_is_ignored(caller_sim: McuDeviceSim) -> None:
+    keypad = McuKeypad(McuLink(caller_sim.link, timing=FAST), keymap={0x01: "recall"})
+    events: queue.Queue[tuple[str, str]] = queue.Queue()
+    keypad.on_event(lambda kind, value: events.put((kind, value)))
+    keypad.open()
+    try:
+        caller_sim.press(0x42)
+        caller_sim.press(0x01)
+        assert events.get(timeout=WAIT) == ("key", "recall")
+    finally:
+        keypad.close()
