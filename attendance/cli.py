@@ -1,0 +1,145 @@
+"""``hall attendance …``: the attendance commands.
+
+``evaluate`` lives here. Later commands (report, verify-log, request, approve, …) live in
+their own modules listed in ``_COMMAND_MODULES``; each has ``register_commands(group)``
+where ``group`` is the ``attendance`` group's subparsers object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Any
+
+# Modules that add sub-commands to `hall attendance`; a module not written yet is skipped.
+_COMMAND_MODULES: tuple[str, ...] = (
+    "attendance.report_cli",
+    "attendance.log_cli",
+    "attendance.request_cli",
+)
+
+EXIT_BAD_INPUT = 2
+
+
+def register(sub: Any) -> None:
+    """Add the ``attendance`` group to the ``hall`` command."""
+    parser = sub.add_parser(
+        "attendance",
+        help="考勤 / attendance: evaluate, report, requests",
+        description="考勤 / attendance (RULES.md §3, §4)",
+    )
+    parser.set_defaults(handler=lambda _args: _print_help(parser))
+    group = parser.add_subparsers(dest="attendance_command", metavar="COMMAND")
+    _register_evaluate(group)
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register_commands(group)
+
+
+def _print_help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return EXIT_BAD_INPUT
+
+
+def _register_evaluate(group: Any) -> None:
+    p = group.add_parser(
+        "evaluate",
+        help="按月评估打卡 CSV，输出 JSON / evaluate a month of punch CSV, print JSON",
+        description=(
+            "读取打卡与核销 CSV（RULES.md §4），按考勤方案输出每人每天的结果与合计 JSON。"
+            " / Read punch and write-off CSVs (RULES.md §4) and print each staff member's "
+            "days and totals as JSON."
+        ),
+    )
+    p.add_argument("--profile", default="chengdong",
+                   help="考勤方案 / profile: chengdong, wushen, qujiang, yanjin, or a YAML file")
+    p.add_argument("--month", required=True, help="月份 / month, YYYY-MM")
+    p.add_argument("--punches", required=True,
+                   help="打卡 CSV / punches: staff_id,time,source,device")
+    p.add_argument("--writeoffs", help="核销 CSV / write-offs: staff_id,kind,start,end,status")
+    p.add_argument("--tz", default="Asia/Shanghai", help="大厅时区 / hall time zone")
+    p.add_argument("--holiday", action="append", default=[], metavar="DATE",
+                   help="额外休息日 / extra holiday (override), repeatable")
+    p.add_argument("--workday", action="append", default=[], metavar="DATE",
+                   help="额外工作日 / extra workday (override), repeatable")
+    p.add_argument("--staff", action="append", default=[], metavar="ID",
+                   help="名单中的人员（无打卡也列出）/ roster entry, listed even without punches")
+    p.set_defaults(handler=_evaluate)
+
+
+def _fail(message: str) -> int:
+    print(f"hall attendance evaluate: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date
+    from pathlib import Path
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from attendance.calendar import WorkdayCalendar
+    from attendance.csvinput import CsvInputError, read_punches, read_writeoffs
+    from attendance.rules import evaluate_month, parse_month
+
+    try:
+        tz = ZoneInfo(args.tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        return _fail(f"未知时区 / unknown time zone {args.tz!r}")
+    try:
+        parse_month(args.month)
+    except ValueError as exc:
+        return _fail(str(exc))
+    try:
+        profile = _load_profile(args.profile)
+    except ValueError as exc:
+        return _fail(str(exc))
+    try:
+        calendar = WorkdayCalendar(
+            holidays=[date.fromisoformat(d) for d in args.holiday],
+            workdays=[date.fromisoformat(d) for d in args.workday],
+        )
+    except ValueError as exc:
+        return _fail(f"--holiday/--workday: {exc}")
+    try:
+        punches = read_punches(Path(args.punches))
+        writeoffs = read_writeoffs(Path(args.writeoffs)) if args.writeoffs else []
+    except CsvInputError as exc:
+        return _fail(str(exc))
+    report = evaluate_month(profile, calendar, punches, writeoffs, args.month, tz, args.staff)
+    json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _load_profile(name: str) -> Any:
+    """A preset by name, or an ``AttendanceProfile`` / ``attendance:`` section from YAML."""
+    from pathlib import Path
+
+    from pydantic import ValidationError
+
+    from config.attendance import AttendanceProfile, AttendanceSettings, get_profile
+
+    path = Path(name)
+    if path.suffix.lower() not in (".yaml", ".yml", ".json"):
+        return get_profile(name)
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: 无法读取考勤方案 / cannot read profile: {exc}") from None
+    if isinstance(data, dict) and "attendance" in data:
+        data = data["attendance"]
+    try:
+        if isinstance(data, dict) and "slots" in data:
+            return AttendanceProfile.model_validate(data)
+        return AttendanceSettings.model_validate(data).resolved_profile()
+    except ValidationError as exc:
+        raise ValueError(f"{path}: 考勤方案无效 / invalid profile:\n{exc}") from None
