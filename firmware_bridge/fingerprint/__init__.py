@@ -1,0 +1,1 @@
+"""R307/AS608-family fingerprint modules: packets, driver, simulator."""
