@@ -18,6 +18,7 @@ import logging
 import os
 import struct
 import threading
+from collections.abc import Callable
 
 from firmware_bridge.fingerprint.protocol import (
     DEFAULT_ADDRESS,
@@ -224,7 +225,7 @@ class FingerprintModuleSim:
         return Confirm.OK, bytes(bits)
 
 
-_HANDLERS = {
+_HANDLERS: dict[int, Callable[[FingerprintModuleSim, bytes], Reply]] = {
     Ins.GEN_IMG: FingerprintModuleSim._gen_img,
     Ins.IMG2TZ: FingerprintModuleSim._img2tz,
     Ins.MATCH: FingerprintModuleSim._match,

@@ -43,7 +43,8 @@ def driver(sim: FingerprintModuleSim) -> Iterator[FingerprintModule]:
 def exchange(link: str, request_hex: str, reply_len: int) -> str:
     with serial.Serial(link, 57600, timeout=1) as port:
         port.write(bytes.fromhex(request_hex))
-        return port.read(reply_len).hex(" ").upper()
+        reply: bytes = port.read(reply_len)
+        return reply.hex(" ").upper()
 
 
 @pytest.mark.parametrize(
