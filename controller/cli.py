@@ -17,6 +17,7 @@ _COMMAND_MODULES = (
     "controller.commands",
     "hallqueue.cli",
     "attendance.cli",
+    "attendance.faces_cli",
     "firmware_bridge.cli",
     "kiosk.cli",
 )
