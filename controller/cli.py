@@ -19,6 +19,7 @@ _COMMAND_MODULES = (
     "attendance.cli",
     "attendance.faces_cli",
     "firmware_bridge.cli",
+    "firmware_bridge.printer.cli",
     "kiosk.cli",
 )
 
