@@ -1,0 +1,310 @@
+"""The real bus: paho-mqtt 2.x (callback API v2, MQTT 5) behind the ``Bus`` protocol.
+
+paho runs its network loop in its own thread; handlers are handed to the node's loop by
+``deliver`` so that nothing slow ever runs on paho's thread (paho issue #328). The client
+reconnects with back-off and restores its subscriptions; the node's retained status is
+``online`` while connected and ``offline`` (the last will) otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import functools
+import logging
+import ssl
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from bus import topics
+from bus.core import (
+    DEFAULT_TIMEOUT,
+    ConnectionListener,
+    Deliver,
+    Handler,
+    Incoming,
+    Payload,
+    RequestTimeout,
+    encode,
+)
+from bus.models.state import NodeStatus
+
+log = logging.getLogger(__name__)
+
+RECONNECT_MIN_DELAY = 1
+RECONNECT_MAX_DELAY = 30
+KEEPALIVE_SECONDS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerURL:
+    """``mqtt://[user:pass@]host:port`` or ``mqtts://…`` for TLS."""
+
+    host: str = "127.0.0.1"
+    port: int = 1883
+    username: str | None = None
+    password: str | None = None
+    tls: bool = False
+
+    @classmethod
+    def parse(cls, url: str) -> BrokerURL:
+        parts = urlsplit(url if "://" in url else f"mqtt://{url}")
+        if parts.scheme not in ("mqtt", "mqtts", "tcp", "ssl"):
+            raise ValueError(f"broker URL {url!r}: scheme must be mqtt:// or mqtts://")
+        tls = parts.scheme in ("mqtts", "ssl")
+        return cls(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or (8883 if tls else 1883),
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            tls=tls,
+        )
+
+
+def inline_deliver(fn: Callable[[], None]) -> None:
+    """Run handlers on paho's thread: only for short-lived command-line tools."""
+    fn()
+
+
+def asyncio_deliver(loop: asyncio.AbstractEventLoop) -> Deliver:
+    """Run handlers on an asyncio loop, the controller's and the nodes' way."""
+
+    def deliver(fn: Callable[[], None]) -> None:
+        loop.call_soon_threadsafe(fn)
+
+    return deliver
+
+
+class PahoBus:
+    """One node's connection to the hall broker."""
+
+    def __init__(
+        self,
+        hall: str,
+        node: str,
+        url: str | BrokerURL = "mqtt://127.0.0.1:1883",
+        *,
+        role: str = "",
+        deliver: Deliver | None = None,
+        ca_file: str | None = None,
+    ) -> None:
+        self.hall = hall
+        self.node = node
+        self.role = role
+        self.url = url if isinstance(url, BrokerURL) else BrokerURL.parse(url)
+        self._deliver: Deliver = deliver or inline_deliver
+        self._session = uuid.uuid4().hex[:12]
+        self._inbox = topics.reply_inbox(hall, node, self._session)
+        self._subs: dict[str, tuple[Handler, int]] = {}
+        self._pending: dict[bytes, Future[Incoming]] = {}
+        self._listeners: list[ConnectionListener] = []
+        self._lock = threading.Lock()
+        self._connected = threading.Event()
+        self._stopping = False
+
+        self._client = mqtt.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=f"{node}-{self._session}",
+            protocol=mqtt.MQTTv5,
+        )
+        if self.url.username:
+            self._client.username_pw_set(self.url.username, self.url.password)
+        if self.url.tls:
+            self._client.tls_set(ca_certs=ca_file, cert_reqs=ssl.CERT_REQUIRED)
+        self._client.will_set(
+            topics.node_status(hall, node),
+            NodeStatus(state="offline", role=role).model_dump_json(),
+            qos=1,
+            retain=True,
+        )
+        self._client.reconnect_delay_set(RECONNECT_MIN_DELAY, RECONNECT_MAX_DELAY)
+        self._client.on_connect = self._on_connect
+        self._client.on_disconnect = self._on_disconnect
+        self._client.on_message = self._on_message
+
+    # Lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Connect in the background; reconnects by itself until ``stop``."""
+        self._client.connect_async(
+            self.url.host, self.url.port, KEEPALIVE_SECONDS, clean_start=True
+        )
+        self._client.loop_start()
+
+    def wait_connected(self, timeout: float = DEFAULT_TIMEOUT) -> bool:
+        return self._connected.wait(timeout)
+
+    def stop(self) -> None:
+        """Say ``offline`` (a clean stop sends no last will) and disconnect."""
+        self._stopping = True
+        if self._connected.is_set():
+            info = self._client.publish(
+                topics.node_status(self.hall, self.node),
+                NodeStatus(state="offline", role=self.role).model_dump_json(),
+                qos=1,
+                retain=True,
+            )
+            with contextlib.suppress(RuntimeError, ValueError):
+                info.wait_for_publish(timeout=2)
+        self._client.disconnect()
+        self._client.loop_stop()
+        self._connected.clear()
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        for fut in pending.values():
+            if not fut.done():
+                fut.set_exception(RequestTimeout("bus stopped"))
+
+    def is_connected(self) -> bool:
+        return self._connected.is_set()
+
+    def on_connection(self, listener: ConnectionListener) -> None:
+        self._listeners.append(listener)
+
+    # Publish / subscribe ----------------------------------------------------------------
+
+    def publish(
+        self,
+        topic: str,
+        payload: Payload,
+        *,
+        qos: int = 1,
+        retain: bool = False,
+        response_topic: str | None = None,
+        correlation_data: bytes | None = None,
+    ) -> None:
+        props = None
+        if response_topic is not None or correlation_data is not None:
+            props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
+            if response_topic is not None:
+                props.ResponseTopic = response_topic
+            if correlation_data is not None:
+                props.CorrelationData = correlation_data
+        info = self._client.publish(
+            topic, encode(payload), qos=qos, retain=retain, properties=props
+        )
+        if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
+            log.warning("publish to %s failed: %s", topic, mqtt.error_string(info.rc))
+
+    def subscribe(self, topic_filter: str, handler: Handler, qos: int = 1) -> None:
+        with self._lock:
+            self._subs[topic_filter] = (handler, qos)
+        if self._connected.is_set():
+            self._client.subscribe(topic_filter, qos=qos)
+
+    def unsubscribe(self, topic_filter: str) -> None:
+        with self._lock:
+            self._subs.pop(topic_filter, None)
+        if self._connected.is_set():
+            self._client.unsubscribe(topic_filter)
+
+    def reply(self, request: Incoming, payload: Payload) -> None:
+        if request.response_topic:
+            self.publish(
+                request.response_topic, payload, qos=1, correlation_data=request.correlation_data
+            )
+
+    def request(
+        self, topic: str, payload: Payload, timeout: float = DEFAULT_TIMEOUT
+    ) -> Future[Incoming]:
+        fut: Future[Incoming] = Future()
+        correlation = uuid.uuid4().bytes
+        with self._lock:
+            self._pending[correlation] = fut
+        timer = threading.Timer(timeout, self._expire, args=(correlation, topic, timeout))
+        timer.daemon = True
+        timer.start()
+        fut.add_done_callback(lambda _f: timer.cancel())
+        self.publish(
+            topic, payload, qos=1, response_topic=self._inbox, correlation_data=correlation
+        )
+        return fut
+
+    def _expire(self, correlation: bytes, topic: str, timeout: float) -> None:
+        with self._lock:
+            fut = self._pending.pop(correlation, None)
+        if fut is not None and not fut.done():
+            fut.set_exception(RequestTimeout(f"no reply to {topic} within {timeout:.0f} s"))
+
+    # paho callbacks (paho's thread) -----------------------------------------------------
+
+    def _on_connect(
+        self,
+        client: mqtt.Client,
+        userdata: object,
+        flags: mqtt.ConnectFlags,
+        reason_code: mqtt.ReasonCode,
+        properties: Properties | None,
+    ) -> None:
+        if reason_code.is_failure:
+            log.warning(
+                "broker %s:%s refused %s: %s", self.url.host, self.url.port, self.node, reason_code
+            )
+            return
+        with self._lock:
+            subs = [(f, q) for f, (_h, q) in self._subs.items()]
+        client.subscribe(self._inbox, qos=1)
+        for topic_filter, qos in subs:
+            client.subscribe(topic_filter, qos=qos)
+        client.publish(
+            topics.node_status(self.hall, self.node),
+            NodeStatus(
+                state="online", role=self.role, at=dt.datetime.now(dt.UTC)
+            ).model_dump_json(),
+            qos=1,
+            retain=True,
+        )
+        self._connected.set()
+        log.info("%s connected to %s:%s", self.node, self.url.host, self.url.port)
+        self._notify(True)
+
+    def _on_disconnect(
+        self,
+        client: mqtt.Client,
+        userdata: object,
+        flags: mqtt.DisconnectFlags,
+        reason_code: mqtt.ReasonCode,
+        properties: Properties | None,
+    ) -> None:
+        was = self._connected.is_set()
+        self._connected.clear()
+        if was and not self._stopping:
+            log.warning("%s lost the broker (%s); reconnecting", self.node, reason_code)
+        if was:
+            self._notify(False)
+
+    def _notify(self, connected: bool) -> None:
+        for listener in list(self._listeners):
+            self._deliver(functools.partial(listener, connected))
+
+    def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
+        props = message.properties
+        incoming = Incoming(
+            topic=message.topic,
+            payload=bytes(message.payload),
+            retain=bool(message.retain),
+            response_topic=getattr(props, "ResponseTopic", None) if props else None,
+            correlation_data=getattr(props, "CorrelationData", None) if props else None,
+        )
+        if message.topic == self._inbox:
+            with self._lock:
+                fut = self._pending.pop(incoming.correlation_data or b"", None)
+            if fut is not None and not fut.done():
+                fut.set_result(incoming)
+            return
+        with self._lock:
+            handlers = [
+                h for f, (h, _q) in self._subs.items() if mqtt.topic_matches_sub(f, message.topic)
+            ]
+        for handler in handlers:
+            self._deliver(functools.partial(handler, incoming))

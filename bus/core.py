@@ -1,0 +1,89 @@
+"""What every bus (the paho client and the in-memory FakeBus) offers the node code."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+Payload = BaseModel | dict[str, Any] | list[Any] | str | bytes | None
+Deliver = Callable[[Callable[[], None]], None]
+"""Hands a callable to the node's own loop (asyncio's call_soon_threadsafe, Kivy's Clock)."""
+
+DEFAULT_TIMEOUT = 5.0
+
+
+def encode(payload: Payload) -> bytes:
+    """JSON for models and plain data, UTF-8 for text, empty for a retained delete."""
+    if payload is None:
+        return b""
+    if isinstance(payload, bytes):
+        return payload
+    if isinstance(payload, str):
+        return payload.encode("utf-8")
+    if isinstance(payload, BaseModel):
+        return payload.model_dump_json().encode("utf-8")
+    return json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A message as a handler sees it."""
+
+    topic: str
+    payload: bytes
+    retain: bool = False
+    response_topic: str | None = None
+    correlation_data: bytes | None = None
+
+    def json(self) -> Any:
+        """The decoded JSON payload; raises ValueError for anything else."""
+        return json.loads(self.payload.decode("utf-8"))
+
+
+Handler = Callable[[Incoming], None]
+ConnectionListener = Callable[[bool], None]
+
+
+class RequestTimeout(TimeoutError):
+    """No reply within the timeout: the controller is down or unreachable."""
+
+
+class Bus(Protocol):
+    """The node-facing bus; ``PahoBus`` for real, ``FakeBus`` in unit tests."""
+
+    hall: str
+    node: str
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def is_connected(self) -> bool: ...
+    def on_connection(self, listener: ConnectionListener) -> None: ...
+
+    def publish(
+        self,
+        topic: str,
+        payload: Payload,
+        *,
+        qos: int = 1,
+        retain: bool = False,
+        response_topic: str | None = None,
+        correlation_data: bytes | None = None,
+    ) -> None: ...
+
+    def subscribe(self, topic_filter: str, handler: Handler, qos: int = 1) -> None: ...
+    def unsubscribe(self, topic_filter: str) -> None: ...
+
+    def reply(self, request: Incoming, payload: Payload) -> None:
+        """Answer a request on its response topic with its correlation data (if it has one)."""
+        ...
+
+    def request(
+        self, topic: str, payload: Payload, timeout: float = DEFAULT_TIMEOUT
+    ) -> Future[Incoming]:
+        """Send a request; the future holds the reply or raises RequestTimeout."""
+        ...

@@ -1,0 +1,92 @@
+"""Attendance commands: punches from terminals, write-off requests and approvals (§3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from bus.models.base import Command, command_model
+
+WriteoffKind = Literal[
+    "sick",
+    "personal",
+    "marriage",
+    "maternity",
+    "bereavement",
+    "annual",
+    "family_visit",
+    "business_trip",
+    "official",
+    "punch_correction",
+    "device_failure",
+]
+
+
+@command_model("att", "punch")
+class Punch(Command):
+    """One punch; ``id`` is unique per punch so an outbox resend is applied once."""
+
+    staff_id: str
+    time: dt.datetime
+    """The terminal's wall-clock time of the punch, with its offset."""
+    source: Literal["face", "fingerprint", "manual"]
+    device: str
+    """The node id of the terminal."""
+    clock_synced: bool = True
+    """Whether the terminal's clock was in sync (NTP or the controller's beacon) at the punch."""
+    monotonic: float | None = None
+    boot_id: str | None = None
+
+
+@command_model("att", "request")
+class WriteoffRequest(Command):
+    """A leave / trip / correction request (核销申请)."""
+
+    staff_id: str
+    kind: WriteoffKind
+    start: dt.datetime
+    end: dt.datetime
+    reason: str = ""
+    emergency: bool = False
+    """Emergency leave reported on the day (by 09:30) and completed within 3 workdays."""
+    substitute: str | None = None
+    """顶岗 staff id (required by some profiles before approval)."""
+    staff_ids: list[str] = []
+    """For device_failure: everyone the patrol's manual registration lists."""
+
+
+@command_model("att", "approve")
+class Approve(Command):
+    request_id: str
+    approver_role: str
+    approver: str = ""
+    note: str = ""
+
+
+@command_model("att", "reject")
+class Reject(Command):
+    request_id: str
+    approver_role: str
+    approver: str = ""
+    note: str = ""
+
+
+@command_model("att", "list")
+class ListRequests(Command):
+    readonly = True
+    staff_id: str | None = None
+    status: Literal["pending", "approved", "rejected"] | None = None
+
+
+@command_model("att", "calendar_override")
+class CalendarOverride(Command):
+    date: dt.date
+    kind: Literal["holiday", "workday", "clear"]
+
+
+@command_model("att", "report")
+class MonthReportQuery(Command):
+    readonly = True
+    month: str = Field(pattern=r"^\d{4}-\d{2}$")

@@ -1,0 +1,71 @@
+"""Notices pushed by the hall manager to screens and kiosks (Q14)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from bus.models.base import Command, StateMessage, command_model
+
+_TARGET = re.compile(r"^(all|screens|kiosks|window:[A-Za-z0-9_-]+)$")
+
+
+def _valid_target(value: str) -> str:
+    if not _TARGET.match(value):
+        raise ValueError("target must be all, screens, kiosks or window:<id> (e.g. window:W03)")
+    return value
+
+
+@command_model("notice", "push")
+class PushNotice(Command):
+    text: str = Field(min_length=1, max_length=2000)
+    text_en: str = ""
+    targets: list[str] = ["all"]
+    start: dt.datetime | None = None
+    until: dt.datetime | None = None
+    priority: Literal["normal", "high", "urgent"] = "normal"
+    """``urgent`` notices take the whole hall screen."""
+
+    _targets = field_validator("targets")(lambda v: [_valid_target(t) for t in v])
+
+
+@command_model("notice", "revoke")
+class RevokeNotice(Command):
+    notice_id: str
+
+
+@command_model("notice", "list")
+class ListNotices(Command):
+    readonly = True
+
+
+class Notice(StateMessage):
+    """The retained ``notice/<id>`` payload."""
+
+    notice_id: str
+    text: str
+    text_en: str = ""
+    targets: list[str]
+    start: dt.datetime
+    until: dt.datetime | None
+    priority: str
+    created_at: dt.datetime
+
+    def applies_to(self, role: str, window: str | None = None) -> bool:
+        """Whether a node of this role (screen, kiosk, display) shows the notice."""
+        for t in self.targets:
+            if (
+                t == "all"
+                or (t == "screens" and role == "screen")
+                or (t == "kiosks" and role == "kiosk")
+            ):
+                return True
+            if window is not None and t == f"window:{window}":
+                return True
+        return False
+
+    def in_force(self, now: dt.datetime) -> bool:
+        return self.start <= now and (self.until is None or now < self.until)

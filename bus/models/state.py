@@ -1,0 +1,41 @@
+"""Retained state published by the controller and read by every front end."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from bus.models.base import StateMessage
+
+
+class NodeStatus(StateMessage):
+    """Retained ``node/<id>/status``; ``offline`` is the node's last will."""
+
+    state: Literal["online", "offline"]
+    role: str = ""
+    at: dt.datetime | None = None
+
+
+class TimeBeacon(StateMessage):
+    """The hall's clock; nodes compare theirs against it."""
+
+    now: dt.datetime
+    hall_day: dt.date
+    timezone: str
+
+
+class View(StateMessage):
+    """A retained view (catalog, queue, window): the engine's view dict plus when it was made."""
+
+    at: dt.datetime
+    data: dict[str, Any]
+
+
+class Event(StateMessage):
+    """``evt/<kind>``: the engine's event in its public form plus detail for screens."""
+
+    event: str
+    at: dt.datetime
+    seq: int
+    """Controller-wide sequence so that listeners can order and de-duplicate."""
+    data: dict[str, Any]

@@ -1,0 +1,149 @@
+"""Every MQTT topic string of the hall, built here and parsed by one table.
+
+No other module formats a topic: a typo in a topic is a silent bug on a bus, so all of
+them are made by these functions and recognised by ``parse``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ROOT = "hall"
+_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def _check(*segments: str) -> None:
+    for s in segments:
+        if not _SEGMENT.match(s):
+            raise ValueError(f"invalid topic segment {s!r}: letters, digits, '_', '-', '.' only")
+
+
+def base(hall: str) -> str:
+    _check(hall)
+    return f"{ROOT}/{hall}"
+
+
+def node_status(hall: str, node: str) -> str:
+    """Retained ``online``/``offline`` (last will) of one node."""
+    _check(node)
+    return f"{base(hall)}/node/{node}/status"
+
+
+def time_beacon(hall: str) -> str:
+    return f"{base(hall)}/time"
+
+
+def catalog_state(hall: str) -> str:
+    return f"{base(hall)}/state/catalog"
+
+
+def queue_state(hall: str) -> str:
+    return f"{base(hall)}/state/queue"
+
+
+def window_state(hall: str, window: str) -> str:
+    _check(window)
+    return f"{base(hall)}/state/window/{window}"
+
+
+def notice(hall: str, notice_id: str) -> str:
+    _check(notice_id)
+    return f"{base(hall)}/notice/{notice_id}"
+
+
+def event(hall: str, kind: str) -> str:
+    """``evt/ticket.called`` and friends: not retained, for voices and consoles."""
+    _check(kind)
+    return f"{base(hall)}/evt/{kind}"
+
+
+def command(hall: str, area: str, verb: str) -> str:
+    _check(area, verb)
+    return f"{base(hall)}/cmd/{area}/{verb}"
+
+
+def reply_inbox(hall: str, node: str, session: str) -> str:
+    """Where one client session receives its replies (the MQTT 5 response topic)."""
+    _check(node, session)
+    return f"{base(hall)}/reply/{node}/{session}"
+
+
+def device(hall: str, node: str, device_name: str, leaf: str) -> str:
+    """``dev/<node>/<device>/<leaf>``: ``state`` (retained), ``print``, ``show``, ``key``, …"""
+    _check(node, device_name, leaf)
+    return f"{base(hall)}/dev/{node}/{device_name}/{leaf}"
+
+
+# Subscription filters -------------------------------------------------------------------
+
+
+def all_commands(hall: str) -> str:
+    return f"{base(hall)}/cmd/+/+"
+
+
+def all_window_states(hall: str) -> str:
+    return f"{base(hall)}/state/window/+"
+
+
+def all_notices(hall: str) -> str:
+    return f"{base(hall)}/notice/+"
+
+
+def all_events(hall: str) -> str:
+    return f"{base(hall)}/evt/+"
+
+
+def all_node_status(hall: str) -> str:
+    return f"{base(hall)}/node/+/status"
+
+
+def all_device_topics(hall: str, node: str) -> str:
+    _check(node)
+    return f"{base(hall)}/dev/{node}/#"
+
+
+def everything(hall: str) -> str:
+    return f"{base(hall)}/#"
+
+
+# Parsing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A parsed topic: its kind and the named parts (``window``, ``area``, ``verb``, …)."""
+
+    kind: str
+    hall: str
+    parts: dict[str, str]
+
+    def __getitem__(self, name: str) -> str:
+        return self.parts[name]
+
+
+_S = r"([A-Za-z0-9][A-Za-z0-9_.-]{0,63})"
+_TABLE: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = tuple(
+    (kind, re.compile(rf"^{ROOT}/{_S}/{pattern}$"), names)
+    for kind, pattern, names in (
+        ("node_status", rf"node/{_S}/status", ("node",)),
+        ("time", "time", ()),
+        ("catalog", "state/catalog", ()),
+        ("queue", "state/queue", ()),
+        ("window", rf"state/window/{_S}", ("window",)),
+        ("notice", rf"notice/{_S}", ("notice_id",)),
+        ("event", rf"evt/{_S}", ("kind",)),
+        ("command", rf"cmd/{_S}/{_S}", ("area", "verb")),
+        ("reply", rf"reply/{_S}/{_S}", ("node", "session")),
+        ("device", rf"dev/{_S}/{_S}/{_S}", ("node", "device", "leaf")),
+    )
+)
+
+
+def parse(topic: str) -> Topic | None:
+    """The kind and parts of a hall topic, or None for anything that is not ours."""
+    for kind, pattern, names in _TABLE:
+        m = pattern.match(topic)
+        if m:
+            return Topic(kind, m.group(1), dict(zip(names, m.groups()[1:], strict=True)))
+    return None

@@ -1,0 +1,187 @@
+"""Mosquitto 2 configuration generated from the hall config: one user per node, least privilege.
+
+A kiosk may ask for tickets but not call them or punch; a display may only read; the
+controller alone writes state, notices and events. Passwords are random, kept one file per
+node (mode 0600) for that node's service to read, and stored hashed (PBKDF2-SHA512, the
+``$7$`` format of mosquitto_passwd) in the broker's password file.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import secrets
+import shutil
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from config.schema import HallConfig, Node
+
+PBKDF2_ITERATIONS = 101  # mosquitto_passwd's default for $7$
+MANAGER_USER = "manager"
+"""The console and the `hall` command-line tools (notices, stats, overrides)."""
+
+# What each role may send to the controller (cmd/<area>/<verb>).
+_ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
+    "kiosk": ("queue/issue", "queue/checkin", "queue/book"),
+    "caller": (
+        "queue/call",
+        "queue/recall",
+        "queue/skip",
+        "queue/finish",
+        "queue/hold",
+        "queue/resume_ticket",
+        "queue/transfer",
+        "queue/pause",
+        "queue/resume",
+        "queue/reactivate",
+        "queue/login",
+        "queue/logout",
+    ),
+    "evaluator": ("queue/rate",),
+    "terminal": ("att/punch",),
+    "screen": (),
+    "display": (),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerFiles:
+    config: Path
+    password_file: Path
+    acl_file: Path
+    credentials_dir: Path
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    salt = salt or os.urandom(12)
+    digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, PBKDF2_ITERATIONS)
+    b64 = base64.b64encode
+    return f"$7${PBKDF2_ITERATIONS}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def acl_for(hall: HallConfig, node: Node) -> list[str]:
+    """The ACL lines of one node's user."""
+    root = f"hall/{hall.hall_id}"
+    lines = [
+        f"user {node.id}",
+        f"topic write {root}/node/{node.id}/status",
+        f"topic read {root}/reply/{node.id}/#",
+        f"topic read {root}/time",
+    ]
+    if node.role == "controller":
+        return [f"user {node.id}", f"topic readwrite {root}/#"]
+    if node.role in ("kiosk", "screen"):
+        lines += [f"topic read {root}/state/#", f"topic read {root}/notice/#"]
+    if node.role == "screen":
+        lines.append(f"topic read {root}/evt/#")
+    if node.role in ("display", "evaluator", "caller") and node.window:
+        lines.append(f"topic read {root}/state/window/{node.window}")
+        lines.append(f"topic read {root}/notice/#")
+    if node.role == "caller":
+        lines.append(f"topic read {root}/state/queue")
+    for command in _ROLE_COMMANDS.get(node.role, ()):
+        lines.append(f"topic write {root}/cmd/{command}")
+    if node.devices or node.role == "terminal":
+        lines.append(f"topic readwrite {root}/dev/{node.id}/#")
+    return lines
+
+
+def manager_acl(hall: HallConfig) -> list[str]:
+    root = f"hall/{hall.hall_id}"
+    return [
+        f"user {MANAGER_USER}",
+        f"topic write {root}/cmd/#",
+        f"topic read {root}/#",
+        f"topic write {root}/node/{MANAGER_USER}/status",
+    ]
+
+
+def write_broker_config(
+    hall: HallConfig,
+    out: Path,
+    *,
+    port: int | None = None,
+    bind: str = "127.0.0.1",
+    persistence: bool = True,
+) -> BrokerFiles:
+    """Write mosquitto.conf, the password file, the ACL file and one secret per node."""
+    out = out.resolve()
+    creds = out / "credentials"
+    creds.mkdir(parents=True, exist_ok=True)
+    os.chmod(creds, 0o700)
+    users = [n.id for n in hall.nodes]
+    if "controller" not in users:
+        users.append("controller")
+    users.append(MANAGER_USER)
+    password_lines = []
+    for user in users:
+        secret_file = creds / f"{user}.secret"
+        if secret_file.exists():
+            password = secret_file.read_text().strip()  # regenerating keeps the nodes' secrets
+        else:
+            password = secrets.token_urlsafe(18)
+            fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(password + "\n")
+        password_lines.append(f"{user}:{hash_password(password)}")
+    password_file = out / "passwd"
+    password_file.write_text("\n".join(password_lines) + "\n")
+    os.chmod(password_file, 0o600)
+
+    acl: list[str] = []
+    nodes = list(hall.nodes)
+    if hall.node("controller") is None:
+        nodes.append(Node(id="controller", role="controller"))
+    for node in nodes:
+        acl += [*acl_for(hall, node), ""]
+    acl += manager_acl(hall)
+    acl_file = out / "acl"
+    acl_file.write_text("\n".join(acl) + "\n")
+    os.chmod(acl_file, 0o600)
+
+    config = out / "mosquitto.conf"
+    lines = [
+        f"# Generated by `hall broker config` for {hall.hall_id}; edit the hall YAML instead.",
+        "per_listener_settings false",
+        "allow_anonymous false",
+        f"password_file {password_file}",
+        f"acl_file {acl_file}",
+        f"listener {port or hall.broker.port} {bind}",
+        "protocol mqtt",
+    ]
+    if persistence:
+        (out / "data").mkdir(exist_ok=True)
+        lines += ["persistence true", f"persistence_location {out / 'data'}/"]
+    config.write_text("\n".join(lines) + "\n")
+    return BrokerFiles(config, password_file, acl_file, creds)
+
+
+def write_dev_config(out: Path, port: int, bind: str = "127.0.0.1") -> Path:
+    """An anonymous loopback broker for development, demos and tests."""
+    out.mkdir(parents=True, exist_ok=True)
+    config = out / "mosquitto-dev.conf"
+    config.write_text(
+        "# Development broker: loopback only, no passwords.\n"
+        f"listener {port} {bind}\nallow_anonymous true\npersistence false\n"
+    )
+    return config
+
+
+def mosquitto_binary() -> str:
+    found = shutil.which("mosquitto") or (
+        "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
+    )
+    if found is None:
+        raise FileNotFoundError(
+            "mosquitto is not installed: run `make demo` or `apt-get install mosquitto`"
+        )
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -1,0 +1,67 @@
+"""Running the controller process: store, bus, services, loop, systemd notifications."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from pathlib import Path
+
+import sdnotify
+
+from bus.client import PahoBus, asyncio_deliver
+from config.schema import HallConfig
+from controller.app import Controller, run_forever
+from controller.calendar_store import HallCalendar
+from controller.events import EventFactory
+from controller.notices import NoticeService
+from controller.remote import broker_url_for
+from controller.service import Service
+from controller.store import open_engine
+
+log = logging.getLogger("controller")
+
+
+def build_services(hall: HallConfig, calendar: HallCalendar, events: EventFactory) -> list[Service]:
+    from hallqueue.service import QueueService
+
+    services: list[Service] = [QueueService(hall, calendar, events), NoticeService(hall, events)]
+    try:
+        from attendance.service import AttendanceService
+    except ImportError:  # attendance intake not installed in this build
+        return services
+    services.append(AttendanceService(hall, calendar, events))
+    return services
+
+
+def run_controller(
+    hall: HallConfig, data_dir: str | Path, broker_url: str | None, db_url: str | None = None
+) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    engine = open_engine(data_dir, db_url)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    url = broker_url_for(hall, broker_url)
+    bus = PahoBus(hall.hall_id, "controller", url, role="controller", deliver=asyncio_deliver(loop))
+    calendar = HallCalendar()
+    with engine.begin() as conn:
+        calendar.load(conn)
+    events = EventFactory(hall.hall_id)
+    controller = Controller(hall, engine, bus, build_services(hall, calendar, events))
+    controller.start()
+    bus.start()
+    log.info("controller for %s (%s) on %s, data in %s", hall.name, hall.hall_id, url, data_dir)
+
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    notifier = sdnotify.SystemdNotifier()
+    try:
+        loop.run_until_complete(run_forever(controller, stop, notifier.notify))
+    finally:
+        bus.stop()
+        engine.dispose()
+        loop.close()
+    return 0

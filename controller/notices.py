@@ -1,0 +1,142 @@
+"""Notices (Q14): pushed by the hall manager, retained per notice, revoked everywhere at once.
+
+Each notice is a retained ``notice/<id>`` message, so a display that reboots gets the notices
+still in force from the broker; revoking publishes an empty retained payload. The store
+keeps them too, so a broker that lost its retained messages is refilled at controller start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from bus import topics
+from bus.models.base import Command
+from bus.models.notices import ListNotices, Notice, PushNotice, RevokeNotice
+from config.schema import HallConfig
+from controller import tables
+from controller.events import EventFactory
+from controller.service import Outcome, Publication
+
+
+class NoticeService:
+    area = "notice"
+
+    def __init__(self, hall: HallConfig, events: EventFactory) -> None:
+        self.hall = hall
+        self.events = events
+        self.notices: dict[str, Notice] = {}
+        """Notices not revoked and not yet ended."""
+
+    def load(self, conn: Connection, now: dt.datetime) -> None:
+        rows = conn.execute(
+            sa.select(tables.notices.c.data).where(tables.notices.c.revoked_at.is_(None))
+        )
+        self.notices = {}
+        for (data,) in rows:
+            notice = Notice.model_validate(data)
+            self.notices[notice.notice_id] = notice
+
+    def startup(self, now: dt.datetime) -> list[Publication]:
+        return [self._retained(n) for n in self.notices.values()]
+
+    def _retained(self, notice: Notice) -> Publication:
+        return Publication(topics.notice(self.hall.hall_id, notice.notice_id), notice, retain=True)
+
+    def _removed(self, notice_id: str) -> Publication:
+        return Publication(topics.notice(self.hall.hall_id, notice_id), None, retain=True)
+
+    def handle(self, conn: Connection, cmd: Command, now: dt.datetime) -> Outcome:
+        if isinstance(cmd, PushNotice):
+            return self._push(conn, cmd, now)
+        if isinstance(cmd, RevokeNotice):
+            return self._revoke(conn, cmd, now)
+        if isinstance(cmd, ListNotices):
+            return Outcome(result={"notices": [n.model_dump(mode="json") for n in self._sorted()]})
+        return Outcome.refused("unknown_command", f"未知命令 / unknown notice/{cmd.verb}")
+
+    def _sorted(self) -> list[Notice]:
+        return sorted(self.notices.values(), key=lambda n: n.notice_id)
+
+    def _push(self, conn: Connection, cmd: PushNotice, now: dt.datetime) -> Outcome:
+        start = _aware(cmd.start, self.hall) or now
+        until = _aware(cmd.until, self.hall)
+        if until is not None and until <= start:
+            return Outcome.refused("invalid", "结束时间须晚于开始时间 / until must be after start")
+        for target in cmd.targets:
+            if target.startswith("window:") and self.hall.window(target[7:]) is None:
+                return Outcome.refused("unknown_window", f"没有窗口 {target[7:]} / unknown window")
+        count = conn.execute(sa.select(sa.func.count()).select_from(tables.notices)).scalar() or 0
+        notice = Notice(
+            notice_id=f"N{count + 1:04d}",
+            text=cmd.text,
+            text_en=cmd.text_en,
+            targets=cmd.targets,
+            start=start,
+            until=until,
+            priority=cmd.priority,
+            created_at=now,
+        )
+        conn.execute(
+            tables.notices.insert().values(
+                notice_id=notice.notice_id, data=notice.model_dump(mode="json"), created_at=now
+            )
+        )
+        event = {"event": "notice.pushed", "notice_id": notice.notice_id}
+
+        def commit() -> None:
+            self.notices[notice.notice_id] = notice
+
+        return Outcome(
+            result=notice.model_dump(mode="json"),
+            events=[event],
+            publications=[
+                self._retained(notice),
+                self.events.publication("notice.pushed", notice.model_dump(mode="json"), now),
+            ],
+            on_commit=commit,
+        )
+
+    def _revoke(self, conn: Connection, cmd: RevokeNotice, now: dt.datetime) -> Outcome:
+        if cmd.notice_id not in self.notices:
+            return Outcome.refused(
+                "unknown_notice", f"没有生效的公告 {cmd.notice_id} / no such notice in force"
+            )
+        return self._end(conn, [cmd.notice_id], now, "notice.revoked")
+
+    def _end(self, conn: Connection, ids: list[str], now: dt.datetime, kind: str) -> Outcome:
+        conn.execute(
+            tables.notices.update()
+            .where(tables.notices.c.notice_id.in_(ids))
+            .values(revoked_at=now)
+        )
+
+        def commit() -> None:
+            for notice_id in ids:
+                self.notices.pop(notice_id, None)
+
+        pubs: list[Publication] = []
+        events: list[dict[str, Any]] = []
+        for notice_id in ids:
+            pubs.append(self._removed(notice_id))
+            pubs.append(self.events.publication(kind, {"notice_id": notice_id}, now))
+            events.append({"event": kind, "notice_id": notice_id})
+        return Outcome(result={"revoked": ids}, events=events, publications=pubs, on_commit=commit)
+
+    def tick(self, conn: Connection, now: dt.datetime) -> Outcome | None:
+        ended = [
+            n.notice_id for n in self.notices.values() if n.until is not None and n.until <= now
+        ]
+        if not ended:
+            return None
+        return self._end(conn, ended, now, "notice.ended")
+
+
+def _aware(value: dt.datetime | None, hall: HallConfig) -> dt.datetime | None:
+    """Times typed without an offset are the hall's local time."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=hall.tz)

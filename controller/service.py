@@ -1,0 +1,61 @@
+"""What the controller asks of each service (queue, notices, attendance)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.engine import Connection
+
+from bus.core import Payload
+from bus.models.base import Command
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """A message to publish once the transaction that produced it has committed."""
+
+    topic: str
+    payload: Payload
+    retain: bool = False
+    qos: int = 1
+
+
+@dataclass(slots=True)
+class Outcome:
+    """A service's answer to one command, applied only if the transaction commits."""
+
+    result: dict[str, Any] | None = None
+    error: tuple[str, str] | None = None
+    """(code, message) for a refusal; a refused command changes nothing."""
+    details: dict[str, Any] | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    """Public events, for the audit log and ``evt/<kind>``."""
+    publications: list[Publication] = field(default_factory=list)
+    on_commit: Callable[[], None] | None = None
+    """Swaps the service's in-memory state; called only after the commit succeeded."""
+
+    @classmethod
+    def refused(cls, code: str, message: str, **details: Any) -> Outcome:
+        return cls(error=(code, message), details=details or None)
+
+
+class Service(Protocol):
+    area: str
+    """The ``cmd/<area>/…`` this service answers."""
+
+    def load(self, conn: Connection, now: dt.datetime) -> None:
+        """Rebuild the in-memory state from the store (start and restart)."""
+        ...
+
+    def startup(self, now: dt.datetime) -> list[Publication]:
+        """Retained state to publish when the controller (re)starts."""
+        ...
+
+    def handle(self, conn: Connection, cmd: Command, now: dt.datetime) -> Outcome: ...
+
+    def tick(self, conn: Connection, now: dt.datetime) -> Outcome | None:
+        """Time passing (timeouts, expiry); None when nothing happened."""
+        ...

@@ -1,0 +1,89 @@
+"""The controller's tables (SQLAlchemy Core). Changes ship as Alembic migrations.
+
+Queue entities are stored as JSON records keyed by kind and key: the engine owns their
+shape, the store only keeps the latest version of each and rebuilds the state from them.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+commands = sa.Table(
+    "commands",
+    metadata,
+    sa.Column("command_id", sa.String(80), primary_key=True),
+    sa.Column("area", sa.String(32), nullable=False),
+    sa.Column("verb", sa.String(32), nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reply", sa.JSON, nullable=False),
+)
+"""One row per applied command: a retried command gets the stored reply and changes nothing."""
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("area", sa.String(32), nullable=False),
+    sa.Column("verb", sa.String(32), nullable=False),
+    sa.Column("command_id", sa.String(80), nullable=True),
+    sa.Column("ok", sa.Boolean, nullable=False),
+    sa.Column("command", sa.JSON, nullable=False),
+    sa.Column("events", sa.JSON, nullable=False),
+)
+
+queue_records = sa.Table(
+    "queue_records",
+    metadata,
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("key", sa.String(80), primary_key=True),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+notices = sa.Table(
+    "notices",
+    metadata,
+    sa.Column("notice_id", sa.String(40), primary_key=True),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+calendar_overrides = sa.Table(
+    "calendar_overrides",
+    metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+punches = sa.Table(
+    "punches",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("punch_id", sa.String(80), nullable=False, unique=True),
+    sa.Column("staff_id", sa.String(32), nullable=False, index=True),
+    sa.Column("time", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("device", sa.String(64), nullable=False),
+    sa.Column("clock_synced", sa.Boolean, nullable=False),
+    sa.Column("flags", sa.JSON, nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+"""Append-only and hash-chained: evidence in staff assessments (DESIGN.md, State)."""
+
+writeoffs = sa.Table(
+    "writeoffs",
+    metadata,
+    sa.Column("request_id", sa.String(40), primary_key=True),
+    sa.Column("staff_id", sa.String(32), nullable=False, index=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

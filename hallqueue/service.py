@@ -1,0 +1,173 @@
+"""The queue engine behind the bus and the store.
+
+Each command becomes one engine operation; the entities it changed are upserted as JSON
+records in the same transaction, and only after the commit does the service swap its
+in-memory state and publish the events and the retained views that changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from bus import topics
+from bus.models.base import Command
+from bus.models.queue import StatsQuery, op_fields
+from bus.models.state import View
+from config.schema import HallConfig
+from controller import tables
+from controller.events import EventFactory
+from controller.service import Outcome, Publication
+from controller.upsert import upsert
+from hallqueue import engine
+from hallqueue.engine.hours import WorkdayCalendarProtocol
+
+log = logging.getLogger(__name__)
+
+LOAD_DAYS = 7
+"""Tickets older than this are history (statistics), not state: not loaded at start."""
+
+
+class QueueService:
+    area = "queue"
+
+    def __init__(
+        self, hall: HallConfig, calendar: WorkdayCalendarProtocol, events: EventFactory
+    ) -> None:
+        self.hall = hall
+        self.calendar = calendar
+        self.events = events
+        self.state: engine.QueueState | None = None
+        self._published: dict[str, dict[str, Any]] = {}
+        """Last retained view per topic, so a command republishes only what changed."""
+
+    # Start -------------------------------------------------------------------------------
+
+    def load(self, conn: Connection, now: dt.datetime) -> None:
+        since = (now.date() - dt.timedelta(days=LOAD_DAYS)).isoformat()
+        qr = tables.queue_records
+        rows = conn.execute(
+            sa.select(qr.c.kind, qr.c.key, qr.c.data).where(
+                sa.or_(qr.c.kind != "ticket", qr.c.key >= since)
+            )
+        )
+        records = [(kind, key, data) for kind, key, data in rows]
+        self.state = (
+            engine.state_from_records(self.hall, records, now)
+            if records
+            else engine.initial_state(self.hall, now)
+        )
+        self._published = {}
+
+    def startup(self, now: dt.datetime) -> list[Publication]:
+        self._published = {}
+        return self._views(self._require_state(), now)
+
+    def _require_state(self) -> engine.QueueState:
+        if self.state is None:
+            raise RuntimeError("QueueService used before load()")
+        return self.state
+
+    # Commands ----------------------------------------------------------------------------
+
+    def handle(self, conn: Connection, cmd: Command, now: dt.datetime) -> Outcome:
+        if isinstance(cmd, StatsQuery):
+            return self._stats(conn, cmd, now)
+        try:
+            op = engine.op_from_dict(op_fields(cmd))
+        except ValueError as exc:
+            return Outcome.refused("invalid", f"命令格式错误 / invalid command: {exc}")
+        return self._apply(conn, op, now)
+
+    def tick(self, conn: Connection, now: dt.datetime) -> Outcome | None:
+        # Time passing may change state without an event (day rollover): always hand it back.
+        return self._apply(conn, engine.Tick(), now)
+
+    def _apply(self, conn: Connection, op: engine.Op, now: dt.datetime) -> Outcome:
+        old = self._require_state()
+        result = engine.apply(self.hall, self.calendar, old, op, now)
+        public = [e.public() for e in result.events]
+        if result.refusal is not None:
+            r = result.refusal
+            return Outcome(
+                error=(r.code, f"{r.message_zh} / {r.message_en}"),
+                details={"message_en": r.message_en, **op.ident()},
+                events=public,
+            )
+        new = result.state
+        self._persist(conn, old, new, now)
+        publications = [
+            self.events.publication(e.kind, {**e.public(), **e.detail()}, now)
+            for e in result.events
+        ]
+
+        views = self._changed_views(new, now)
+
+        def commit() -> None:
+            self.state = new
+            self._published.update(views)
+
+        publications += [
+            Publication(topic, View(at=now, data=data), retain=True)
+            for topic, data in views.items()
+        ]
+        return Outcome(
+            result=dict(result.result or {}),
+            events=public,
+            publications=publications,
+            on_commit=commit,
+        )
+
+    def _persist(
+        self, conn: Connection, old: engine.QueueState, new: engine.QueueState, now: dt.datetime
+    ) -> None:
+        before = {(kind, key): entity for kind, key, entity in engine.records_of(old)}
+        for kind, key, entity in engine.records_of(new):
+            if before.get((kind, key)) is entity:
+                continue
+            upsert(
+                conn,
+                tables.queue_records,
+                {"kind": kind, "key": key},
+                {"data": engine.to_record(entity), "updated_at": now},
+            )
+
+    # Retained views ----------------------------------------------------------------------
+
+    def _all_views(self, state: engine.QueueState, now: dt.datetime) -> dict[str, dict[str, Any]]:
+        hall_id = self.hall.hall_id
+        views = {
+            topics.catalog_state(hall_id): engine.catalog_view(self.hall, state, now),
+            topics.queue_state(hall_id): engine.queue_view(self.hall, state, now),
+        }
+        for w in self.hall.windows:
+            views[topics.window_state(hall_id, w.id)] = engine.window_view(
+                self.hall, state, w.id, now
+            )
+        return views
+
+    def _changed_views(
+        self, state: engine.QueueState, now: dt.datetime
+    ) -> dict[str, dict[str, Any]]:
+        return {
+            topic: data
+            for topic, data in self._all_views(state, now).items()
+            if self._published.get(topic) != data
+        }
+
+    def _views(self, state: engine.QueueState, now: dt.datetime) -> list[Publication]:
+        views = self._all_views(state, now)
+        self._published = dict(views)
+        return [Publication(t, View(at=now, data=d), retain=True) for t, d in views.items()]
+
+    # Statistics --------------------------------------------------------------------------
+
+    def _stats(self, conn: Connection, cmd: StatsQuery, now: dt.datetime) -> Outcome:
+        from hallqueue.stats_store import stats_between
+
+        stats = stats_between(conn, self.hall, cmd.date_from, cmd.date_to, now.date())
+        return Outcome(result=stats)

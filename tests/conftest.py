@@ -1,0 +1,91 @@
+"""Fixtures shared by the whole suite: a private Mosquitto, the sample hall, log checks."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from config.loader import load_hall, resolve_hall_path
+from config.schema import HallConfig
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def hall() -> HallConfig:
+    """The sample hall of RULES.md §6."""
+    return load_hall(resolve_hall_path("chengdong"))
+
+
+class Broker:
+    def __init__(self, port: int, process: subprocess.Popen[bytes], log_file: Path) -> None:
+        self.port = port
+        self.process = process
+        self.log_file = log_file
+
+    @property
+    def url(self) -> str:
+        return f"mqtt://127.0.0.1:{self.port}"
+
+
+def start_mosquitto(
+    directory: Path, config_file: Path | None = None, port: int | None = None
+) -> Broker:
+    """Start Mosquitto and wait until it listens (it logs 'Opening ipv4 listen socket')."""
+    from controller.broker import free_port, mosquitto_binary, write_dev_config
+
+    port = port or free_port()
+    config_file = config_file or write_dev_config(directory, port)
+    log_file = directory / f"mosquitto-{port}.log"
+    fh = log_file.open("wb")
+    process = subprocess.Popen(
+        [mosquitto_binary(), "-c", str(config_file), "-v"], stdout=fh, stderr=subprocess.STDOUT
+    )
+    from tests.waiting import wait_for_port
+
+    if not wait_for_port(port, timeout=10):
+        process.kill()
+        raise RuntimeError(f"mosquitto did not start: {log_file.read_text(errors='replace')}")
+    return Broker(port, process, log_file)
+
+
+@pytest.fixture
+def mosquitto(tmp_path: Path) -> Iterator[Broker]:
+    """A private Mosquitto on a free port, for this test only."""
+    broker = start_mosquitto(tmp_path)
+    yield broker
+    broker.process.terminate()
+    broker.process.wait(timeout=10)
+
+
+class _ErrorCatcher(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_logged_exception(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A callback that raised and was only logged is a failure (STYLE 9)."""
+    catcher = _ErrorCatcher()
+    root = logging.getLogger()
+    root.addHandler(catcher)
+    yield
+    root.removeHandler(catcher)
+    if catcher.records and "allow_logged_exceptions" not in request.keywords:
+        messages = "\n".join(f"{r.name}: {r.getMessage()}" for r in catcher.records)
+        pytest.fail(f"an exception was logged during the test:\n{messages}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "allow_logged_exceptions: the test provokes logged errors")
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
