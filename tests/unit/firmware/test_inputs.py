@@ -1,0 +1,239 @@
+"""evdev inputs, fed with streams of real ``evdev.InputEvent`` (no /dev/uinput here)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import queue
+import threading
+from collections.abc import Iterator
+
+import pytest
+from evdev import InputEvent, ecodes
+
+from firmware_bridge.inputs.drivers import (
+    CallerKeypadOptions,
+    evaluator_from_config,
+    keypad_from_config,
+    scanner_from_config,
+)
+from firmware_bridge.inputs.hotplug import DeviceMatch, find_device, udev_identity
+from firmware_bridge.inputs.keys import caller_translator, evaluator_translator
+from firmware_bridge.inputs.scanner import ScannerTranslator, events_for_text
+from firmware_bridge.inputs.source import EvdevKeySource, SimKeySource
+from firmware_bridge.interfaces import DeviceState, KeySource
+
+DOWN, UP, REPEAT = 1, 0, 2
+
+
+def key(code: int, value: int, t: int = 0) -> list[InputEvent]:
+    """What the kernel sends for one key transition: MSC_SCAN, the key, SYN_REPORT."""
+    return [
+        InputEvent(1700000000, t, ecodes.EV_MSC, ecodes.MSC_SCAN, 0x70000 + code),
+        InputEvent(1700000000, t, ecodes.EV_KEY, code, value),
+        InputEvent(1700000000, t, ecodes.EV_SYN, ecodes.SYN_REPORT, 0),
+    ]
+
+
+def tap(code: int) -> list[InputEvent]:
+    return key(code, DOWN) + key(code, UP)
+
+
+def test_caller_keypad_default_map() -> None:
+    stream = tap(ecodes.KEY_KP1) + tap(ecodes.KEY_KP2) + tap(ecodes.KEY_KP6) + tap(ecodes.KEY_KP8)
+    assert list(caller_translator().translate(stream)) == [
+        ("key", "next"), ("key", "recall"), ("key", "pause"), ("key", "finish"),
+    ]
+
+
+def test_held_key_calls_once_and_unmapped_keys_are_ignored() -> None:
+    stream = (key(ecodes.KEY_KP1, DOWN) + key(ecodes.KEY_KP1, REPEAT) * 5
+              + key(ecodes.KEY_KP1, UP) + tap(ecodes.KEY_A))
+    assert list(caller_translator().translate(stream)) == [("key", "next")]
+
+
+def test_caller_keymap_is_configurable() -> None:
+    opts = CallerKeypadOptions.model_validate(
+        {"keymap": {"KEY_F1": "next", "KEY_F2": "transfer", "KEY_F3": "resume"}}
+    )
+    stream = tap(ecodes.KEY_F2) + tap(ecodes.KEY_KP1) + tap(ecodes.KEY_F3)
+    assert list(caller_translator(opts.keymap).translate(stream)) == [
+        ("key", "transfer"), ("key", "resume"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "bad", [{"KEY_F1": "call"}, {"KEY_NOPE": "next"}],
+)
+def test_bad_caller_keymap_is_rejected_with_the_key(bad: dict[str, str]) -> None:
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        CallerKeypadOptions.model_validate({"keymap": bad})
+
+
+def test_evaluator_five_keys_give_ratings() -> None:
+    stream = [e for n in (5, 1, 3) for e in tap(ecodes.ecodes[f"KEY_KP{n}"])]
+    stream += tap(ecodes.KEY_4) + tap(ecodes.KEY_KP6)
+    assert list(evaluator_translator().translate(stream)) == [
+        ("rating", "5"), ("rating", "1"), ("rating", "3"), ("rating", "4"),
+    ]
+
+
+def test_scanner_text_with_shift_and_enter() -> None:
+    shift = ecodes.KEY_LEFTSHIFT
+    stream = (
+        key(shift, DOWN) + tap(ecodes.KEY_A) + key(shift, UP)  # "A"
+        + tap(ecodes.KEY_0) + tap(ecodes.KEY_1)  # "01"
+        + key(ecodes.KEY_RIGHTSHIFT, DOWN) + tap(ecodes.KEY_SEMICOLON)  # ":"
+        + key(ecodes.KEY_RIGHTSHIFT, UP)
+        + tap(ecodes.KEY_B) + tap(ecodes.KEY_MINUS)  # "b-"
+        + tap(ecodes.KEY_ENTER)
+    )
+    assert list(ScannerTranslator().translate(stream)) == [("scan", "A01:b-")]
+
+
+def test_scanner_emits_one_string_per_enter_and_ignores_empty_lines() -> None:
+    stream = (tap(ecodes.KEY_ENTER) + tap(ecodes.KEY_1) + tap(ecodes.KEY_KPENTER)
+              + tap(ecodes.KEY_2) + tap(ecodes.KEY_ENTER))
+    assert list(ScannerTranslator().translate(stream)) == [("scan", "1"), ("scan", "2")]
+
+
+def test_scanner_caps_lock_inverts_letters_only() -> None:
+    stream = tap(ecodes.KEY_CAPSLOCK) + tap(ecodes.KEY_Q) + tap(ecodes.KEY_1)
+    stream += key(ecodes.KEY_LEFTSHIFT, DOWN) + tap(ecodes.KEY_Q) + key(ecodes.KEY_LEFTSHIFT, UP)
+    stream += tap(ecodes.KEY_ENTER)
+    assert list(ScannerTranslator().translate(stream)) == [("scan", "Q1q")]
+
+
+def test_scanner_round_trips_a_booking_url() -> None:
+    text = "https://hall.example.cn/q?t=A001&c=Xy_9~"
+    assert list(ScannerTranslator().translate(events_for_text(text))) == [("scan", text)]
+
+
+def test_scanner_drops_a_runaway_code() -> None:
+    translator = ScannerTranslator(max_length=4)
+    stream = [e for _ in range(6) for e in tap(ecodes.KEY_7)] + tap(ecodes.KEY_ENTER)
+    assert list(translator.translate(stream)) == [("scan", "77")]
+    assert translator.overflows == 1
+
+
+@pytest.mark.parametrize(
+    ("factory", "events", "expected"),
+    [
+        (keypad_from_config, tap(ecodes.KEY_KP3), ("key", "skip")),
+        (evaluator_from_config, tap(ecodes.KEY_KP2), ("rating", "2")),
+        (scanner_from_config, events_for_text("A001"), ("scan", "A001")),
+    ],
+)
+def test_port_sim_gives_a_keysource_with_the_same_translation(
+    factory: object, events: list[InputEvent], expected: tuple[str, str]
+) -> None:
+    assert callable(factory)
+    source = factory({"port": "sim"})
+    assert isinstance(source, SimKeySource) and isinstance(source, KeySource)
+    got: list[tuple[str, str]] = []
+    source.on_event(lambda kind, value: got.append((kind, value)))
+    source.open()
+    source.inject(events)
+    assert got == [expected] and source.state() == DeviceState.OK
+
+
+def test_device_match_by_name_vendor_product() -> None:
+    match = DeviceMatch(name="barcode", vendor=0x1A86)
+    assert match.matches("USB Barcode Scanner", 0x1A86, 0xE026)
+    assert not match.matches("USB Barcode Scanner", 0x0483, 0xE026)
+    assert not match.matches("Dell Keyboard", 0x1A86, 0x0001)
+
+
+def test_udev_properties_give_name_and_usb_ids() -> None:
+    identity = udev_identity({"ID_VENDOR_ID": "1a86", "ID_MODEL_ID": "e026"},
+                             {"NAME": '"USB Barcode Scanner"'})
+    assert identity == ("USB Barcode Scanner", 0x1A86, 0xE026)
+    assert udev_identity({}, {}) == ("", None, None)
+
+
+class FakeInfo:
+    def __init__(self, vendor: int, product: int) -> None:
+        self.vendor, self.product = vendor, product
+
+
+class FakeInputDevice:
+    """The slice of ``evdev.InputDevice`` the source uses, with a real fd to select on."""
+
+    def __init__(self, name: str, vendor: int, product: int) -> None:
+        self.name = name
+        self.info = FakeInfo(vendor, product)
+        self._r, self._w = os.pipe()
+        self.fd = self._r
+        self._pending: queue.Queue[list[InputEvent] | None] = queue.Queue()
+        self.grabbed = False
+        self.closed = threading.Event()
+
+    def push(self, events: list[InputEvent] | None) -> None:
+        """Events the kernel delivers; None is the device being unplugged (ENODEV)."""
+        self._pending.put(events)
+        os.write(self._w, b"x")
+
+    def read(self) -> Iterator[InputEvent]:
+        os.read(self._r, 1)
+        events = self._pending.get_nowait()
+        if events is None:
+            raise OSError(errno.ENODEV, "No such device")
+        return iter(events)
+
+    def grab(self) -> None:
+        self.grabbed = True
+
+    def ungrab(self) -> None:
+        self.grabbed = False
+
+    def close(self) -> None:
+        if not self.closed.is_set():
+            self.closed.set()
+            os.close(self._r)
+            os.close(self._w)
+
+
+def test_real_source_grabs_translates_and_goes_offline_on_unplug() -> None:
+    specs = {
+        "/dev/input/event3": ("AT Translated Keyboard", 0x0001, 0x0001),
+        "/dev/input/event7": ("USB Barcode Scanner", 0x1A86, 0xE026),
+    }
+    opened: list[tuple[str, FakeInputDevice]] = []
+
+    def open_device(path: str) -> FakeInputDevice:
+        device = FakeInputDevice(*specs[path])
+        opened.append((path, device))
+        return device
+
+    source = EvdevKeySource(
+        ScannerTranslator(), DeviceMatch(name="barcode"), hotplug=False,
+        list_devices=lambda: list(specs), open_device=open_device, rescan_interval=60,
+    )
+    got: queue.Queue[tuple[str, str]] = queue.Queue()
+    source.on_event(lambda kind, value: got.put((kind, value)))
+    try:
+        source.open()
+        assert source.state() == DeviceState.OK
+        path, scanner = opened[-1]
+        assert path == "/dev/input/event7"
+        assert scanner.grabbed, "keystrokes must not leak into the kiosk UI"
+        scanner.push(events_for_text("B12"))
+        assert got.get(timeout=2) == ("scan", "B12")
+        scanner.push(None)  # unplugged
+        assert scanner.closed.wait(2)
+        assert source.state() == DeviceState.OFFLINE
+    finally:
+        source.close()
+    for _, device in opened:
+        device.close()
+
+
+def test_find_device_skips_devices_it_may_not_open() -> None:
+    def open_device(path: str) -> FakeInputDevice:
+        if path.endswith("0"):
+            raise PermissionError(errno.EACCES, "denied")
+        return FakeInputDevice("Caller Keypad", 0x04D9, 0x1203)
+
+    found = find_device(DeviceMatch(vendor=0x04D9), lambda: ["/dev/input/event0",
+                                                             "/dev/input/event1"], open_device)
+    assert found == "/dev/input/event1"
