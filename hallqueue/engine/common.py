@@ -1,0 +1,106 @@
+"""Small helpers shared by the operation handlers."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from config.schema import HallConfig, Window
+from hallqueue.engine.draft import Draft
+from hallqueue.engine.events import Refusal
+from hallqueue.engine.hours import Ctx
+from hallqueue.engine.model import (
+    Closure,
+    Counter,
+    QueueState,
+    Ticket,
+    WindowState,
+    counter_key,
+    ticket_key,
+)
+
+Handled = Refusal | dict[str, Any]
+"""A handler returns the command's reply, or a refusal (and then its draft is thrown away)."""
+
+
+def window_config(ctx: Ctx, window_id: str) -> Window | Refusal:
+    window = ctx.hall.window(window_id)
+    return window if window is not None else Refusal.of("unknown_window", window=window_id)
+
+
+def active_closure(closures: dict[str, Closure] | Any, window_id: str, ctx: Ctx) -> Closure | None:
+    for closure in closures.values():
+        if closure.window == window_id and closure.active(ctx.now):
+            return closure
+    return None
+
+
+def find_ticket(draft: Draft, ref: str) -> Ticket | None:
+    """A ticket by key (2026-11-23/A001) or by number of the current hall day (A001)."""
+    if "/" in ref:
+        return draft.tickets.get(ref)
+    return draft.tickets.get(ticket_key(draft.day, ref.upper()))
+
+
+def counter(draft: Draft, ctx: Ctx, category: str) -> Counter:
+    key = counter_key(ctx.day, category)
+    return draft.counters.get(key) or Counter(key, ctx.day, category)
+
+
+def mean_service_minutes(hall: HallConfig, state: QueueState | Draft, category: str) -> float:
+    """Mean service time observed today in ``category``; the configured default before any."""
+    c = state.counters.get(counter_key(state.day, category))
+    if c is not None and c.served > 0:
+        return c.service_seconds / c.served / 60
+    cfg = hall.category(category)
+    return cfg.default_service_minutes if cfg is not None else 10.0
+
+
+def serving_windows(hall: HallConfig, state: QueueState | Draft, category: str, ctx: Ctx) -> int:
+    """Windows that can call ``category`` now: not closed and not paused (at least 1)."""
+    n = 0
+    for w in hall.windows_for(category):
+        ws = state.windows.get(w.id) or WindowState(w.id)
+        if not ws.paused and active_closure(state.closures, w.id, ctx) is None:
+            n += 1
+    return max(n, 1)
+
+
+def estimated_wait_minutes(
+    hall: HallConfig, state: QueueState | Draft, category: str, ahead: int, ctx: Ctx
+) -> int:
+    """Q1/Q4: people ahead × mean service time ÷ windows serving the category, rounded up."""
+    mean = mean_service_minutes(hall, state, category)
+    return math.ceil(ahead * mean / serving_windows(hall, state, category, ctx))
+
+
+def ticket_detail(hall: HallConfig, ticket: Ticket) -> dict[str, Any]:
+    """What screens show besides the §5 fields: names, category, department, windows."""
+    item = hall.item(ticket.service)
+    cat = hall.category(ticket.category)
+    dept = hall.department(cat.department) if cat is not None else None
+    return {
+        "key": ticket.key,
+        "category": ticket.category,
+        "service_name": item.name if item is not None else ticket.service,
+        "department": dept.code if dept is not None else None,
+        "department_name": dept.name if dept is not None else None,
+        "windows": [w.number for w in hall.windows_for(ticket.category)],
+        "priority": ticket.priority,
+    }
+
+
+def window_detail(hall: HallConfig, window_id: str, staff: str | None) -> dict[str, Any]:
+    w = hall.window(window_id)
+    member = hall.staff_member(staff) if staff else None
+    return {
+        "window_number": w.number if w is not None else None,
+        "staff": staff,
+        "staff_name": member.name if member is not None else None,
+    }
+
+
+def announcement(hall: HallConfig, number: str, window_id: str) -> str:
+    """The hall screen's voice line: 请A001号到1号窗口办理."""
+    w = hall.window(window_id)
+    return f"请{number}号到{w.number if w is not None else window_id}号窗口办理"
