@@ -37,6 +37,8 @@ class PrinterModel:
     in_ep: int = 0x81
     out_ep: int = 0x03
     max_packet: int = 64
+    chinese_font: bool = True
+    """Has a GB18030 font ROM (False: a Western head, which needs raster mode)."""
 
 
 MODEL_58MM = PrinterModel(58, 0x0416, 0x5011, "Winbond Electronics", "POS58 Printer", "58A0001")
@@ -62,12 +64,17 @@ class EmulatedPrinter:
     plugged: bool = True
     unplug_after_bytes: int | None = None
     """Pull the cable once this many bytes have arrived (an unplug in the middle of a job)."""
+    paper_out_after_bytes: int | None = None
+    """The roll ends once this many bytes have arrived (paper out in the middle of a job)."""
     received: bytearray = field(default_factory=bytearray)
     replies: bytearray = field(default_factory=bytearray)
     generation: int = 0
     configuration: int = 1
     _held: bytearray = field(default_factory=bytearray)
-    _parser: EscposParser = field(default_factory=EscposParser)
+    _parser: EscposParser = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._parser = EscposParser(chinese_font=self.model.chinese_font)
 
     # --- switches -----------------------------------------------------------------
 
@@ -112,6 +119,13 @@ class EmulatedPrinter:
                 self._take(data[: max(room, 0)])
                 self.unplug()
                 raise no_device_error()
+        if self.paper_out_after_bytes is not None:
+            room = max(self.paper_out_after_bytes - len(self.received), 0)
+            if room < len(data):
+                self._take(data[:room])
+                self.paper_out_after_bytes = None
+                self.set_switches(paper_out=True)
+                return room + self.receive(data[room:])
         held_full = len(self._held) + len(data) > RECEIVE_BUFFER
         if self.switches.offline and held_full and not _is_realtime_query(data):
             raise _timeout()

@@ -47,14 +47,26 @@ class _Style:
 
 @dataclass
 class EscposParser:
-    """Incremental: ``feed()`` any chunking of the stream and get the same blocks."""
+    """Incremental: ``feed()`` any chunking of the stream and get the same blocks.
 
+    ``chinese_font``: the head has a GB18030 font ROM. Such heads (the Chinese-market
+    ones) power up in Chinese character mode; a head without one ignores FS & and prints
+    Chinese bytes as code page 437 garbage, which is why raster mode exists.
+    """
+
+    chinese_font: bool = True
     blocks: list[Block] = field(default_factory=list)
     unknown_commands: int = 0
     _pending: bytearray = field(default_factory=bytearray)
     _line: bytearray = field(default_factory=bytearray)
     _line_style: _Style | None = None
     _style: _Style = field(default_factory=_Style)
+
+    def __post_init__(self) -> None:
+        self._style = self._initial_style()
+
+    def _initial_style(self) -> _Style:
+        return _Style(chinese=self.chinese_font)
     _qr_data: bytes = b""
     _graphic: RasterBlock | None = None
 
@@ -82,7 +94,7 @@ class EscposParser:
         self._pending.clear()
         self._line.clear()
         self._line_style = None
-        self._style = _Style()
+        self._style = self._initial_style()
 
     # --- one command --------------------------------------------------------------
 
@@ -124,7 +136,7 @@ class EscposParser:
         arg = buf[i + 2] if end > i + 2 else 0
         if cmd == b"@"[0]:
             self._flush_line(force=False)
-            self._style = _Style()
+            self._style = self._initial_style()
         elif cmd == b"!"[0]:
             self._style.bold = bool(arg & 0x08)
             self._style.height = 2 if arg & 0x10 else 1
@@ -234,7 +246,7 @@ class EscposParser:
         cmd = buf[i + 1]
         end = self._skip_fixed(buf, i, _FS_FIXED)
         if end is not None and cmd == b"&"[0]:
-            self._style.chinese = True
+            self._style.chinese = self.chinese_font
         elif end is not None and cmd == b"."[0]:
             self._style.chinese = False
         return end
