@@ -10,7 +10,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from config.attendance import AttendanceSettings
 
 # Modules that add sub-commands to `hall attendance`; a module not written yet is skipped.
 _COMMAND_MODULES: tuple[str, ...] = (
@@ -97,11 +102,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _fail(str(exc))
     try:
-        profile = _load_profile(args.profile)
+        settings = _load_settings(args.profile)
     except ValueError as exc:
         return _fail(str(exc))
     try:
-        calendar = WorkdayCalendar(
+        calendar = WorkdayCalendar(settings.holidays, settings.workdays).with_overrides(
             holidays=[date.fromisoformat(d) for d in args.holiday],
             workdays=[date.fromisoformat(d) for d in args.workday],
         )
@@ -112,24 +117,29 @@ def _evaluate(args: argparse.Namespace) -> int:
         writeoffs = read_writeoffs(Path(args.writeoffs)) if args.writeoffs else []
     except CsvInputError as exc:
         return _fail(str(exc))
+    profile = settings.resolved_profile()
     report = evaluate_month(profile, calendar, punches, writeoffs, args.month, tz, args.staff)
     json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0
 
 
-def _load_profile(name: str) -> Any:
-    """A preset by name, or an ``AttendanceProfile`` / ``attendance:`` section from YAML."""
+def _load_settings(name: str) -> AttendanceSettings:
+    """A preset by name, or from a YAML/JSON file: a hall config (its ``attendance:``
+    section, calendar overrides included), such a section alone, or a bare profile."""
     from pathlib import Path
 
+    import yaml
     from pydantic import ValidationError
 
-    from config.attendance import AttendanceProfile, AttendanceSettings, get_profile
+    from config.attendance import AttendanceProfile, AttendanceSettings
 
     path = Path(name)
     if path.suffix.lower() not in (".yaml", ".yml", ".json"):
-        return get_profile(name)
-    import yaml
+        try:
+            return AttendanceSettings(profile=name)
+        except ValidationError as exc:
+            raise ValueError(_first_error(exc)) from None
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -139,7 +149,16 @@ def _load_profile(name: str) -> Any:
         data = data["attendance"]
     try:
         if isinstance(data, dict) and "slots" in data:
-            return AttendanceProfile.model_validate(data)
-        return AttendanceSettings.model_validate(data).resolved_profile()
+            return AttendanceSettings(profile=AttendanceProfile.model_validate(data))
+        return AttendanceSettings.model_validate(data)
     except ValidationError as exc:
         raise ValueError(f"{path}: 考勤方案无效 / invalid profile:\n{exc}") from None
+
+
+def _first_error(exc: ValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return str(exc)
+    # Our own validators raise ValueError with a bilingual text; show it without pydantic's
+    # "Value error, " prefix.
+    return str((errors[0].get("ctx") or {}).get("error", errors[0]["msg"]))

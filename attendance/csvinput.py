@@ -130,9 +130,9 @@ def read_writeoffs(path: Path) -> list[WriteOff]:
             end = parse_time(row["end"], end_of_day=True)
         except ValueError as exc:
             raise CsvInputError(path, line, f"start/end: {exc}") from None
-        if (start.tzinfo is None) != (end.tzinfo is None):
-            raise CsvInputError(path, line, "start 与 end 须同时带或不带时区 / mix of offsets")
-        if end < start:
+        # A time without offset is hall time; only compare two of the same kind here, the
+        # evaluation converts both to hall time.
+        if (start.tzinfo is None) == (end.tzinfo is None) and end < start:
             raise CsvInputError(path, line, "end 早于 start / end is before start")
         status = row["status"].lower()
         if status not in WRITEOFF_STATUSES:

@@ -121,3 +121,25 @@ def test_section4_unknown_profile_and_month_are_clear_errors(punches: Path) -> N
     assert result.returncode == 2 and "chengdong" in result.stderr
     result = hall("attendance", "evaluate", "--month", "11/2026", "--punches", str(punches))
     assert result.returncode == 2 and "YYYY-MM" in result.stderr
+
+
+def test_a1_evaluate_with_a_profile_written_as_yaml(punches: Path, tmp_path: Path) -> None:
+    """A1/A6: a hall with other hours passes its `attendance:` section (profile and calendar
+    overrides) as a file: sign in by 09:10 here, and 2026-11-02 declared a holiday."""
+    profile = write(tmp_path / "hall.yaml", """
+attendance:
+  profile:
+    name: late_hall
+    slots:
+      - {name: sign_in, kind: sign_in, deadline: "09:10"}
+      - {name: sign_out, kind: sign_out, deadline: "17:00"}
+  holidays: [2026-11-03]
+""")
+    result = hall("attendance", "evaluate", "--profile", str(profile), "--month", "2026-11",
+                  "--punches", str(punches))
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["profile"] == "late_hall"
+    days = out["staff"]["S001"]["days"]
+    assert days["2026-11-02"]["status"] == "normal"  # 09:05:10 is on time by 09:10
+    assert days["2026-11-03"]["status"] == "rest"
