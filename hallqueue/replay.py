@@ -1,0 +1,114 @@
+"""``hall queue replay``: a hall day as a script of operations, run through the engine.
+
+One JSON object per line: the RULES.md §5 operation plus ``"at"`` (ISO 8601; without an
+offset it is hall time). Every event is printed as one JSON line in its §5 form. A malformed
+line is reported on stderr with its number and skipped; a refused operation prints its
+``<op>.refused`` event and changes nothing. Events caused only by time passing (expiry,
+not rated, forfeit) are printed with ``all_events``. The engine is the controller's own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from config.schema import HallConfig
+from hallqueue.engine import Checkin, Event, QueueState, apply, initial_state, op_from_dict
+from hallqueue.engine.hours import WorkdayCalendarProtocol, to_hall_time
+from hallqueue.engine.ops import Book, Op, parse_time
+
+
+@dataclass
+class Replay:
+    """A replay in progress: the state, the booking names the script gave, the last time."""
+
+    hall: HallConfig
+    calendar: WorkdayCalendarProtocol
+    all_events: bool = False
+    state: QueueState | None = None
+    refs: dict[str, str] = field(default_factory=dict)
+    last_at: dt.datetime | None = None
+    errors: int = 0
+    refused: int = 0
+
+    def step(self, data: dict[str, Any]) -> list[Event]:
+        """Apply one parsed line; ValueError for a line that is not a valid operation."""
+        if "at" not in data:
+            raise ValueError('missing "at" (ISO 8601 time of the operation)')
+        at = to_hall_time(self.hall, parse_time(data["at"], "at"))
+        if self.last_at is not None and at < self.last_at:
+            raise ValueError(f"time goes backwards: {at.isoformat()} < {self.last_at.isoformat()}")
+        op = self._resolve(op_from_dict(data))
+        if self.state is None:
+            self.state = initial_state(self.hall, at)
+        outcome = apply(self.hall, self.calendar, self.state, op, at)
+        self.state = outcome.state
+        self.last_at = at
+        if not outcome.ok:
+            self.refused += 1
+        elif isinstance(op, Book) and op.ref and outcome.result is not None:
+            self.refs[op.ref] = str(outcome.result["code"])
+        return [e for e in outcome.events if self.all_events or not e.housekeeping]
+
+    def _resolve(self, op: Op) -> Op:
+        """A check-in by the script's booking name uses the code the booking got."""
+        if isinstance(op, Checkin) and not op.code and op.ref is not None:
+            return dataclasses.replace(op, code=self.refs.get(op.ref, ""))
+        return op
+
+
+def parse_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, object) per operation line, or (line number, error text)."""
+    for number, raw in enumerate(lines, start=1):
+        text = raw.strip()
+        if not text or text.startswith(("#", "//")):
+            continue
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield number, f"not JSON: {exc.msg} (column {exc.colno})"
+            continue
+        if not isinstance(data, dict):
+            yield number, "a line must be one JSON object"
+            continue
+        yield number, data
+
+
+def run(
+    hall: HallConfig,
+    calendar: WorkdayCalendarProtocol,
+    lines: Iterable[str],
+    out: TextIO,
+    err: TextIO,
+    *,
+    all_events: bool = False,
+    detail: bool = False,
+    source: str = "<script>",
+) -> Replay:
+    """Replay ``lines``, writing events to ``out`` and line errors to ``err``."""
+    replay = Replay(hall, calendar, all_events)
+    for number, item in parse_lines(lines):
+        if isinstance(item, str):
+            replay.errors += 1
+            print(f"{source}:{number}: {item}; line skipped", file=err)
+            continue
+        try:
+            events = replay.step(item)
+        except ValueError as exc:
+            replay.errors += 1
+            print(f"{source}:{number}: {exc}; line skipped", file=err)
+            continue
+        for event in events:
+            payload = event.public()
+            if detail:
+                payload["detail"] = _jsonable(event.detail())
+            out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    return replay
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))

@@ -1,0 +1,32 @@
+"""The workday calendar handed to the engine outside the controller (replay, tests, bench).
+
+The engine only needs ``is_workday``; the hall's real calendar (statutory days, overrides,
+Monday–Friday fallback) lives in ``attendance.calendar``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from hallqueue.engine.hours import WorkdayCalendarProtocol
+
+
+class FixedCalendar:
+    """Monday–Friday plus explicit holidays and adjusted workdays: for tests that pin a year."""
+
+    def __init__(self, holidays: Iterable[dt.date] = (), workdays: Iterable[dt.date] = ()) -> None:
+        self.holidays = frozenset(holidays)
+        self.workdays = frozenset(workdays)
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day in self.holidays:
+            return False
+        return day in self.workdays or day.weekday() < 5
+
+
+def default_calendar() -> WorkdayCalendarProtocol:
+    """The statutory Chinese calendar (chinesecalendar via attendance.calendar)."""
+    from attendance.calendar import WorkdayCalendar
+
+    return WorkdayCalendar()
