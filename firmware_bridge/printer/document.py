@@ -9,7 +9,6 @@ printer gets.
 from __future__ import annotations
 
 import enum
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -120,8 +119,13 @@ def columns(width_mm: int, scale: int = 1) -> int:
 
 
 def display_width(text: str) -> int:
-    """Columns a string takes on the printer: CJK and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Columns a string takes on the printer in Chinese mode.
+
+    Every character that GB18030 encodes in more than one byte comes from the 24x24 font
+    and takes two columns; that includes "ambiguous" ones such as — and · which a Western
+    terminal would count as one.
+    """
+    return sum(1 if len(ch.encode("gb18030", "replace")) == 1 else 2 for ch in text)
 
 
 _BREAK_AFTER = ("、", "，", "；", " ", ",")

@@ -53,9 +53,14 @@ def test_the_big_number_is_the_tallest_line() -> None:
     assert max(blocks, key=lambda b: b.scale).text == "A012"
 
 
+def test_dashes_and_dots_count_double_width_as_the_chinese_font_prints_them() -> None:
+    """A Western width table says — is narrow; the printer's GB font prints it 24 dots wide."""
+    assert display_width("3—5号·A") == 1 + 2 + 1 + 2 + 2 + 1
+
+
 @settings(max_examples=60, deadline=None)
 @given(
-    st.text(alphabet="政务服务中心人社局窗口ABC123、（）·", min_size=1, max_size=60),
+    st.text(alphabet="政务服务中心人社局窗口ABC123、（）·—", min_size=1, max_size=60),
     st.sampled_from([58, 80]),
 )
 def test_no_laid_out_line_is_wider_than_the_head(text: str, width_mm: int) -> None:
