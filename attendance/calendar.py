@@ -16,6 +16,8 @@ from typing import Literal
 
 import chinese_calendar
 
+from config.attendance import AttendanceSettings
+
 log = logging.getLogger(__name__)
 
 DaySource = Literal["statutory", "override", "fallback"]
@@ -51,6 +53,18 @@ class WorkdayCalendar:
             raise ValueError(f"日期既是休息日又是工作日 / dates both holiday and workday: {days}")
         self._log = logger or log
         self._warned_years: set[int] = set()
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: AttendanceSettings,
+        holidays: Iterable[date] = (),
+        workdays: Iterable[date] = (),
+    ) -> WorkdayCalendar:
+        """The hall's calendar: overrides from the hall config, then the manager's overrides
+        stored by the controller (which win when they name the same date). Keep one instance
+        per process so the fallback warning is logged once per year, not once per report."""
+        return cls(settings.holidays, settings.workdays).with_overrides(holidays, workdays)
 
     @property
     def holidays(self) -> frozenset[date]:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Literal
 
-from attendance.rules.model import PUNCH_ADDING_KINDS, WorkdayLookup, WriteOffStatus
-from attendance.rules.writeoffs import to_hall_time
-from config.attendance import ROLE_LABELS, ApprovalRules, WriteOffKind
+from attendance.rules.model import PUNCH_ADDING_KINDS, WorkdayLookup, WriteOff, WriteOffStatus
+from attendance.rules.writeoffs import covered_slots, to_hall_time
+from config.attendance import ROLE_LABELS, ApprovalRules, AttendanceProfile, WriteOffKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +76,26 @@ def required_chain(rules: ApprovalRules, request: LeaveRequest) -> tuple[str, ..
         if step.up_to_days is None or request.days <= step.up_to_days:
             return tuple(step.approvers)
     return tuple(rules.steps[-1].approvers)  # unreachable: the last step is unbounded
+
+
+def leave_length(
+    profile: AttendanceProfile,
+    calendar: WorkdayLookup,
+    start: datetime,
+    end: datetime,
+    tz: tzinfo,
+) -> float:
+    """Workdays a leave from ``start`` to ``end`` takes, counted in halves: a workday whose
+    every punch deadline it contains is 1, one where it contains some is 0.5. Rest days are
+    free. This is the ``days`` a request form would state."""
+    first = to_hall_time(start, tz).date()
+    last = to_hall_time(end, tz).date()
+    probe = WriteOff("", WriteOffKind.PERSONAL, start, end)
+    total = 0.0
+    for day, slots in covered_slots(profile, [probe], tz, first, last).items():
+        if calendar.day_kind(day).workday:
+            total += 1.0 if len(slots) == len(profile.slots) else 0.5
+    return total
 
 
 def needs_substitute(rules: ApprovalRules, request: LeaveRequest) -> bool:

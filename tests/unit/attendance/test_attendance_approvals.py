@@ -16,6 +16,7 @@ from attendance.rules import (
     assessment_deductions,
     chain_state,
     emergency_outcome,
+    leave_length,
     record_approval,
     required_chain,
     writeoff_status,
@@ -168,3 +169,24 @@ def test_a8_three_absences_return_the_staff_member_to_the_original_unit() -> Non
     rules = get_profile("chengdong").deductions
     assert assessment_deductions(Totals(absent_days=3), rules).returned_to_unit
     assert not assessment_deductions(Totals(absent_days=2), rules).returned_to_unit
+
+
+def test_a5_leave_length_counts_workdays_in_halves() -> None:
+    """A5: the length that picks the chain — Fri 09:00 to Mon 12:00 is 1.5 workdays (the
+    weekend is free); a whole National Day week is 0 workdays."""
+    profile = get_profile("chengdong")
+    assert leave_length(profile, CAL, at("2026-11-06 08:00"), at("2026-11-09 12:00"), TZ) == 1.5
+    assert leave_length(profile, CAL, at("2025-10-01 00:00"), at("2025-10-08 23:59"), TZ) == 0
+    assert leave_length(profile, CAL, at("2026-11-02 00:00"), at("2026-11-06 23:59"), TZ) == 5
+
+
+def test_a6_calendar_from_settings_then_manager_overrides() -> None:
+    """A6: the hall config's override, then the controller's, which wins on the same date."""
+    from datetime import date
+
+    from config.attendance import AttendanceSettings
+
+    settings = AttendanceSettings(holidays=(date(2026, 11, 2), date(2026, 11, 3)))
+    cal = WorkdayCalendar.from_settings(settings, workdays=[date(2026, 11, 3)])
+    assert not cal.is_workday(date(2026, 11, 2))
+    assert cal.is_workday(date(2026, 11, 3))
