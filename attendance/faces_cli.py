@@ -86,7 +86,8 @@ def _fail(message: object) -> int:
 
 
 def _enroll(args: argparse.Namespace) -> int:
-    from attendance.recognition import FaceError, TemplateStore
+    from attendance.recognition import FaceError, Matcher, TemplateStore
+    from attendance.recognition.matcher import similar_staff
     from attendance.recognition.pipeline import encode_enrolment, load_image
     from attendance.recognition.store import check_staff_id
 
@@ -96,6 +97,13 @@ def _enroll(args: argparse.Namespace) -> int:
         # Every photo is checked before anything is written: a bad photo enrols nothing.
         templates = [encode_enrolment(load_image(p), source=str(p)) for p in args.images]
         store = TemplateStore.open(args.store, args.key, create=True)
+        for other, distance in similar_staff(Matcher.from_store(store), templates, args.staff):
+            print(
+                f"警告 / warning: 与 {other} 的人脸过于相近（{distance:.2f}），请核实不是同一人"
+                f"登记了两个工号；两人刷脸都将无法识别 / face too close to {other}'s; check "
+                "this is not one person under two staff ids (neither can punch by face now)",
+                file=sys.stderr,
+            )
         record = store.enroll(
             args.staff,
             templates,

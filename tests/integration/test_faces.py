@@ -284,6 +284,12 @@ def test_cli_enrols_identifies_lists_and_removes(
     )
     assert capsys.readouterr().out.startswith("未识别 / unknown\t")
 
+    # The same face under a second staff id is enrolled, but the desk is warned.
+    again = str(DATA / "probe" / "obama__1.jpg")
+    assert hall(["faces", "enroll", "--store", store, "--staff", "S003", again]) == 0
+    assert "S001" in capsys.readouterr().err
+    assert hall(["faces", "remove", "--store", store, "--staff", "S003"]) == 0
+
     assert hall(["faces", "remove", "--store", store, "--staff", "S001"]) == 0
     capsys.readouterr()
     assert hall(["faces", "list", "--store", store]) == 0
@@ -293,7 +299,7 @@ def test_cli_enrols_identifies_lists_and_removes(
 
 
 def _blink_at(t0: float, fps: float = 10.0) -> list[tuple[float, float]]:
-    """Two seconds of open eyes (EAR ~0.30) with one blink starting at ``t0`` seconds."""
+    """Four seconds of open eyes (EAR ~0.30) with one 0.2 s blink starting at ``t0``."""
     ears = []
     for i in range(int(4 * fps)):
         t = i / fps
