@@ -103,7 +103,8 @@ class WorkdayCalendar:
                     "法定节假日数据不含 %d 年，按周一至周五计算工作日；请更新 chinesecalendar 或"
                     "添加调整日期 / no statutory calendar for %d: assuming Monday–Friday; "
                     "upgrade chinesecalendar or add overrides (hall calendar override)",
-                    day.year, day.year,
+                    day.year,
+                    day.year,
                 )
             return DayKind(workday=day.weekday() < 5, source="fallback")
 

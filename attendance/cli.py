@@ -62,19 +62,38 @@ def _register_evaluate(group: Any) -> None:
             "days and totals as JSON."
         ),
     )
-    p.add_argument("--profile", default="chengdong",
-                   help="考勤方案 / profile: chengdong, wushen, qujiang, yanjin, or a YAML file")
+    p.add_argument(
+        "--profile",
+        default="chengdong",
+        help="考勤方案 / profile: chengdong, wushen, qujiang, yanjin, or a YAML file",
+    )
     p.add_argument("--month", required=True, help="月份 / month, YYYY-MM")
-    p.add_argument("--punches", required=True,
-                   help="打卡 CSV / punches: staff_id,time,source,device")
+    p.add_argument(
+        "--punches", required=True, help="打卡 CSV / punches: staff_id,time,source,device"
+    )
     p.add_argument("--writeoffs", help="核销 CSV / write-offs: staff_id,kind,start,end,status")
     p.add_argument("--tz", default="Asia/Shanghai", help="大厅时区 / hall time zone")
-    p.add_argument("--holiday", action="append", default=[], metavar="DATE",
-                   help="额外休息日 / extra holiday (override), repeatable")
-    p.add_argument("--workday", action="append", default=[], metavar="DATE",
-                   help="额外工作日 / extra workday (override), repeatable")
-    p.add_argument("--staff", action="append", default=[], metavar="ID",
-                   help="名单中的人员（无打卡也列出）/ roster entry, listed even without punches")
+    p.add_argument(
+        "--holiday",
+        action="append",
+        default=[],
+        metavar="DATE",
+        help="额外休息日 / extra holiday (override), repeatable",
+    )
+    p.add_argument(
+        "--workday",
+        action="append",
+        default=[],
+        metavar="DATE",
+        help="额外工作日 / extra workday (override), repeatable",
+    )
+    p.add_argument(
+        "--staff",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="名单中的人员（无打卡也列出）/ roster entry, listed even without punches",
+    )
     p.set_defaults(handler=_evaluate)
 
 

@@ -67,7 +67,8 @@ def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str,
         missing = [c for c in columns if c not in header]
         if missing:
             raise CsvInputError(
-                path, 1,
+                path,
+                1,
                 f"缺少列 / missing columns {', '.join(missing)}; "
                 f"header must be {','.join(columns)}",
             )
@@ -77,13 +78,15 @@ def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str,
                     continue
                 if len(row) != len(header):
                     raise CsvInputError(
-                        path, reader.line_num,
+                        path,
+                        reader.line_num,
                         f"应有 {len(header)} 列，实有 {len(row)} 列 / "
                         f"expected {len(header)} fields, got {len(row)}",
                     )
-                yield reader.line_num, {
-                    h: cell.strip() for h, cell in zip(header, row, strict=True)
-                }
+                yield (
+                    reader.line_num,
+                    {h: cell.strip() for h, cell in zip(header, row, strict=True)},
+                )
         except (csv.Error, UnicodeDecodeError) as exc:
             raise CsvInputError(path, reader.line_num, f"CSV 格式错误 / bad CSV: {exc}") from None
 
@@ -107,7 +110,8 @@ def read_punches(path: Path) -> list[Punch]:
         source = row["source"].lower()
         if source not in PUNCH_SOURCES:
             raise CsvInputError(
-                path, line,
+                path,
+                line,
                 f"source 应为 / must be one of {', '.join(PUNCH_SOURCES)}, got {row['source']!r}",
             )
         punches.append(Punch(staff_id, at, _as_source(source), row["device"]))
@@ -137,7 +141,8 @@ def read_writeoffs(path: Path) -> list[WriteOff]:
         status = row["status"].lower()
         if status not in WRITEOFF_STATUSES:
             raise CsvInputError(
-                path, line,
+                path,
+                line,
                 f"status 应为 / must be one of {', '.join(WRITEOFF_STATUSES)}, "
                 f"got {row['status']!r}",
             )

@@ -195,8 +195,12 @@ class AttendanceProfile(StrictModel):
 
 
 def _two_punch(
-    name: str, label: str, sign_in: time, sign_out: time,
-    valid_from: time | None = None, valid_until: time | None = None,
+    name: str,
+    label: str,
+    sign_in: time,
+    sign_out: time,
+    valid_from: time | None = None,
+    valid_until: time | None = None,
     approvals: ApprovalRules | None = None,
 ) -> AttendanceProfile:
     return AttendanceProfile(
@@ -211,24 +215,37 @@ def _two_punch(
 
 
 _CHENGDONG_FULL_CHAIN = (
-    WriteOffKind.ANNUAL, WriteOffKind.FAMILY_VISIT, WriteOffKind.MARRIAGE,
-    WriteOffKind.MATERNITY, WriteOffKind.BEREAVEMENT,
+    WriteOffKind.ANNUAL,
+    WriteOffKind.FAMILY_VISIT,
+    WriteOffKind.MARRIAGE,
+    WriteOffKind.MATERNITY,
+    WriteOffKind.BEREAVEMENT,
 )
 
 PRESETS: dict[str, AttendanceProfile] = {
     # A1: 000 考勤打卡管理制度 第二条.
     "chengdong": _two_punch(
-        "chengdong", "城东区政务服务中心", time(9, 0), time(17, 0),
+        "chengdong",
+        "城东区政务服务中心",
+        time(9, 0),
+        time(17, 0),
         approvals=ApprovalRules(full_chain_kinds=_CHENGDONG_FULL_CHAIN),
     ),
     # A3: 001 五(四): sign-in counts from 07:00, sign-out until 19:30.
     "wushen": _two_punch(
-        "wushen", "乌审旗政务服务中心", time(8, 30), time(17, 30),
-        valid_from=time(7, 0), valid_until=time(19, 30),
+        "wushen",
+        "乌审旗政务服务中心",
+        time(8, 30),
+        time(17, 30),
+        valid_from=time(7, 0),
+        valid_until=time(19, 30),
     ),
     # A3: 002 四(二)1(3); A5: 002 四(二)2.
     "qujiang": _two_punch(
-        "qujiang", "衢江区政务服务中心", time(8, 20), time(17, 0),
+        "qujiang",
+        "衢江区政务服务中心",
+        time(8, 20),
+        time(17, 0),
         approvals=ApprovalRules(
             steps=(
                 ChainStep(up_to_days=1, approvers=("window_lead", "centre_deputy")),
@@ -245,12 +262,15 @@ PRESETS: dict[str, AttendanceProfile] = {
         label="延津县政务服务中心",
         slots=(
             PunchSlot(name="morning_in", kind="sign_in", deadline=time(9, 0)),
-            PunchSlot(name="morning_out", kind="sign_out", deadline=time(12, 0),
-                      window_from=time(10, 30)),
-            PunchSlot(name="afternoon_in", kind="sign_in", deadline=time(13, 0),
-                      window_from=time(12, 30)),
-            PunchSlot(name="afternoon_out", kind="sign_out", deadline=time(17, 0),
-                      window_from=time(15, 0)),
+            PunchSlot(
+                name="morning_out", kind="sign_out", deadline=time(12, 0), window_from=time(10, 30)
+            ),
+            PunchSlot(
+                name="afternoon_in", kind="sign_in", deadline=time(13, 0), window_from=time(12, 30)
+            ),
+            PunchSlot(
+                name="afternoon_out", kind="sign_out", deadline=time(17, 0), window_from=time(15, 0)
+            ),
         ),
     ),
 }

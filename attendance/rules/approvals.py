@@ -125,7 +125,9 @@ def chain_state(
     next_role = chain[signed]
     if needs_substitute(rules, request):
         return ChainState(
-            "needs_substitute", chain, next_role,
+            "needs_substitute",
+            chain,
+            next_role,
             "请假 1 天及以上须先确定顶岗人员 / name a substitute before approval",
         )
     return ChainState("awaiting", chain, next_role, f"待 {_label(next_role)} 审批 / awaiting")

@@ -19,15 +19,26 @@ WriteOffStatus = Literal["approved", "pending", "rejected"]
 WRITEOFF_STATUSES: tuple[str, ...] = ("approved", "pending", "rejected")
 
 #: Kinds that excuse the punches whose deadline they contain (A4, 第六条, 第七条).
-COVERING_KINDS: frozenset[WriteOffKind] = frozenset({
-    WriteOffKind.SICK, WriteOffKind.PERSONAL, WriteOffKind.MARRIAGE, WriteOffKind.MATERNITY,
-    WriteOffKind.BEREAVEMENT, WriteOffKind.ANNUAL, WriteOffKind.FAMILY_VISIT,
-    WriteOffKind.BUSINESS_TRIP, WriteOffKind.OFFICIAL,
-})
+COVERING_KINDS: frozenset[WriteOffKind] = frozenset(
+    {
+        WriteOffKind.SICK,
+        WriteOffKind.PERSONAL,
+        WriteOffKind.MARRIAGE,
+        WriteOffKind.MATERNITY,
+        WriteOffKind.BEREAVEMENT,
+        WriteOffKind.ANNUAL,
+        WriteOffKind.FAMILY_VISIT,
+        WriteOffKind.BUSINESS_TRIP,
+        WriteOffKind.OFFICIAL,
+    }
+)
 #: Kinds that add punches instead (第八条 punch correction, 第三条 patrol registration).
-PUNCH_ADDING_KINDS: frozenset[WriteOffKind] = frozenset({
-    WriteOffKind.PUNCH_CORRECTION, WriteOffKind.DEVICE_FAILURE,
-})
+PUNCH_ADDING_KINDS: frozenset[WriteOffKind] = frozenset(
+    {
+        WriteOffKind.PUNCH_CORRECTION,
+        WriteOffKind.DEVICE_FAILURE,
+    }
+)
 
 
 class DayStatus(StrEnum):
@@ -192,8 +203,7 @@ class MonthReport:
             "staff": {
                 staff_id: {
                     "days": {
-                        d.day.isoformat(): d.to_json(with_slots=self.split_day)
-                        for d in sm.days
+                        d.day.isoformat(): d.to_json(with_slots=self.split_day) for d in sm.days
                     },
                     "totals": sm.totals.to_json(),
                 }

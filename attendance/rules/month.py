@@ -85,14 +85,16 @@ def evaluate_staff_month(
     for ordinal in range(first.toordinal(), last.toordinal() + 1):
         day = date.fromordinal(ordinal)
         kind = calendar.day_kind(day)
-        days.append(judge_day(
-            profile,
-            day,
-            [p.at.time() for p in by_day.get(day, ())],
-            excused=covered.get(day, frozenset()),
-            workday=kind.workday,
-            fallback=kind.fallback,
-        ))
+        days.append(
+            judge_day(
+                profile,
+                day,
+                [p.at.time() for p in by_day.get(day, ())],
+                excused=covered.get(day, frozenset()),
+                workday=kind.workday,
+                fallback=kind.fallback,
+            )
+        )
     return StaffMonth(staff_id, tuple(days), month_totals(days, profile))
 
 
@@ -117,8 +119,14 @@ def evaluate_month(
     everyone = set(staff_ids) | set(punches_of) | set(writeoffs_of)
     staff = {
         staff_id: evaluate_staff_month(
-            profile, calendar, staff_id, punches_of.get(staff_id, []),
-            writeoffs_of.get(staff_id, []), first, last, tz,
+            profile,
+            calendar,
+            staff_id,
+            punches_of.get(staff_id, []),
+            writeoffs_of.get(staff_id, []),
+            first,
+            last,
+            tz,
         )
         for staff_id in sorted(everyone)
     }

@@ -103,17 +103,21 @@ def judge_day(
     """One person's day from the punches that count (hall time, already de-duplicated) and the
     indexes of the slots a write-off covers."""
     chosen = pick_slot_punches(profile, times)
-    slots = tuple(
-        judge_slot(slot, chosen[i], i in excused) for i, slot in enumerate(profile.slots)
-    )
+    slots = tuple(judge_slot(slot, chosen[i], i in excused) for i, slot in enumerate(profile.slots))
     tail = (Flag.CALENDAR_FALLBACK,) if fallback else ()
     first_in, last_out = chosen[0], chosen[-1]
     if not workday:
         return DayResult(day, DayStatus.REST, first_in, last_out, None, None, tail, slots=slots)
     if all(s.excused for s in slots):
         return DayResult(
-            day, DayStatus.LEAVE, first_in, last_out,
-            _sum_minutes(slots, "sign_in"), _sum_minutes(slots, "sign_out"), tail, slots=slots,
+            day,
+            DayStatus.LEAVE,
+            first_in,
+            last_out,
+            _sum_minutes(slots, "sign_in"),
+            _sum_minutes(slots, "sign_out"),
+            tail,
+            slots=slots,
         )
     flags: set[Flag] = set()
     for s in slots:
@@ -138,9 +142,16 @@ def judge_day(
     else:
         status = DayStatus.NORMAL
     return DayResult(
-        day, status, first_in, last_out,
-        _sum_minutes(slots, "sign_in"), _sum_minutes(slots, "sign_out"), ordered,
-        late_count=late, early_count=early, slots=slots,
+        day,
+        status,
+        first_in,
+        last_out,
+        _sum_minutes(slots, "sign_in"),
+        _sum_minutes(slots, "sign_out"),
+        ordered,
+        late_count=late,
+        early_count=early,
+        slots=slots,
     )
 
 

@@ -36,8 +36,11 @@ def at(text: str) -> datetime:
 def request(days: float, kind: WriteOffKind = WriteOffKind.PERSONAL, **kw: object) -> LeaveRequest:
     start = at("2026-11-02 09:00")
     fields: dict[str, object] = {
-        "staff_id": "S1", "kind": kind, "start": start,
-        "end": start + timedelta(days=max(days, 1) - 1, hours=8), "days": days,
+        "staff_id": "S1",
+        "kind": kind,
+        "start": start,
+        "end": start + timedelta(days=max(days, 1) - 1, hours=8),
+        "days": days,
     }
     fields.update(kw)
     return LeaveRequest(**fields)  # type: ignore[arg-type]
@@ -100,8 +103,12 @@ def test_a5_a_rejection_ends_the_chain() -> None:
 
 @pytest.mark.parametrize(
     ("days", "chain"),
-    [(0.5, ("window_lead", "centre_deputy")), (1, ("window_lead", "centre_deputy")),
-     (2, ("window_lead", "centre_head")), (6, ("window_lead", "centre_head"))],
+    [
+        (0.5, ("window_lead", "centre_deputy")),
+        (1, ("window_lead", "centre_deputy")),
+        (2, ("window_lead", "centre_head")),
+        (6, ("window_lead", "centre_head")),
+    ],
 )
 def test_a5_qujiang_chain(days: float, chain: tuple[str, ...]) -> None:
     """A5 qujiang (002 四(二)2): ≤ 1 day window lead then deputy; ≥ 2 days centre head."""
@@ -121,15 +128,24 @@ def test_a5_qujiang_one_day_or_more_needs_a_substitute_before_approval() -> None
 
 def emergency(reported: str) -> LeaveRequest:
     start = at("2026-11-05 00:00")  # Thursday
-    return LeaveRequest("S1", WriteOffKind.SICK, start, at("2026-11-05 23:59"), 1,
-                        emergency=True, reported_at=at(reported))
+    return LeaveRequest(
+        "S1",
+        WriteOffKind.SICK,
+        start,
+        at("2026-11-05 23:59"),
+        1,
+        emergency=True,
+        reported_at=at(reported),
+    )
 
 
 def test_a5_emergency_leave_reported_after_0930_is_absence() -> None:
     """A5 (第八条): reported at 09:31 on the day → absence whatever is signed later."""
     req = emergency("2026-11-05 09:31")
-    signed = (sign("chief_representative", when="2026-11-06 10:00"),
-              sign("hall_centre", when="2026-11-06 11:00"))
+    signed = (
+        sign("chief_representative", when="2026-11-06 10:00"),
+        sign("hall_centre", when="2026-11-06 11:00"),
+    )
     assert emergency_outcome(CHENGDONG, CAL, req, signed, at("2026-11-06 12:00"), TZ) == "absence"
     assert writeoff_status(CHENGDONG, CAL, req, signed, at("2026-11-06 12:00"), TZ) == "rejected"
 
@@ -138,10 +154,14 @@ def test_a5_emergency_leave_completed_within_3_workdays_is_valid() -> None:
     """A5 (第八条): reported 09:30, leave ends Thu 11-05; completing by Tue 11-10 (3 workdays:
     Fri, Mon, Tue) is valid; after that it is absence."""
     req = emergency("2026-11-05 09:30")
-    in_time = (sign("chief_representative", when="2026-11-09 10:00"),
-               sign("hall_centre", when="2026-11-10 16:00"))
-    late = (sign("chief_representative", when="2026-11-09 10:00"),
-            sign("hall_centre", when="2026-11-11 09:00"))
+    in_time = (
+        sign("chief_representative", when="2026-11-09 10:00"),
+        sign("hall_centre", when="2026-11-10 16:00"),
+    )
+    late = (
+        sign("chief_representative", when="2026-11-09 10:00"),
+        sign("hall_centre", when="2026-11-11 09:00"),
+    )
     now = at("2026-11-20 10:00")
     assert emergency_outcome(CHENGDONG, CAL, req, in_time, now, TZ) == "valid"
     assert writeoff_status(CHENGDONG, CAL, req, in_time, now, TZ) == "approved"

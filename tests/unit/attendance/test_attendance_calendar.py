@@ -39,8 +39,10 @@ def test_a6_uncovered_year_falls_back_and_warns_once_per_year(
 
 def test_a6_overrides_win_over_statutory_and_fallback() -> None:
     """A6: the manager's holiday/workday dates win over chinesecalendar and over Mon–Fri."""
-    cal = WorkdayCalendar(holidays=[date(2026, 11, 2), date(2031, 1, 1)],
-                          workdays=[date(2025, 10, 1), date(2031, 1, 4)])
+    cal = WorkdayCalendar(
+        holidays=[date(2026, 11, 2), date(2031, 1, 1)],
+        workdays=[date(2025, 10, 1), date(2031, 1, 4)],
+    )
     assert not cal.is_workday(date(2026, 11, 2))
     assert cal.is_workday(date(2025, 10, 1))
     assert not cal.is_workday(date(2031, 1, 1))

@@ -14,8 +14,9 @@ _HALL = Path(sys.executable).with_name("hall")
 
 def hall(*args: str) -> subprocess.CompletedProcess[str]:
     command = [str(_HALL)] if _HALL.exists() else [sys.executable, "-m", "controller.cli"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=60,
-                          check=False)
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def write(path: Path, text: str) -> Path:
@@ -25,53 +26,94 @@ def write(path: Path, text: str) -> Path:
 
 @pytest.fixture()
 def punches(tmp_path: Path) -> Path:
-    return write(tmp_path / "punches.csv", """
+    return write(
+        tmp_path / "punches.csv",
+        """
 staff_id,time,source,device
 S001,2026-11-02T09:05:10+08:00,face,terminal-1
 S001,2026-11-02T17:02:00+08:00,face,terminal-1
 S001,2026-11-03T00:59:00Z,fingerprint,terminal-1
 S001,2026-11-03T09:00:00Z,face,terminal-1
 S002,2026-11-02T08:40:00+08:00,manual,patrol
-""")
+""",
+    )
 
 
 def test_section4_evaluate_prints_days_and_totals(punches: Path, tmp_path: Path) -> None:
     """§4: offsets and `Z` become hall time; write-offs excuse; totals as documented."""
-    writeoffs = write(tmp_path / "writeoffs.csv", """
+    writeoffs = write(
+        tmp_path / "writeoffs.csv",
+        """
 staff_id,kind,start,end,status
 S002,punch_correction,2026-11-02T17:30:00+08:00,2026-11-02T17:30:00+08:00,approved
 S002,sick,2026-11-03T08:00:00+08:00,2026-11-04T18:00:00+08:00,approved
 S002,annual,2026-11-05T08:00:00+08:00,2026-11-05T18:00:00+08:00,pending
-""")
-    result = hall("attendance", "evaluate", "--profile", "chengdong", "--month", "2026-11",
-                  "--punches", str(punches), "--writeoffs", str(writeoffs))
+""",
+    )
+    result = hall(
+        "attendance",
+        "evaluate",
+        "--profile",
+        "chengdong",
+        "--month",
+        "2026-11",
+        "--punches",
+        str(punches),
+        "--writeoffs",
+        str(writeoffs),
+    )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert (out["month"], out["profile"]) == ("2026-11", "chengdong")
     s001 = out["staff"]["S001"]
     assert s001["days"]["2026-11-02"] == {
-        "status": "late", "sign_in": "09:05:10", "sign_out": "17:02:00",
-        "late_minutes": 5, "early_minutes": 0, "flags": []}
+        "status": "late",
+        "sign_in": "09:05:10",
+        "sign_out": "17:02:00",
+        "late_minutes": 5,
+        "early_minutes": 0,
+        "flags": [],
+    }
     assert s001["days"]["2026-11-03"]["status"] == "normal"
     assert s001["days"]["2026-11-03"]["sign_in"] == "08:59:00"
     assert s001["days"]["2026-11-04"]["status"] == "absent"
     s002 = out["staff"]["S002"]
     assert s002["days"]["2026-11-02"]["status"] == "normal"
     assert [s002["days"][f"2026-11-0{d}"]["status"] for d in (3, 4, 5)] == [
-        "leave", "leave", "absent"]
-    assert s002["totals"] == {"workdays": 21, "late": 0, "early": 0, "absent_days": 18,
-                              "converted_absences": 0, "leave_days": 2}
+        "leave",
+        "leave",
+        "absent",
+    ]
+    assert s002["totals"] == {
+        "workdays": 21,
+        "late": 0,
+        "early": 0,
+        "absent_days": 18,
+        "converted_absences": 0,
+        "leave_days": 2,
+    }
 
 
 def test_a6_evaluate_in_a_year_without_calendar_data(tmp_path: Path) -> None:
     """A6: 2031 evaluates (no crash), every day flagged calendar_fallback."""
-    punches = write(tmp_path / "p.csv", """
+    punches = write(
+        tmp_path / "p.csv",
+        """
 staff_id,time,source,device
 S001,2031-03-03T08:59:59+08:00,face,terminal-1
 S001,2031-03-03T17:00:00+08:00,face,terminal-1
-""")
-    result = hall("attendance", "evaluate", "--profile", "wushen", "--month", "2031-03",
-                  "--punches", str(punches))
+""",
+    )
+    result = hall(
+        "attendance",
+        "evaluate",
+        "--profile",
+        "wushen",
+        "--month",
+        "2031-03",
+        "--punches",
+        str(punches),
+    )
     assert result.returncode == 0, result.stderr
     days = json.loads(result.stdout)["staff"]["S001"]["days"]
     assert days["2031-03-03"]["status"] == "late_early"  # wushen: 08:30 / 17:30
@@ -102,12 +144,23 @@ def test_section4_bad_punch_row_names_file_and_line(
 
 def test_section4_bad_writeoff_and_header_are_reported(punches: Path, tmp_path: Path) -> None:
     """§4: an unknown kind and a missing column are errors, exit 2."""
-    wrong_kind = write(tmp_path / "w.csv", """
+    wrong_kind = write(
+        tmp_path / "w.csv",
+        """
 staff_id,kind,start,end,status
 S001,holiday,2026-11-02T08:00:00+08:00,2026-11-02T18:00:00+08:00,approved
-""")
-    result = hall("attendance", "evaluate", "--month", "2026-11", "--punches", str(punches),
-                  "--writeoffs", str(wrong_kind))
+""",
+    )
+    result = hall(
+        "attendance",
+        "evaluate",
+        "--month",
+        "2026-11",
+        "--punches",
+        str(punches),
+        "--writeoffs",
+        str(wrong_kind),
+    )
     assert result.returncode == 2 and "w.csv:2" in result.stderr and "kind" in result.stderr
     no_device = write(tmp_path / "h.csv", "staff_id,time,source\n")
     result = hall("attendance", "evaluate", "--month", "2026-11", "--punches", str(no_device))
@@ -116,8 +169,16 @@ S001,holiday,2026-11-02T08:00:00+08:00,2026-11-02T18:00:00+08:00,approved
 
 def test_section4_unknown_profile_and_month_are_clear_errors(punches: Path) -> None:
     """A typo in --profile or --month exits 2 with the accepted values."""
-    result = hall("attendance", "evaluate", "--profile", "chengdng", "--month", "2026-11",
-                  "--punches", str(punches))
+    result = hall(
+        "attendance",
+        "evaluate",
+        "--profile",
+        "chengdng",
+        "--month",
+        "2026-11",
+        "--punches",
+        str(punches),
+    )
     assert result.returncode == 2 and "chengdong" in result.stderr
     result = hall("attendance", "evaluate", "--month", "11/2026", "--punches", str(punches))
     assert result.returncode == 2 and "YYYY-MM" in result.stderr
@@ -126,7 +187,9 @@ def test_section4_unknown_profile_and_month_are_clear_errors(punches: Path) -> N
 def test_a1_evaluate_with_a_profile_written_as_yaml(punches: Path, tmp_path: Path) -> None:
     """A1/A6: a hall with other hours passes its `attendance:` section (profile and calendar
     overrides) as a file: sign in by 09:10 here, and 2026-11-02 declared a holiday."""
-    profile = write(tmp_path / "hall.yaml", """
+    profile = write(
+        tmp_path / "hall.yaml",
+        """
 attendance:
   profile:
     name: late_hall
@@ -134,9 +197,18 @@ attendance:
       - {name: sign_in, kind: sign_in, deadline: "09:10"}
       - {name: sign_out, kind: sign_out, deadline: "17:00"}
   holidays: [2026-11-03]
-""")
-    result = hall("attendance", "evaluate", "--profile", str(profile), "--month", "2026-11",
-                  "--punches", str(punches))
+""",
+    )
+    result = hall(
+        "attendance",
+        "evaluate",
+        "--profile",
+        str(profile),
+        "--month",
+        "2026-11",
+        "--punches",
+        str(punches),
+    )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["profile"] == "late_hall"

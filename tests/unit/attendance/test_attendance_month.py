@@ -25,12 +25,14 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=TZ)
 
 
-def full_days(staff: str, days: list[date], sign_in: str = "08:50:00",
-              sign_out: str = "17:10:00") -> list[Punch]:
+def full_days(
+    staff: str, days: list[date], sign_in: str = "08:50:00", sign_out: str = "17:10:00"
+) -> list[Punch]:
     """Two punches on each of ``days``."""
     return [
         Punch(staff, datetime.combine(d, time.fromisoformat(t), TZ))
-        for d in days for t in (sign_in, sign_out)
+        for d in days
+        for t in (sign_in, sign_out)
     ]
 
 
@@ -40,11 +42,16 @@ def workdays_of(calendar: WorkdayCalendar, year: int, month: int) -> list[date]:
     return calendar.workdays_between(first, last)
 
 
-def run(month: str, punches: list[Punch], writeoffs: list[WriteOff] | None = None,
-        profile: str | AttendanceProfile = "chengdong",
-        calendar: WorkdayCalendar | None = None) -> MonthReport:
-    return evaluate_month(get_profile(profile), calendar or WorkdayCalendar(), punches,
-                          writeoffs or [], month, TZ)
+def run(
+    month: str,
+    punches: list[Punch],
+    writeoffs: list[WriteOff] | None = None,
+    profile: str | AttendanceProfile = "chengdong",
+    calendar: WorkdayCalendar | None = None,
+) -> MonthReport:
+    return evaluate_month(
+        get_profile(profile), calendar or WorkdayCalendar(), punches, writeoffs or [], month, TZ
+    )
 
 
 def test_section4_json_has_exactly_the_documented_shape() -> None:
@@ -59,19 +66,35 @@ def test_section4_json_has_exactly_the_documented_shape() -> None:
     assert isinstance(staff, dict)
     s001 = staff["S001"]
     assert s001["days"]["2026-11-02"] == {
-        "status": "late", "sign_in": "09:05:10", "sign_out": "17:02:00",
-        "late_minutes": 5, "early_minutes": 0, "flags": [],
+        "status": "late",
+        "sign_in": "09:05:10",
+        "sign_out": "17:02:00",
+        "late_minutes": 5,
+        "early_minutes": 0,
+        "flags": [],
     }
     assert s001["days"]["2026-11-01"]["status"] == "rest"
     assert len(s001["days"]) == 30
-    assert s001["totals"] == {"workdays": 21, "late": 1, "early": 0, "absent_days": 0,
-                              "converted_absences": 0, "leave_days": 0}
+    assert s001["totals"] == {
+        "workdays": 21,
+        "late": 1,
+        "early": 0,
+        "absent_days": 0,
+        "converted_absences": 0,
+        "leave_days": 0,
+    }
 
 
 @pytest.mark.parametrize(
     ("mode", "occurrences", "converted"),
-    [("once", 2, 0), ("once", 3, 1), ("once", 7, 1),
-     ("per_threshold", 3, 1), ("per_threshold", 5, 1), ("per_threshold", 6, 2)],
+    [
+        ("once", 2, 0),
+        ("once", 3, 1),
+        ("once", 7, 1),
+        ("per_threshold", 3, 1),
+        ("per_threshold", 5, 1),
+        ("per_threshold", 6, 2),
+    ],
 )
 def test_a2_late_or_early_occurrences_convert_to_absences(
     mode: str, occurrences: int, converted: int
@@ -107,10 +130,20 @@ def test_a4_approved_leave_covering_both_deadlines_makes_the_day_leave() -> None
     punches = full_days("S1", [d for d in days if d.day not in (3, 4, 5)])
     writeoffs = [
         WriteOff("S1", WriteOffKind.SICK, at("2026-11-03 09:00:00"), at("2026-11-03 17:00:00")),
-        WriteOff("S1", WriteOffKind.ANNUAL, at("2026-11-04 00:00:00"),
-                 at("2026-11-04 23:59:59"), "pending"),
-        WriteOff("S1", WriteOffKind.PERSONAL, at("2026-11-05 00:00:00"),
-                 at("2026-11-05 23:59:59"), "rejected"),
+        WriteOff(
+            "S1",
+            WriteOffKind.ANNUAL,
+            at("2026-11-04 00:00:00"),
+            at("2026-11-04 23:59:59"),
+            "pending",
+        ),
+        WriteOff(
+            "S1",
+            WriteOffKind.PERSONAL,
+            at("2026-11-05 00:00:00"),
+            at("2026-11-05 23:59:59"),
+            "rejected",
+        ),
     ]
     result = run("2026-11", punches, writeoffs).staff["S1"]
     by_day = {d.day.day: d for d in result.days}
@@ -123,8 +156,9 @@ def test_a4_approved_leave_covering_both_deadlines_makes_the_day_leave() -> None
 def test_a4_leave_ending_before_the_sign_out_deadline_excuses_only_the_sign_in() -> None:
     """A4: a morning leave 08:00–12:00 contains 09:00 only: sign-in excused, sign-out judged."""
     punches = [Punch("S1", at("2026-11-02 16:40:00"))]
-    writeoffs = [WriteOff("S1", WriteOffKind.OFFICIAL, at("2026-11-02 08:00:00"),
-                          at("2026-11-02 12:00:00"))]
+    writeoffs = [
+        WriteOff("S1", WriteOffKind.OFFICIAL, at("2026-11-02 08:00:00"), at("2026-11-02 12:00:00"))
+    ]
     day = run("2026-11", punches, writeoffs).staff["S1"].days[1]
     assert day.status is DayStatus.EARLY
     assert [f.value for f in day.flags] == ["excused_sign_in"]
@@ -133,12 +167,19 @@ def test_a4_leave_ending_before_the_sign_out_deadline_excuses_only_the_sign_in()
 
 def test_a4_business_trip_over_several_days_and_a_weekend() -> None:
     """A4: a trip Thu–Mon makes the workdays `leave`, the weekend stays `rest`."""
-    writeoffs = [WriteOff("S1", WriteOffKind.BUSINESS_TRIP, at("2026-11-05 08:00:00"),
-                          at("2026-11-09 18:00:00"))]
+    writeoffs = [
+        WriteOff(
+            "S1", WriteOffKind.BUSINESS_TRIP, at("2026-11-05 08:00:00"), at("2026-11-09 18:00:00")
+        )
+    ]
     days = {d.day.day: d.status for d in run("2026-11", [], writeoffs).staff["S1"].days}
     assert [days[n] for n in (5, 6, 7, 8, 9, 10)] == [
-        DayStatus.LEAVE, DayStatus.LEAVE, DayStatus.REST, DayStatus.REST,
-        DayStatus.LEAVE, DayStatus.ABSENT,
+        DayStatus.LEAVE,
+        DayStatus.LEAVE,
+        DayStatus.REST,
+        DayStatus.REST,
+        DayStatus.LEAVE,
+        DayStatus.ABSENT,
     ]
 
 
@@ -146,10 +187,19 @@ def test_a4_punch_correction_adds_the_stated_punch_only_when_approved() -> None:
     """A4 / 第八条: a forgotten sign-out, corrected and approved, is no longer early."""
     punches = [Punch("S1", at("2026-11-02 08:50:00")), Punch("S1", at("2026-11-03 08:50:00"))]
     writeoffs = [
-        WriteOff("S1", WriteOffKind.PUNCH_CORRECTION, at("2026-11-02 17:05:00"),
-                 at("2026-11-02 17:05:00")),
-        WriteOff("S1", WriteOffKind.PUNCH_CORRECTION, at("2026-11-03 17:05:00"),
-                 at("2026-11-03 17:05:00"), "pending"),
+        WriteOff(
+            "S1",
+            WriteOffKind.PUNCH_CORRECTION,
+            at("2026-11-02 17:05:00"),
+            at("2026-11-02 17:05:00"),
+        ),
+        WriteOff(
+            "S1",
+            WriteOffKind.PUNCH_CORRECTION,
+            at("2026-11-03 17:05:00"),
+            at("2026-11-03 17:05:00"),
+            "pending",
+        ),
     ]
     days = run("2026-11", punches, writeoffs).staff["S1"].days
     assert (days[1].status, days[1].sign_out) == (DayStatus.NORMAL, time(17, 5))
@@ -158,8 +208,11 @@ def test_a4_punch_correction_adds_the_stated_punch_only_when_approved() -> None:
 
 def test_a4_device_failure_registration_adds_both_punches() -> None:
     """A4 / 第三条: the patrol registered S1 at 08:45 and 17:15 while the terminal was down."""
-    writeoffs = [WriteOff("S1", WriteOffKind.DEVICE_FAILURE, at("2026-11-02 08:45:00"),
-                          at("2026-11-02 17:15:00"))]
+    writeoffs = [
+        WriteOff(
+            "S1", WriteOffKind.DEVICE_FAILURE, at("2026-11-02 08:45:00"), at("2026-11-02 17:15:00")
+        )
+    ]
     day = run("2026-11", [], writeoffs).staff["S1"].days[1]
     assert (day.status, day.sign_in, day.sign_out) == (DayStatus.NORMAL, time(8, 45), time(17, 15))
 
@@ -231,8 +284,9 @@ def test_a3_wushen_month_totals() -> None:
 
 def test_section4_split_day_profile_lists_its_four_slots() -> None:
     """§4: for yanjin the day's JSON summarises four punches and lists them."""
-    punches = [Punch("Y1", at(f"2026-11-02 {c}")) for c in
-               ("08:50:00", "12:01:00", "12:55:00", "17:00:00")]
+    punches = [
+        Punch("Y1", at(f"2026-11-02 {c}")) for c in ("08:50:00", "12:01:00", "12:55:00", "17:00:00")
+    ]
     out = run("2026-11", punches, profile="yanjin").to_json()
     staff = out["staff"]
     assert isinstance(staff, dict)

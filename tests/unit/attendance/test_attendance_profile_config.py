@@ -38,7 +38,9 @@ def test_a3_presets_have_the_hours_of_the_rules() -> None:
     assert chengdong.split_time == time(13)
     assert chengdong.duplicate_punch_seconds == 60
     assert (chengdong.monthly_conversion.threshold, chengdong.monthly_conversion.mode) == (
-        3, "once")
+        3,
+        "once",
+    )
 
 
 def test_a1_settings_default_to_chengdong_and_reject_unknown_names() -> None:
@@ -54,38 +56,58 @@ def test_a1_settings_default_to_chengdong_and_reject_unknown_names() -> None:
 def test_a1_unknown_keys_in_a_profile_are_rejected() -> None:
     """Config that explains itself: a misspelt key is an error, not silently ignored."""
     with pytest.raises(ValidationError, match="deadlne"):
-        AttendanceProfile.model_validate({
-            "name": "x",
-            "slots": [{"name": "in", "kind": "sign_in", "deadlne": "09:00"},
-                      {"name": "out", "kind": "sign_out", "deadline": "17:00"}],
-        })
+        AttendanceProfile.model_validate(
+            {
+                "name": "x",
+                "slots": [
+                    {"name": "in", "kind": "sign_in", "deadlne": "09:00"},
+                    {"name": "out", "kind": "sign_out", "deadline": "17:00"},
+                ],
+            }
+        )
 
 
 def test_a1_slots_must_be_sign_in_sign_out_pairs() -> None:
     """A profile with a sign-out first is refused with the slot named."""
     with pytest.raises(ValidationError, match="sign_in"):
-        AttendanceProfile.model_validate({
-            "name": "x",
-            "slots": [{"name": "out", "kind": "sign_out", "deadline": "17:00"},
-                      {"name": "in", "kind": "sign_in", "deadline": "09:00"}],
-        })
+        AttendanceProfile.model_validate(
+            {
+                "name": "x",
+                "slots": [
+                    {"name": "out", "kind": "sign_out", "deadline": "17:00"},
+                    {"name": "in", "kind": "sign_in", "deadline": "09:00"},
+                ],
+            }
+        )
 
 
 def test_a1_a_hall_with_other_hours_needs_no_code() -> None:
     """A profile written as data (as in a hall YAML) drives the same rules: 08:00–16:00,
     split at 12:00, sign-out valid until 18:00."""
-    settings = AttendanceSettings.model_validate({"profile": {
-        "name": "custom",
-        "split_time": "12:00",
-        "slots": [{"name": "sign_in", "kind": "sign_in", "deadline": "08:00"},
-                  {"name": "sign_out", "kind": "sign_out", "deadline": "16:00",
-                   "valid_until": "18:00"}],
-        "monthly_conversion": {"threshold": 2, "mode": "per_threshold"},
-    }})
+    settings = AttendanceSettings.model_validate(
+        {
+            "profile": {
+                "name": "custom",
+                "split_time": "12:00",
+                "slots": [
+                    {"name": "sign_in", "kind": "sign_in", "deadline": "08:00"},
+                    {
+                        "name": "sign_out",
+                        "kind": "sign_out",
+                        "deadline": "16:00",
+                        "valid_until": "18:00",
+                    },
+                ],
+                "monthly_conversion": {"threshold": 2, "mode": "per_threshold"},
+            }
+        }
+    )
     profile = get_profile(settings)
     day = date(2026, 11, 2)
-    punches = [Punch("S1", datetime.combine(day, t, TZ))
-               for t in (time(8, 0, 59), time(12, 0), time(18, 30))]
+    punches = [
+        Punch("S1", datetime.combine(day, t, TZ))
+        for t in (time(8, 0, 59), time(12, 0), time(18, 30))
+    ]
     report = evaluate_month(profile, WorkdayCalendar(), punches, [], "2026-11", TZ)
     result = report.staff["S1"].days[1]
     assert result.status is DayStatus.EARLY  # 12:00 is a sign-out; 18:30 is ignored

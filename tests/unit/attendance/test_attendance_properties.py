@@ -20,8 +20,13 @@ CALENDAR = WorkdayCalendar()
 TWO_PUNCH = ["chengdong", "wushen", "qujiang"]
 
 # How bad a day is: fewer is better; an absent day is worse than any late/early day.
-_RANK = {DayStatus.NORMAL: 0, DayStatus.LATE: 1, DayStatus.EARLY: 1,
-         DayStatus.LATE_EARLY: 2, DayStatus.ABSENT: 3}
+_RANK = {
+    DayStatus.NORMAL: 0,
+    DayStatus.LATE: 1,
+    DayStatus.EARLY: 1,
+    DayStatus.LATE_EARLY: 2,
+    DayStatus.ABSENT: 3,
+}
 
 punch_times = st.builds(
     lambda d, seconds: datetime.combine(d, time(), TZ) + timedelta(seconds=seconds),
@@ -37,8 +42,11 @@ def days_of(profile: AttendanceProfile, times: list[datetime]) -> dict[date, Day
 
 
 def badness(day: DayResult) -> tuple[int, int, int]:
-    return (_RANK.get(day.status, 0), day.late_count + day.early_count,
-            (day.late_minutes or 0) + (day.early_minutes or 0))
+    return (
+        _RANK.get(day.status, 0),
+        day.late_count + day.early_count,
+        (day.late_minutes or 0) + (day.early_minutes or 0),
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -54,9 +62,14 @@ def test_a1_adding_an_on_time_punch_never_makes_a_day_worse(
     day = data.draw(st.sampled_from(DAYS))
     in_lo = sign_in.valid_from or time(5, 0)
     out_hi = sign_out.valid_until or time(21, 0)
-    window = data.draw(st.sampled_from([
-        (in_lo, sign_in.deadline), (sign_out.deadline, out_hi),
-    ]))
+    window = data.draw(
+        st.sampled_from(
+            [
+                (in_lo, sign_in.deadline),
+                (sign_out.deadline, out_hi),
+            ]
+        )
+    )
     start = datetime.combine(day, window[0], TZ)
     span = int((datetime.combine(day, window[1], TZ) - start).total_seconds()) + 59
     extra = start + timedelta(seconds=data.draw(st.integers(0, span)))
@@ -79,8 +92,11 @@ def test_a1_row_order_never_changes_the_result(
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.sampled_from([*TWO_PUNCH, "yanjin"]), st.lists(punch_times, min_size=1, max_size=8),
-       st.data())
+@given(
+    st.sampled_from([*TWO_PUNCH, "yanjin"]),
+    st.lists(punch_times, min_size=1, max_size=8),
+    st.data(),
+)
 def test_a1_the_same_punch_twice_changes_nothing(
     name: str, times: list[datetime], data: st.DataObject
 ) -> None:

@@ -15,13 +15,19 @@ TZ = ZoneInfo("Asia/Shanghai")
 MONDAY = date(2026, 11, 2)  # a statutory workday
 
 
-def judge(profile: str, *clocks: str, on: date = MONDAY,
-          writeoffs: tuple[WriteOff, ...] = ()) -> DayResult:
+def judge(
+    profile: str, *clocks: str, on: date = MONDAY, writeoffs: tuple[WriteOff, ...] = ()
+) -> DayResult:
     """The day of staff S1 who punched at ``clocks`` (hall time) on ``on``."""
     punches = [Punch("S1", datetime.combine(on, time.fromisoformat(c), TZ)) for c in clocks]
     report = evaluate_month(
-        get_profile(profile), WorkdayCalendar(), punches, writeoffs,
-        on.strftime("%Y-%m"), TZ, ["S1"],
+        get_profile(profile),
+        WorkdayCalendar(),
+        punches,
+        writeoffs,
+        on.strftime("%Y-%m"),
+        TZ,
+        ["S1"],
     )
     return next(d for d in report.staff["S1"].days if d.day == on)
 
@@ -77,8 +83,9 @@ def test_a1_split_time_12_59_is_a_sign_in_and_13_00_a_sign_out() -> None:
 
 def test_a1_earliest_sign_in_and_latest_sign_out_count() -> None:
     """A1: sign-in = earliest punch of its window, sign-out = latest of its window."""
-    result = judge("chengdong", "09:20:00", "08:40:00", "11:00:00",
-                   "16:00:00", "17:40:00", "13:30:00")
+    result = judge(
+        "chengdong", "09:20:00", "08:40:00", "11:00:00", "16:00:00", "17:40:00", "13:30:00"
+    )
     assert result.sign_in == time(8, 40)
     assert result.sign_out == time(17, 40)
     assert result.status is DayStatus.NORMAL
@@ -139,8 +146,7 @@ def test_a1_punch_times_with_other_offsets_are_hall_time() -> None:
         Punch("S1", datetime.fromisoformat("2026-11-02T00:59:59Z")),
         Punch("S1", datetime.fromisoformat("2026-11-02T10:00:00+01:00")),  # 17:00 Shanghai
     ]
-    report = evaluate_month(get_profile("chengdong"), WorkdayCalendar(), punches, [],
-                            "2026-11", TZ)
+    report = evaluate_month(get_profile("chengdong"), WorkdayCalendar(), punches, [], "2026-11", TZ)
     day = report.staff["S1"].days[1]
     assert (day.sign_in, day.sign_out, day.status) == (time(8, 59, 59), time(17), DayStatus.NORMAL)
 
@@ -188,7 +194,10 @@ def test_a3_yanjin_four_punches_on_time_is_normal() -> None:
     result = judge("yanjin", "08:55:00", "12:00:05", "12:58:00", "17:01:00")
     assert result.status is DayStatus.NORMAL
     assert [s.punch for s in result.slots] == [
-        time(8, 55), time(12, 0, 5), time(12, 58), time(17, 1)
+        time(8, 55),
+        time(12, 0, 5),
+        time(12, 58),
+        time(17, 1),
     ]
     assert (result.sign_in, result.sign_out) == (time(8, 55), time(17, 1))
 
