@@ -61,6 +61,7 @@ def load_key_file(path: Path) -> bytes:
                 f"密钥文件权限过宽 / key file {path} is accessible by group or others "
                 f"(mode {stat.S_IMODE(info.st_mode):o}); run: chmod 600 {path}"
             )
+        # Root may read it (install script, backup); any other user is the wrong service.
         if info.st_uid != os.geteuid() and os.geteuid() != 0:
             raise KeyFileError(
                 f"密钥文件属于其他用户 / key file {path} belongs to uid {info.st_uid}, "
