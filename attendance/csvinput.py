@@ -25,7 +25,8 @@ class CsvInputError(ValueError):
     """A CSV row the evaluation cannot use; the message names the file and the line."""
 
     def __init__(self, path: Path | str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: 第 {line} 行 / line {line}: {message}")
+        where = f"{path}:{line}: 第 {line} 行 / line {line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
         self.path = str(path)
         self.line = line
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import calendar as _gregorian
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, tzinfo
 
 from attendance.rules.model import (
+    DayKindLike,
     DayResult,
     DayStatus,
     MonthReport,
@@ -63,17 +64,24 @@ def month_totals(days: Iterable[DayResult], profile: AttendanceProfile) -> Total
     )
 
 
+def month_days(calendar: WorkdayLookup, first: date, last: date) -> list[tuple[date, DayKindLike]]:
+    """Each date from ``first`` to ``last`` with its kind, asked once for all staff."""
+    days = (date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1))
+    return [(day, calendar.day_kind(day)) for day in days]
+
+
 def evaluate_staff_month(
     profile: AttendanceProfile,
-    calendar: WorkdayLookup,
+    days_and_kinds: Sequence[tuple[date, DayKindLike]],
     staff_id: str,
     punches: Iterable[Punch],
     writeoffs: Iterable[WriteOff],
-    first: date,
-    last: date,
     tz: tzinfo,
 ) -> StaffMonth:
-    """One person's days from ``first`` to ``last``; other people's rows are skipped."""
+    """One person's days (from :func:`month_days`); other people's rows are skipped."""
+    if not days_and_kinds:
+        return StaffMonth(staff_id, (), Totals())
+    first, last = days_and_kinds[0][0], days_and_kinds[-1][0]
     own_writeoffs = [w for w in writeoffs if w.staff_id == staff_id]
     local = [LocalPunch(to_hall_time(p.at, tz)) for p in punches if p.staff_id == staff_id]
     local.extend(registered_punches(own_writeoffs, tz))
@@ -82,9 +90,7 @@ def evaluate_staff_month(
         by_day[at.date()].append(LocalPunch(at))
     covered = covered_slots(profile, own_writeoffs, tz, first, last)
     days: list[DayResult] = []
-    for ordinal in range(first.toordinal(), last.toordinal() + 1):
-        day = date.fromordinal(ordinal)
-        kind = calendar.day_kind(day)
+    for day, kind in days_and_kinds:
         days.append(
             judge_day(
                 profile,
@@ -117,15 +123,14 @@ def evaluate_month(
     for w in writeoffs:
         writeoffs_of[w.staff_id].append(w)
     everyone = set(staff_ids) | set(punches_of) | set(writeoffs_of)
+    days_and_kinds = month_days(calendar, first, last)
     staff = {
         staff_id: evaluate_staff_month(
             profile,
-            calendar,
+            days_and_kinds,
             staff_id,
             punches_of.get(staff_id, []),
             writeoffs_of.get(staff_id, []),
-            first,
-            last,
             tz,
         )
         for staff_id in sorted(everyone)
