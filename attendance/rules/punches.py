@@ -107,7 +107,9 @@ def judge_day(
     tail = (Flag.CALENDAR_FALLBACK,) if fallback else ()
     first_in, last_out = chosen[0], chosen[-1]
     if not workday:
-        return DayResult(day, DayStatus.REST, first_in, last_out, None, None, tail, slots=slots)
+        # A rest day is not judged: its punches are shown, without minutes.
+        unjudged = tuple(SlotResult(s.name, s.kind, s.punch, None, False, False) for s in slots)
+        return DayResult(day, DayStatus.REST, first_in, last_out, None, None, tail, slots=unjudged)
     if all(s.excused for s in slots):
         return DayResult(
             day,

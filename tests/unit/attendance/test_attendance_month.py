@@ -293,3 +293,17 @@ def test_section4_split_day_profile_lists_its_four_slots() -> None:
     day = staff["Y1"]["days"]["2026-11-02"]
     assert day["status"] == "normal"
     assert set(day["slots"]) == {"morning_in", "morning_out", "afternoon_in", "afternoon_out"}
+
+
+@pytest.mark.parametrize("profile", ["chengdong", "yanjin"])
+def test_a6_punches_on_a_rest_day_are_shown_but_not_judged(profile: str) -> None:
+    """A6/§4: overtime on Saturday is `rest`, with the punch shown and no minutes counted."""
+    punches = [Punch("S1", at("2026-11-07 10:15:00"))]
+    report = run("2026-11", punches, profile=profile)
+    out = report.to_json()["staff"]
+    assert isinstance(out, dict)
+    day = out["S1"]["days"]["2026-11-07"]
+    assert (day["status"], day["sign_in"], day["late_minutes"]) == ("rest", "10:15:00", None)
+    for slot in day.get("slots", {}).values():
+        assert slot["minutes"] is None
+    assert report.staff["S1"].totals.late == 0
