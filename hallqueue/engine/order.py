@@ -82,7 +82,7 @@ def pick(hall: HallConfig, index: Index, window: Window) -> str | None:
             return min(priority)[1]
     if not heads:
         return None
-    if strategy_of(hall, window) is CallStrategy.ORDERED:
+    if strategy_of(hall, window) == CallStrategy.ORDERED:
         first = next(c for c in window.categories if c in heads)
         return heads[first][1]
     return min(heads.values())[1]

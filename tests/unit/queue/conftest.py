@@ -1,0 +1,77 @@
+"""Fixtures for the queue engine tests: the sample hall and a driver that keeps the state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from config.loader import load_hall
+from config.schema import HallConfig
+from hallqueue.engine import Event, Op, Outcome, QueueState, apply, initial_state
+from hallqueue.engine.hours import WorkdayCalendarProtocol
+from hallqueue.workdays import default_calendar
+
+HALL_FILE = Path(__file__).resolve().parents[3] / "config" / "halls" / "chengdong.yaml"
+MONDAY = dt.date(2026, 11, 23)
+
+
+class Driver:
+    """Applies operations at hall times and keeps the state, like the controller does."""
+
+    def __init__(
+        self, hall: HallConfig, calendar: WorkdayCalendarProtocol, day: dt.date = MONDAY
+    ) -> None:
+        self.hall = hall
+        self.calendar = calendar
+        self.day = day
+        self.state: QueueState = initial_state(hall, self.at("08:00"))
+        self.last: Outcome | None = None
+
+    def at(self, hhmm: str, day: dt.date | None = None) -> dt.datetime:
+        parts = [int(p) for p in hhmm.split(":")]
+        h, m, s = [*parts, 0][:3]
+        return dt.datetime.combine(day or self.day, dt.time(h, m, s), tzinfo=self.hall.tz)
+
+    def __call__(self, op: Op, hhmm: str = "09:00", day: dt.date | None = None) -> Outcome:
+        outcome = apply(self.hall, self.calendar, self.state, op, self.at(hhmm, day))
+        self.state = outcome.state
+        self.last = outcome
+        return outcome
+
+    def events(self, outcome: Outcome) -> list[dict[str, Any]]:
+        return [e.public() for e in outcome.events if not e.housekeeping]
+
+
+def public(events: tuple[Event, ...]) -> list[dict[str, Any]]:
+    return [e.public() for e in events if not e.housekeeping]
+
+
+@pytest.fixture(scope="session")
+def hall() -> HallConfig:
+    return load_hall(HALL_FILE)
+
+
+@pytest.fixture(scope="session")
+def calendar() -> WorkdayCalendarProtocol:
+    return default_calendar()
+
+
+@pytest.fixture
+def q(hall: HallConfig, calendar: WorkdayCalendarProtocol) -> Driver:
+    return Driver(hall, calendar)
+
+
+def ok(outcome: Outcome) -> dict[str, Any]:
+    """The reply of an accepted operation (fails the test with the refusal otherwise)."""
+    assert outcome.refusal is None, outcome.refusal
+    assert outcome.result is not None
+    return dict(outcome.result)
+
+
+def refused(outcome: Outcome) -> str:
+    """The refusal code of a refused operation."""
+    assert outcome.refusal is not None, f"not refused: {outcome.result}"
+    return outcome.refusal.code

@@ -1,0 +1,154 @@
+"""Window closure rules (Q11) and appointments (Q12)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hallqueue.engine import (
+    Book,
+    Call,
+    CancelBooking,
+    Checkin,
+    CloseWindow,
+    Issue,
+    Tick,
+)
+from tests.unit.queue.conftest import Driver, ok, public, refused
+
+THURSDAY = dt.date(2026, 11, 26)
+
+
+def slot(hhmm: str, day: dt.date = THURSDAY) -> dt.datetime:
+    h, m = (int(p) for p in hhmm.split(":"))
+    return dt.datetime(day.year, day.month, day.day, h, m)
+
+
+def test_q11_department_with_one_window_cannot_close_it(q: Driver) -> None:
+    out = q(CloseWindow("W05", "培训"), "09:00")
+    assert refused(out) == "department_too_small"
+    assert "两个及以上" in out.refusal.message_zh  # type: ignore[union-attr]
+
+
+def test_q11_at_most_one_of_up_to_four_windows(q: Driver) -> None:
+    ok(q(CloseWindow("W01", "人员培训"), "09:00"))
+    out = q(CloseWindow("W02", "人员培训"), "09:01")
+    assert refused(out) == "too_many_closed"
+    assert "最多同时关闭1个" in out.refusal.message_zh  # type: ignore[union-attr]
+
+
+def test_q11_at_most_one_fifth_of_a_large_department(q: Driver) -> None:
+    windows = [
+        *q.hall.windows,
+        *[
+            q.hall.windows[0].model_copy(update={"id": f"W2{i}", "number": 20 + i})
+            for i in range(8)
+        ],
+    ]  # shebao now has 10 windows: 2 may close
+    q.hall = q.hall.model_copy(update={"windows": windows})
+    ok(q(CloseWindow("W01"), "09:00"))
+    ok(q(CloseWindow("W20"), "09:00"))
+    assert refused(q(CloseWindow("W21"), "09:00")) == "too_many_closed"
+
+
+def test_q11_categories_must_stay_served_by_another_window(q: Driver) -> None:
+    ok(q(CloseWindow("W09", "设备维修"), "09:00"))  # comprehensive windows form one group
+    ok(q(CloseWindow("W07"), "09:00"))
+    ok(q(CloseWindow("W03"), "09:00"))
+    # Z is only served by W11, whose department has one window: the size rule speaks first.
+    assert refused(q(CloseWindow("W11"), "09:00")) == "department_too_small"
+
+
+def test_q11_closure_that_leaves_a_category_unserved_is_refused_naming_it(q: Driver) -> None:
+    changed = {
+        "W02": ["A", "C"],
+        "W05": ["Z"],
+        "W09": ["A", "B", "D", "E"],
+        "W10": ["A", "B", "D", "E"],
+    }  # now only W02 serves C
+    q.hall = q.hall.model_copy(
+        update={
+            "windows": [
+                w.model_copy(update={"categories": changed[w.id]}) if w.id in changed else w
+                for w in q.hall.windows
+            ]
+        }
+    )
+    out = q(CloseWindow("W02", "培训"), "09:00")
+    assert refused(out) == "category_unserved"
+    assert out.refusal is not None and "C类业务" in out.refusal.message_zh
+    ok(q(CloseWindow("W01", "培训"), "09:00"))  # A stays served by W02, W09, W10
+
+
+def test_q11_closed_window_cannot_call_and_reopens_when_due(q: Driver) -> None:
+    q(Issue("A01"), "09:00")
+    ok(q(CloseWindow("W01", "会议", until=q.at("11:00")), "09:00"))
+    assert public(q(Call("W01"), "09:01").events) == [
+        {"event": "call.refused", "window": "W01", "reason": "window_closed"}
+    ]
+    assert ok(q(Call("W01"), "11:00"))["ticket"] == "A001"
+
+
+def test_q11_closure_over_a_month_returns_the_window_to_the_pool(q: Driver) -> None:
+    out = q(CloseWindow("W01", "装修", until=q.at("09:00", dt.date(2027, 1, 5))), "09:00")
+    assert ok(out)["returns_to_pool"] is True
+
+
+def test_q12_booking_lead_time_is_three_calendar_days(q: Driver) -> None:
+    out = q(Book("A01", slot("10:00", dt.date(2026, 11, 25))), "09:00")  # Monday → Wednesday
+    assert public(out.events) == [
+        {"event": "book.refused", "service": "A01", "reason": "lead_time"}
+    ]
+    out = q(Book("A01", slot("10:00")), "09:00")  # Thursday: 3 days
+    assert public(out.events) == [
+        {
+            "event": "appointment.booked",
+            "code": "A01-202611261000-1",
+            "slot": "2026-11-26T10:00:00+08:00",
+        }
+    ]
+
+
+def test_q12_slot_must_be_on_a_workday_within_hall_hours(q: Driver) -> None:
+    assert refused(q(Book("A01", slot("10:00", dt.date(2026, 11, 28))), "09:00")) == "not_workday"
+    assert refused(q(Book("A01", slot("17:00")), "09:00")) == "outside_hours"
+    assert refused(q(Book("A01", slot("08:30")), "09:00")) == "outside_hours"
+    assert refused(q(Book("A01", slot("10:10")), "09:00")) == "bad_slot"
+    assert refused(q(Book("X01", slot("10:00")), "09:00")) == "unknown_service"
+
+
+def test_q12_slot_capacity_per_service(q: Driver) -> None:
+    for _ in range(4):
+        ok(q(Book("A01", slot("10:00")), "09:00"))
+    assert refused(q(Book("A01", slot("10:00")), "09:00")) == "full"
+    ok(q(Book("A02", slot("10:00")), "09:00"))  # another service has its own capacity
+
+
+def test_q12_checkin_window_early_on_time_and_forfeited(q: Driver) -> None:
+    codes = [ok(q(Book("A01", slot("10:00")), "09:00"))["code"] for _ in range(3)]
+    assert refused(q(Checkin(codes[0]), "09:29", THURSDAY)) == "early"
+    q(Issue("A01"), "09:30", THURSDAY)
+    out = q(Checkin(codes[0]), "09:30", THURSDAY)
+    assert public(out.events) == [
+        {"event": "ticket.issued", "ticket": "A002", "service": "A01", "ahead": 0, "priority": True}
+    ]
+    ok(q(Checkin(codes[1]), "10:30", THURSDAY))  # 30 minutes after the start: still in time
+    assert refused(q(Checkin(codes[2]), "10:30:01", THURSDAY)) == "forfeited"
+    assert refused(q(Checkin("nope"), "10:31", THURSDAY)) == "unknown"
+    assert refused(q(Checkin(codes[0]), "10:31", THURSDAY)) == "checked_in"
+
+
+def test_q12_forfeited_booking_frees_the_slot_and_citizen_takes_a_normal_ticket(q: Driver) -> None:
+    code = ok(q(Book("A01", slot("10:00")), "09:00"))["code"]
+    out = q(Tick(), "10:31", THURSDAY)
+    assert [e.public() for e in out.events if e.kind == "appointment.forfeited"] == [
+        {"event": "appointment.forfeited", "code": code}
+    ]
+    assert ok(q(Issue("A01"), "10:32", THURSDAY))["priority"] is False
+
+
+def test_q12_hall_cancels_at_least_8_hours_ahead(q: Driver) -> None:
+    a = ok(q(Book("A01", slot("10:00")), "09:00"))["code"]
+    b = ok(q(Book("A01", slot("10:00")), "09:00"))["code"]
+    ok(q(CancelBooking(a, by_hall=True), "09:00", dt.date(2026, 11, 25)))
+    assert refused(q(CancelBooking(b, by_hall=True), "03:00", THURSDAY)) == "short_notice"
+    ok(q(CancelBooking(b), "09:00", THURSDAY))  # the citizen may cancel late

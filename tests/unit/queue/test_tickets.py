@@ -1,0 +1,131 @@
+"""Taking tickets: numbering (Q2), priority (Q3), ahead (Q4), hours (Q8), caps (Q9), Q10."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hallqueue.engine import Call, Finish, Issue, Suspend, Tick, Unsuspend, records_of
+from tests.unit.queue.conftest import MONDAY, Driver, ok, refused
+
+
+def test_q2_numbers_per_category_start_at_001_and_continue(q: Driver) -> None:
+    numbers = [ok(q(Issue(s), "09:00"))["ticket"] for s in ("A01", "A02", "B01", "A03")]
+    assert numbers == ["A001", "A002", "B001", "A003"]
+
+
+def test_q2_numbers_restart_next_day_and_are_never_reused_within_a_day(q: Driver) -> None:
+    q(Issue("A01"), "09:00")
+    q(Call("W01"), "09:01")
+    q(Finish("W01"), "09:05")
+    second = q(Issue("A01"), "09:06").result
+    assert second is not None and second["ticket"] == "A002"  # A001 finished, not reused
+    tuesday = MONDAY + dt.timedelta(days=1)
+    assert ok(q(Issue("A01"), "09:00", tuesday))["ticket"] == "A001"
+
+
+def test_q2_numbering_continues_after_restart_from_records(q: Driver) -> None:
+    from hallqueue.engine import state_from_records, to_record
+
+    q(Issue("A01"), "09:00")
+    q(Issue("A01"), "09:01")
+    records = [(k, key, to_record(e)) for k, key, e in records_of(q.state)]
+    q.state = state_from_records(q.hall, records, q.at("09:02"))
+    assert ok(q(Issue("A01"), "09:02"))["ticket"] == "A003"
+
+
+def test_q2_q3_priority_ticket_shares_the_category_sequence(q: Driver) -> None:
+    """The number must not reveal why a citizen has priority."""
+    q(Issue("A01"), "09:00")
+    out = q(Issue("A01", priority=True), "09:01")
+    assert [e.public() for e in out.events] == [
+        {"event": "ticket.issued", "ticket": "A002", "service": "A01", "ahead": 0, "priority": True}
+    ]
+
+
+def test_q4_ahead_counts_waiting_tickets_of_the_category_called_before_it(q: Driver) -> None:
+    q(Issue("A01"), "09:00")
+    q(Issue("B01"), "09:00")  # another category: not ahead
+    q(Issue("A01", priority=True), "09:01")
+    assert ok(q(Issue("A02"), "09:02"))["ahead"] == 2
+    assert ok(q(Issue("A02", priority=True), "09:03"))["ahead"] == 1
+    q(Call("W01"), "09:04")  # calls the first priority ticket: no longer waiting
+    assert ok(q(Issue("A01"), "09:05"))["ahead"] == 3
+
+
+def test_q8_closed_before_opening_after_last_ticket_and_on_rest_days(q: Driver) -> None:
+    assert refused(q(Issue("A01"), "08:59")) == "closed"
+    assert q(Issue("A01"), "16:29:59").ok
+    assert refused(q(Issue("A01"), "16:30")) == "closed"
+    saturday = dt.date(2026, 11, 28)
+    assert refused(q(Issue("A01"), "10:00", saturday)) == "closed"
+
+
+def test_q8_national_day_holiday_is_closed_and_adjusted_saturday_is_open(q: Driver) -> None:
+    q.state = type(q.state)(day=dt.date(2025, 9, 1), windows=q.state.windows)
+    assert refused(q(Issue("A01"), "10:00", dt.date(2025, 10, 2))) == "closed"
+    assert q(Issue("A01"), "10:00", dt.date(2025, 10, 11)).ok  # 调休 Saturday
+
+
+def test_q8_ticket_held_at_closing_is_still_served_after_hours(q: Driver) -> None:
+    q(Issue("A01"), "16:20")
+    out = q(Call("W01"), "17:20")
+    assert ok(out)["ticket"] == "A001"
+    assert q(Finish("W01"), "17:40").ok
+
+
+def test_q8_unserved_tickets_expire_at_the_next_opening_not_at_midnight(q: Driver) -> None:
+    q(Issue("A01"), "16:00")
+    tuesday = MONDAY + dt.timedelta(days=1)
+    early = q(Call("W01"), "08:30", tuesday)
+    assert ok(early)["ticket"] == "A001"  # still valid before the opening
+    q.state = Driver(q.hall, q.calendar).state
+    q(Issue("A01"), "16:00")
+    out = q(Tick(), "09:00", tuesday)
+    assert [e.public() for e in out.events if e.kind == "ticket.expired"] == [
+        {"event": "ticket.expired", "ticket": "A001"}
+    ]
+    assert q(Call("W01"), "09:01", tuesday).events[0].kind == "call.empty"
+
+
+def test_q8_friday_tickets_expire_at_monday_opening(q: Driver) -> None:
+    friday = dt.date(2026, 11, 27)
+    q.state = Driver(q.hall, q.calendar, friday).state
+    q(Issue("A01"), "16:00", friday)
+    q(Tick(), "09:00", dt.date(2026, 11, 28))
+    assert q.state.tickets["2026-11-27/A001"].status == "waiting"
+    q(Tick(), "09:00", dt.date(2026, 11, 30))
+    assert q.state.tickets["2026-11-27/A001"].status == "expired"
+
+
+def test_q9_daily_cap_refuses_past_the_cap_with_a_clear_message(q: Driver) -> None:
+    for i in range(120):
+        assert q(Issue("B01" if i % 2 else "B02"), "09:00").ok
+    out = q(Issue("B01"), "09:30")
+    assert out.refusal is not None and out.refusal.code == "cap_reached"
+    assert "号源已满" in out.refusal.message_zh
+    assert [e.public() for e in out.events] == [
+        {"event": "issue.refused", "service": "B01", "reason": "cap_reached"}
+    ]
+
+
+def test_q10_suspended_service_issues_no_ticket_and_shows_the_notice(q: Driver) -> None:
+    q(Suspend("A03", notice="系统升级，暂停受理"), "09:00")
+    out = q(Issue("A03"), "09:10")
+    assert out.refusal is not None and out.refusal.code == "suspended"
+    assert "系统升级" in out.refusal.message_zh
+    assert q(Issue("A01"), "09:10").ok  # other items of the category are not affected
+    q(Unsuspend("A03"), "10:00")
+    assert q(Issue("A03"), "10:01").ok
+
+
+def test_q10_suspension_announced_ahead_starts_later(q: Driver) -> None:
+    q(Suspend("A03", notice="明日停办", start=q.at("14:00")), "09:00")
+    assert q(Issue("A03"), "13:59").ok
+    assert refused(q(Issue("A03"), "14:00")) == "suspended"
+
+
+def test_unknown_service_is_refused(q: Driver) -> None:
+    out = q(Issue("X99"), "09:00")
+    assert [e.public() for e in out.events] == [
+        {"event": "issue.refused", "service": "X99", "reason": "unknown_service"}
+    ]
