@@ -25,6 +25,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
 
 from bus import topics
 from bus.core import (
@@ -243,7 +244,7 @@ class PahoBus:
         client: mqtt.Client,
         userdata: object,
         flags: mqtt.ConnectFlags,
-        reason_code: mqtt.ReasonCode,
+        reason_code: ReasonCode,
         properties: Properties | None,
     ) -> None:
         if reason_code.is_failure:
@@ -273,7 +274,7 @@ class PahoBus:
         client: mqtt.Client,
         userdata: object,
         flags: mqtt.DisconnectFlags,
-        reason_code: mqtt.ReasonCode,
+        reason_code: ReasonCode,
         properties: Properties | None,
     ) -> None:
         was = self._connected.is_set()

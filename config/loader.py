@@ -63,7 +63,7 @@ def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
                 return line
             if i == len(loc) - 1:
                 # The key's own line: for an unknown key that is where the fix goes.
-                return pair[0].start_mark.line + 1
+                return int(pair[0].start_mark.line) + 1
             node = pair[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if part >= len(node.value):
@@ -71,7 +71,7 @@ def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
             node = node.value[part]
         else:
             return line
-        line = node.start_mark.line + 1
+        line = int(node.start_mark.line) + 1
     return line
 
 
@@ -81,7 +81,8 @@ def _model_at(loc: Loc) -> type[BaseModel] | None:
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(part) if isinstance(model, type) else None
+        fields = getattr(model, "model_fields", None)
+        field = fields.get(part) if fields is not None else None
         if field is None:
             return None
         model = _inner_model(field.annotation)

@@ -34,9 +34,14 @@ BEACON_SECONDS = 5.0
 Clock = Callable[[], dt.datetime]
 
 
-def hall_clock(hall: HallConfig) -> Clock:
+def hall_clock(hall: HallConfig, start: dt.datetime | None = None) -> Clock:
+    """The hall's clock; with ``start`` it begins there and runs forward (demos and drills)."""
     tz = hall.tz
-    return lambda: dt.datetime.now(tz)
+    if start is None:
+        return lambda: dt.datetime.now(tz)
+    start = start if start.tzinfo else start.replace(tzinfo=tz)
+    offset = start - dt.datetime.now(tz)
+    return lambda: dt.datetime.now(tz) + offset
 
 
 class Controller:

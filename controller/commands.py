@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-Sub = argparse._SubParsersAction  # type: ignore[type-arg]
+Sub = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _hall_args(p: argparse.ArgumentParser) -> None:
@@ -29,6 +29,11 @@ def register(sub: Sub) -> None:
         "--db-url",
         default=None,
         help="SQLAlchemy URL (e.g. postgresql+psycopg://…) instead of SQLite",
+    )
+    p.add_argument(
+        "--clock-start",
+        default=None,
+        help="demos and drills only: the hall clock starts at this ISO time and runs forward",
     )
     p.set_defaults(handler=_run_controller)
 
@@ -99,9 +104,12 @@ def _load(args: argparse.Namespace) -> Any:
 
 
 def _run_controller(args: argparse.Namespace) -> int:
+    import datetime as dt
+
     from controller.main import run_controller
 
-    return run_controller(_load(args), args.data_dir, args.broker, args.db_url)
+    start = dt.datetime.fromisoformat(args.clock_start) if args.clock_start else None
+    return run_controller(_load(args), args.data_dir, args.broker, args.db_url, start)
 
 
 def _send(args: argparse.Namespace, area: str, verb: str, fields: dict[str, Any]) -> int:
@@ -189,4 +197,4 @@ def _broker_run(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from controller.demo import run_demo
 
-    return run_demo(_load(args), args.data_dir, rate=args.rate, duration=args.duration)
+    return int(run_demo(_load(args), args.data_dir, rate=args.rate, duration=args.duration))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import signal
 from pathlib import Path
@@ -11,7 +12,7 @@ import sdnotify
 
 from bus.client import PahoBus, asyncio_deliver
 from config.schema import HallConfig
-from controller.app import Controller, run_forever
+from controller.app import Controller, hall_clock, run_forever
 from controller.calendar_store import HallCalendar
 from controller.events import EventFactory
 from controller.notices import NoticeService
@@ -35,7 +36,11 @@ def build_services(hall: HallConfig, calendar: HallCalendar, events: EventFactor
 
 
 def run_controller(
-    hall: HallConfig, data_dir: str | Path, broker_url: str | None, db_url: str | None = None
+    hall: HallConfig,
+    data_dir: str | Path,
+    broker_url: str | None,
+    db_url: str | None = None,
+    clock_start: dt.datetime | None = None,
 ) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -49,7 +54,8 @@ def run_controller(
     with engine.begin() as conn:
         calendar.load(conn)
     events = EventFactory(hall.hall_id)
-    controller = Controller(hall, engine, bus, build_services(hall, calendar, events))
+    services = build_services(hall, calendar, events)
+    controller = Controller(hall, engine, bus, services, hall_clock(hall, clock_start))
     controller.start()
     bus.start()
     log.info("controller for %s (%s) on %s, data in %s", hall.name, hall.hall_id, url, data_dir)

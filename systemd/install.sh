@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Install servicehall's systemd units on a node.
+#   sudo systemd/install.sh --role controller|kiosk|display|screen|bridge|terminal \
+#        [--window W03] [--config hall.yaml] [--prefix /opt/servicehall] [--user servicehall]
+# The controller role also writes the hall's Mosquitto config (per-node passwords and ACLs).
+# --dest DIR renders the units into DIR without touching the system (used by the tests).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+prefix=$(cd "$here/.." && pwd)
+user=servicehall
+role=""
+window=""
+config=""
+dest=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --role) role=$2; shift 2 ;;
+    --window) window=$2; shift 2 ;;
+    --config) config=$2; shift 2 ;;
+    --prefix) prefix=$2; shift 2 ;;
+    --user) user=$2; shift 2 ;;
+    --dest) dest=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+render() {  # unit-file -> rendered text on stdout
+  sed -e "s#@PREFIX@#${prefix}#g" -e "s#@USER@#${user}#g" "$1"
+}
+
+if [ -n "$dest" ]; then
+  mkdir -p "$dest"
+  for unit in "$here"/servicehall-*.service; do
+    render "$unit" > "$dest/$(basename "$unit")"
+  done
+  exit 0
+fi
+
+[ -n "$role" ] || { echo "--role is required" >&2; exit 2; }
+unit="servicehall-${role}.service"
+[ "$role" = display ] && unit="servicehall-display@.service"
+[ -f "$here/$unit" ] || { echo "no unit for role $role" >&2; exit 2; }
+
+id -u "$user" >/dev/null 2>&1 || useradd --system --home-dir /var/lib/servicehall --shell /usr/sbin/nologin "$user"
+install -d -m 0755 /etc/servicehall
+if [ -n "$config" ]; then
+  "$prefix/.venv/bin/hall" config check "$config"
+  install -m 0640 -g "$user" "$config" /etc/servicehall/hall.yaml
+fi
+render "$here/$unit" > "/etc/systemd/system/$unit"
+
+if [ "$role" = controller ]; then
+  "$prefix/.venv/bin/hall" broker config --config /etc/servicehall/hall.yaml --out /etc/servicehall/broker
+  chown -R "$user" /etc/servicehall/broker/credentials
+  ln -sf /etc/servicehall/broker/mosquitto.conf /etc/mosquitto/conf.d/servicehall.conf
+  systemctl restart mosquitto
+fi
+
+systemctl daemon-reload
+if [ "$role" = display ]; then
+  [ -n "$window" ] || { echo "--window is required for a display" >&2; exit 2; }
+  systemctl enable --now "servicehall-display@${window}.service"
+else
+  systemctl enable --now "$unit"
+fi

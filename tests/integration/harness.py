@@ -1,0 +1,144 @@
+"""Running a controller against a real Mosquitto in tests: in-process or as a process."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bus import topics
+from bus.client import PahoBus, asyncio_deliver
+from bus.core import Incoming
+from bus.models.base import Reply
+from config.schema import HallConfig
+from controller.app import Controller
+from controller.calendar_store import HallCalendar
+from controller.events import EventFactory
+from controller.main import build_services
+from controller.store import open_engine
+from tests.conftest import REPO
+from tests.waiting import wait_until
+
+
+class ManualClock:
+    """The hall clock of a test: it moves only when the test says so."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += dt.timedelta(**kwargs)
+
+
+class ControllerThread:
+    """The real Controller, PahoBus and SQLite, on an asyncio loop in a thread."""
+
+    def __init__(
+        self, hall: HallConfig, data_dir: Path, broker_url: str, clock: ManualClock
+    ) -> None:
+        self.hall = hall
+        self.loop = asyncio.new_event_loop()
+        self.engine = open_engine(data_dir)
+        self.bus = PahoBus(
+            hall.hall_id,
+            "controller",
+            broker_url,
+            role="controller",
+            deliver=asyncio_deliver(self.loop),
+        )
+        calendar = HallCalendar()
+        with self.engine.begin() as conn:
+            calendar.load(conn)
+        services = build_services(hall, calendar, EventFactory(hall.hall_id))
+        self.controller = Controller(hall, self.engine, self.bus, services, clock)
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    def start(self) -> ControllerThread:
+        self._thread.start()
+        self.call(self.controller.start)
+        self.bus.start()
+        assert self.bus.wait_connected(10)
+        return self
+
+    def call(self, fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` on the controller's loop and wait for it (ticks, like the real loop)."""
+        fut = asyncio.run_coroutine_threadsafe(_run(fn), self.loop)
+        return fut.result(10)
+
+    def stop(self) -> None:
+        self.bus.stop()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+        self.engine.dispose()
+
+
+async def _run(fn: Callable[[], Any]) -> Any:
+    return fn()
+
+
+class Node:
+    """A node on the real broker that sends commands and records what it hears."""
+
+    def __init__(self, hall: HallConfig, broker_url: str, node: str = "test-node") -> None:
+        self.hall = hall
+        self.bus = PahoBus(hall.hall_id, node, broker_url, role="test")
+        self.heard: list[Incoming] = []
+        self._lock = threading.Lock()
+        self.bus.subscribe(topics.everything(hall.hall_id), self._record)
+        self.bus.start()
+        assert self.bus.wait_connected(10)
+
+    def _record(self, message: Incoming) -> None:
+        with self._lock:
+            self.heard.append(message)
+
+    def send(self, area: str, verb: str, **fields: Any) -> Reply:
+        payload = {"v": 1, "id": fields.pop("id", uuid.uuid4().hex), **fields}
+        fut = self.bus.request(topics.command(self.hall.hall_id, area, verb), payload, 10)
+        return Reply.model_validate_json(fut.result(11).payload)
+
+    def messages(self, topic: str) -> list[Incoming]:
+        with self._lock:
+            return [m for m in self.heard if m.topic == topic]
+
+    def latest(self, topic: str) -> Any:
+        """The newest payload heard on ``topic`` (waits until one arrives)."""
+        found = wait_until(lambda: self.messages(topic))
+        return found[-1].json() if found[-1].payload else None
+
+    def close(self) -> None:
+        self.bus.stop()
+
+
+def controller_process(
+    data_dir: Path, broker_url: str, clock_start: dt.datetime, log: Path
+) -> subprocess.Popen[bytes]:
+    """`hall controller` as a separate process, as systemd runs it."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "controller.cli",
+            "controller",
+            "--config",
+            "chengdong",
+            "--data-dir",
+            str(data_dir),
+            "--broker",
+            broker_url,
+            "--clock-start",
+            clock_start.isoformat(),
+        ],
+        cwd=REPO,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )

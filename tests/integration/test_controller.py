@@ -1,0 +1,197 @@
+"""The controller through a real Mosquitto and a real SQLite: the ticket loop and notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import zoneinfo
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bus import topics
+from config.schema import HallConfig
+from tests.conftest import Broker
+from tests.integration.harness import ControllerThread, ManualClock, Node
+from tests.waiting import wait_until
+
+pytestmark = pytest.mark.integration
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+TUESDAY_0930 = dt.datetime(2026, 11, 24, 9, 30, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(TUESDAY_0930)
+
+
+@pytest.fixture
+def running(
+    hall: HallConfig, tmp_path: Path, mosquitto: Broker, clock: ManualClock
+) -> Iterator[tuple[ControllerThread, Node]]:
+    controller = ControllerThread(hall, tmp_path / "data", mosquitto.url, clock).start()
+    node = Node(hall, mosquitto.url)
+    yield controller, node
+    node.close()
+    controller.stop()
+
+
+def test_issue_numbers_follow_and_bad_payloads_get_a_refusal(running) -> None:
+    _controller, node = running
+    first = node.send("queue", "issue", service="A01")
+    assert first.ok and first.result is not None
+    assert (first.result["ticket"], first.result["service"], first.result["ahead"]) == (
+        "A001",
+        "A01",
+        0,
+    )
+    second = node.send("queue", "issue", service="A02")
+    assert second.result is not None and second.result["ticket"] == "A002"
+    assert second.result["ahead"] == 1
+    unknown = node.send("queue", "issue", service="X99")
+    assert not unknown.ok and unknown.error is not None and unknown.error.code == "unknown_service"
+    missing = node.send("queue", "issue")
+    assert not missing.ok and missing.error is not None and missing.error.code == "invalid"
+    assert node.send("queue", "issue", service="A01").result["ticket"] == "A003"  # type: ignore[index]
+
+
+def test_not_json_with_response_topic_is_answered_ok_false(running, hall: HallConfig) -> None:
+    _controller, node = running
+    topic = topics.command(hall.hall_id, "queue", "issue")
+    reply = node.bus.request(topic, b"this is not json", 10).result(11)
+    body = json.loads(reply.payload)
+    assert body["ok"] is False and body["error"]["code"] == "bad_json"
+
+
+def test_resent_command_id_is_applied_once(running) -> None:
+    """An outbox resend or a retry after a lost reply must not issue a second ticket."""
+    _controller, node = running
+    a = node.send("queue", "issue", service="B01", id="kiosk-1-0001")
+    b = node.send("queue", "issue", service="B01", id="kiosk-1-0001")
+    assert a == b
+    assert node.send("queue", "issue", service="B01").result["ticket"] == "B002"  # type: ignore[index]
+
+
+def test_call_publishes_event_and_retained_window_state(running, hall: HallConfig) -> None:
+    _controller, node = running
+    node.send("queue", "issue", service="C01")
+    called = node.send("queue", "call", window="W05")
+    assert called.ok and called.result is not None and called.result["ticket"] == "C001"
+    event = node.latest(topics.event(hall.hall_id, "ticket.called"))
+    assert event["data"]["ticket"] == "C001" and event["data"]["window"] == "W05"
+    window = node.latest(topics.window_state(hall.hall_id, "W05"))
+    assert "C001" in json.dumps(window["data"])
+    assert node.send("queue", "finish", window="W05").ok
+    empty = node.send("queue", "call", window="W05")
+    assert empty.ok and empty.result is not None
+
+
+def test_retained_state_reaches_a_node_that_starts_late(
+    running, hall: HallConfig, mosquitto: Broker
+) -> None:
+    """A display that reboots gets the current window state from the broker, no polling."""
+    _controller, node = running
+    node.send("queue", "issue", service="D01")
+    node.send("queue", "call", window="W06")
+    late = Node(hall, mosquitto.url, node="late-display")
+    try:
+        window = late.latest(topics.window_state(hall.hall_id, "W06"))
+        assert "D001" in json.dumps(window["data"])
+        catalog = late.latest(topics.catalog_state(hall.hall_id))
+        assert catalog["data"]
+        queue = late.latest(topics.queue_state(hall.hall_id))
+        assert queue["data"]
+    finally:
+        late.close()
+
+
+def test_notices_push_list_revoke_and_survive_restart(
+    hall: HallConfig, tmp_path: Path, mosquitto: Broker, clock: ManualClock
+) -> None:
+    """Q14: a notice is retained, re-published after a restart, and revoked everywhere."""
+    controller = ControllerThread(hall, tmp_path / "data", mosquitto.url, clock).start()
+    node = Node(hall, mosquitto.url)
+    try:
+        pushed = node.send(
+            "notice", "push", text="今日下午社保系统升级，暂停办理", targets=["screens", "kiosks"]
+        )
+        assert pushed.ok and pushed.result is not None
+        notice_id = pushed.result["notice_id"]
+        retained = node.latest(topics.notice(hall.hall_id, notice_id))
+        assert retained["text"] == "今日下午社保系统升级，暂停办理"
+        bad = node.send("notice", "push", text="x", targets=["window:W99"])
+        assert not bad.ok
+        controller.stop()
+        # Wipe the broker's copy: the controller alone must bring the notice back.
+        node.bus.publish(topics.notice(hall.hall_id, notice_id), None, retain=True)
+        controller = ControllerThread(hall, tmp_path / "data", mosquitto.url, clock).start()
+        listed = node.send("notice", "list")
+        assert [n["notice_id"] for n in listed.result["notices"]] == [notice_id]  # type: ignore[index]
+        assert node.latest(topics.notice(hall.hall_id, notice_id))["text"].startswith("今日")
+        assert node.send("notice", "revoke", notice_id=notice_id).ok
+        assert node.latest(topics.notice(hall.hall_id, notice_id)) is None
+        assert node.send("notice", "list").result == {"notices": []}
+    finally:
+        node.close()
+        controller.stop()
+
+
+def test_notice_ends_at_its_until_time(running, hall: HallConfig, clock: ManualClock) -> None:
+    controller, node = running
+    until = (clock.now + dt.timedelta(minutes=30)).isoformat()
+    notice_id = node.send("notice", "push", text="窗口调整", until=until).result["notice_id"]  # type: ignore[index]
+    clock.advance(minutes=31)
+    controller.call(controller.controller.tick)
+    assert node.latest(topics.notice(hall.hall_id, notice_id)) is None
+
+
+def test_mosquitto_pub_cli_gets_a_reply(running, mosquitto: Broker, hall: HallConfig) -> None:
+    """The checker's path: plain mosquitto_pub -V mqttv5 with a response topic."""
+    reply_topic = "hall/chengdong/reply/cli/x"
+    sub = subprocess.Popen(
+        [
+            "mosquitto_sub",
+            "-V",
+            "mqttv5",
+            "-p",
+            str(mosquitto.port),
+            "-t",
+            reply_topic,
+            "-C",
+            "1",
+            "-W",
+            "10",
+        ],
+        stdout=subprocess.PIPE,
+    )
+    # mosquitto_sub has subscribed once the broker (run with -v) logs the topic: wait for that.
+    wait_until(lambda: reply_topic in mosquitto.log_file.read_text(errors="replace"))
+    subprocess.run(
+        [
+            "mosquitto_pub",
+            "-V",
+            "mqttv5",
+            "-p",
+            str(mosquitto.port),
+            "-t",
+            topics.command("chengdong", "queue", "issue"),
+            "-D",
+            "publish",
+            "response-topic",
+            reply_topic,
+            "-D",
+            "publish",
+            "correlation-data",
+            "c1",
+            "-m",
+            '{"v":1,"id":"x","service":"A01"}',
+        ],
+        check=True,
+    )
+    out, _ = sub.communicate(timeout=15)
+    body = json.loads(out)
+    assert body == {"v": 1, "id": "x", "ok": True, "result": body["result"], "error": None}
+    assert body["result"]["ticket"] == "A001"
