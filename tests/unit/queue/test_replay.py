@@ -1,0 +1,105 @@
+"""Scenario files replayed through the engine (RULES.md §5), and the replay's line handling."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from config.schema import HallConfig
+from hallqueue.engine.hours import WorkdayCalendarProtocol
+from hallqueue.replay import run
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+SCRIPTS = sorted(p for p in SCENARIOS.glob("*.jsonl") if not p.name.endswith(".expected.jsonl"))
+
+
+def replay(
+    hall: HallConfig, calendar: WorkdayCalendarProtocol, text: str
+) -> tuple[list[dict], str]:
+    out, err = io.StringIO(), io.StringIO()
+    run(hall, calendar, text.splitlines(), out, err, source="script")
+    return [json.loads(line) for line in out.getvalue().splitlines()], err.getvalue()
+
+
+def test_there_are_scenarios() -> None:
+    assert len(SCRIPTS) >= 8
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+def test_scenario_events_match_expected(
+    script: Path, hall: HallConfig, calendar: WorkdayCalendarProtocol
+) -> None:
+    """Each scenario's events, event by event, equal its ``.expected.jsonl``."""
+    events, err = replay(hall, calendar, script.read_text(encoding="utf-8"))
+    expected_file = script.with_name(script.stem + ".expected.jsonl")
+    expected = [json.loads(x) for x in expected_file.read_text(encoding="utf-8").splitlines()]
+    assert err == ""
+    assert events == expected
+
+
+def test_malformed_lines_are_reported_with_line_numbers_and_skipped(
+    hall: HallConfig, calendar: WorkdayCalendarProtocol
+) -> None:
+    script = "\n".join(
+        [
+            '{"at": "2026-11-23T09:00:00+08:00", "op": "issue", "service": "A01"}',
+            "{not json",
+            '{"at": "2026-11-23T09:01:00+08:00", "op": "issue"}',
+            '{"op": "issue", "service": "A01"}',
+            '{"at": "2026-11-23T08:00:00+08:00", "op": "issue", "service": "A01"}',
+            '{"at": "2026-11-23T09:02:00+08:00", "op": "teleport", "window": "W01"}',
+            '{"at": "2026-11-23T09:03:00+08:00", "op": "rate", "window": "W01", "level": "5"}',
+            '{"at": "2026-11-23T09:04:00+08:00", "op": "issue", "service": "A01"}',
+        ]
+    )
+    events, err = replay(hall, calendar, script)
+    assert [e["ticket"] for e in events] == ["A001", "A002"]
+    lines = err.splitlines()
+    assert [line.split(":")[1] for line in lines] == ["2", "3", "4", "5", "6", "7"]
+    assert "missing field 'service'" in lines[1]
+    assert "time goes backwards" in lines[3]
+
+
+def test_refused_operation_prints_its_refusal_and_changes_nothing(
+    hall: HallConfig, calendar: WorkdayCalendarProtocol
+) -> None:
+    script = "\n".join(
+        [
+            '{"at": "2026-11-23T09:00:00", "op": "call", "window": "W01"}',
+            '{"at": "2026-11-23T09:01:00", "op": "pause", "window": "W01"}',
+            '{"at": "2026-11-23T09:02:00", "op": "issue", "service": "A01"}',
+            '{"at": "2026-11-23T09:03:00", "op": "call", "window": "W01"}',
+            '{"at": "2026-11-23T09:04:00", "op": "call", "window": "W02"}',
+        ]
+    )
+    events, _ = replay(hall, calendar, script)
+    assert events[-2:] == [
+        {"event": "call.refused", "window": "W01", "reason": "paused"},
+        {"event": "ticket.called", "ticket": "A001", "window": "W02"},
+    ]
+
+
+def test_cli_registers_queue_replay(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from hallqueue import cli
+
+    script = tmp_path / "day.jsonl"
+    script.write_text(
+        '{"at": "2026-11-23T09:00:00+08:00", "op": "issue", "service": "C01"}\nbad\n',
+        encoding="utf-8",
+    )
+    parser = argparse.ArgumentParser()
+    cli.register(parser.add_subparsers())
+    args = parser.parse_args(["queue", "replay", "--config", "chengdong", "--script", str(script)])
+    assert args.handler(args) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {
+        "event": "ticket.issued",
+        "ticket": "C001",
+        "service": "C01",
+        "ahead": 0,
+    }
+    assert f"{script}:2:" in captured.err
