@@ -110,10 +110,21 @@ class Node:
         with self._lock:
             return [m for m in self.heard if m.topic == topic]
 
-    def latest(self, topic: str) -> Any:
-        """The newest payload heard on ``topic`` (waits until one arrives)."""
-        found = wait_until(lambda: self.messages(topic))
-        return found[-1].json() if found[-1].payload else None
+    def latest(self, topic: str, until: Callable[[Any], bool] | None = None) -> Any:
+        """The newest payload heard on ``topic``; waits for one (that satisfies ``until``)."""
+
+        def newest() -> tuple[Any] | None:
+            found = self.messages(topic)
+            if not found:
+                return None
+            value = found[-1].json() if found[-1].payload else None
+            return (value,) if until is None or until(value) else None
+
+        return wait_until(newest)[0]
+
+    def removed(self, topic: str) -> bool:
+        """Waits until the retained message on ``topic`` is deleted (an empty payload)."""
+        return self.latest(topic, until=lambda v: v is None) is None
 
     def close(self) -> None:
         self.bus.stop()

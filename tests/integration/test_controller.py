@@ -82,8 +82,7 @@ def test_call_publishes_event_and_retained_window_state(running, hall: HallConfi
     assert called.ok and called.result is not None and called.result["ticket"] == "C001"
     event = node.latest(topics.event(hall.hall_id, "ticket.called"))
     assert event["data"]["ticket"] == "C001" and event["data"]["window"] == "W05"
-    window = node.latest(topics.window_state(hall.hall_id, "W05"))
-    assert "C001" in json.dumps(window["data"])
+    node.latest(topics.window_state(hall.hall_id, "W05"), until=lambda v: "C001" in json.dumps(v))
     assert node.send("queue", "finish", window="W05").ok
     empty = node.send("queue", "call", window="W05")
     assert empty.ok and empty.result is not None
@@ -99,7 +98,7 @@ def test_retained_state_reaches_a_node_that_starts_late(
     late = Node(hall, mosquitto.url, node="late-display")
     try:
         window = late.latest(topics.window_state(hall.hall_id, "W06"))
-        assert "D001" in json.dumps(window["data"])
+        assert "D001" in json.dumps(window["data"])  # retained: the first message is current
         catalog = late.latest(topics.catalog_state(hall.hall_id))
         assert catalog["data"]
         queue = late.latest(topics.queue_state(hall.hall_id))
@@ -130,9 +129,10 @@ def test_notices_push_list_revoke_and_survive_restart(
         controller = ControllerThread(hall, tmp_path / "data", mosquitto.url, clock).start()
         listed = node.send("notice", "list")
         assert [n["notice_id"] for n in listed.result["notices"]] == [notice_id]  # type: ignore[index]
-        assert node.latest(topics.notice(hall.hall_id, notice_id))["text"].startswith("今日")
+        restored = node.latest(topics.notice(hall.hall_id, notice_id), until=bool)
+        assert restored["text"].startswith("今日")
         assert node.send("notice", "revoke", notice_id=notice_id).ok
-        assert node.latest(topics.notice(hall.hall_id, notice_id)) is None
+        assert node.removed(topics.notice(hall.hall_id, notice_id))
         assert node.send("notice", "list").result == {"notices": []}
     finally:
         node.close()
@@ -145,7 +145,7 @@ def test_notice_ends_at_its_until_time(running, hall: HallConfig, clock: ManualC
     notice_id = node.send("notice", "push", text="窗口调整", until=until).result["notice_id"]  # type: ignore[index]
     clock.advance(minutes=31)
     controller.call(controller.controller.tick)
-    assert node.latest(topics.notice(hall.hall_id, notice_id)) is None
+    assert node.removed(topics.notice(hall.hall_id, notice_id))
 
 
 def test_mosquitto_pub_cli_gets_a_reply(running, mosquitto: Broker, hall: HallConfig) -> None:

@@ -53,8 +53,12 @@ def test_numbering_continues_after_kill_9(
         assert after.ok, after
         assert after.result["ticket"] == "A004"  # type: ignore[index]
         # The ticket called before the crash is still current at W01.
-        window = node.latest(topics.window_state(hall.hall_id, "W01"))
-        assert "A001" in str(window["data"])
+        late = Node(hall, mosquitto.url, node="display-after-crash")
+        try:
+            window = late.latest(topics.window_state(hall.hall_id, "W01"))
+            assert "A001" in str(window["data"])
+        finally:
+            late.close()
     finally:
         proc.kill()
         proc.wait(10)
