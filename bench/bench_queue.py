@@ -1,0 +1,180 @@
+"""Queue bench: a hall day of 5,000 tickets over 11 windows, through the real engine.
+
+``python -m bench.bench_queue`` (or ``main()``) builds one deterministic day on the sample hall
+(daily caps lifted so every ticket is issued): 5,000 tickets from 09:00 to 16:29, one in 20
+priority, a backlog that builds up during the day and is called off after hours, with
+recalls, skips, transfers and ratings. It replays the day through ``hallqueue.engine.apply``
+(what the controller and ``hall queue replay`` run) and, in the same run, through a naive
+baseline that keeps the day's tickets in a list and scans all of them for every call and
+every ``ahead``. It prints both times and their ratio; the issue asks for "well under a
+minute" for the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from dataclasses import dataclass
+
+from config.loader import load_hall, resolve_hall_path
+from config.schema import HallConfig
+from hallqueue.engine import (
+    Call,
+    Issue,
+    Op,
+    Rate,
+    Recall,
+    Skip,
+    Transfer,
+    apply,
+    initial_state,
+)
+from hallqueue.workdays import FixedCalendar
+
+TICKETS = 5_000
+DAY = dt.date(2026, 11, 23)
+SEED = 20261123
+# Share of tickets per service (roughly the sample hall's traffic).
+SERVICES = {
+    "A01": 14,
+    "A02": 8,
+    "A03": 4,
+    "B01": 10,
+    "B02": 8,
+    "C01": 6,
+    "C02": 3,
+    "D01": 4,
+    "D02": 8,
+    "E01": 12,
+    "E02": 8,
+    "Z01": 15,
+}
+
+
+def bench_hall() -> HallConfig:
+    hall = load_hall(resolve_hall_path(None))
+    return hall.model_copy(
+        update={"categories": [c.model_copy(update={"daily_cap": None}) for c in hall.categories]}
+    )
+
+
+def build_day(hall: HallConfig) -> list[tuple[dt.datetime, Op]]:
+    """The day's operations in time order (deterministic)."""
+    rng = random.Random(SEED)
+    tz = hall.tz
+    start = dt.datetime.combine(DAY, dt.time(9, 0), tzinfo=tz)
+    step = dt.timedelta(seconds=(7 * 3600 + 29 * 60) / TICKETS)
+    windows = [w.id for w in hall.windows]
+    services, weights = list(SERVICES), list(SERVICES.values())
+    ops: list[tuple[dt.datetime, Op]] = []
+    calls = 0
+    for i in range(TICKETS):
+        now = start + i * step
+        ops.append((now, Issue(rng.choices(services, weights)[0], priority=rng.random() < 0.05)))
+        if rng.random() < 0.8:  # the windows fall behind: a backlog builds up
+            w = windows[calls % len(windows)]
+            calls += 1
+            ops.append((now, Call(w)))
+            r = rng.random()
+            if r < 0.03:
+                ops.append((now, Recall(w)))
+            elif r < 0.05:
+                ops.append((now, Skip(w)))
+            elif r < 0.06:
+                ops.append((now, Transfer(w, rng.choice(services))))
+            elif r < 0.5:
+                ops.append((now, Rate(w, rng.choice((5, 5, 5, 4, 4, 3, 2, 1)))))
+    later = dt.datetime.combine(DAY, dt.time(16, 30), tzinfo=tz)
+    for j in range(TICKETS - calls + len(windows)):  # after hours: serve everyone still waiting
+        ops.append((later + dt.timedelta(seconds=j), Call(windows[j % len(windows)])))
+    return ops
+
+
+def run_engine(hall: HallConfig, ops: list[tuple[dt.datetime, Op]]) -> tuple[float, int, int]:
+    calendar = FixedCalendar()
+    state = initial_state(hall, ops[0][0])
+    called = events = 0
+    t0 = time.perf_counter()
+    for now, op in ops:
+        out = apply(hall, calendar, state, op, now)
+        state = out.state
+        events += len(out.events)
+        called += sum(e.kind == "ticket.called" for e in out.events)
+    return time.perf_counter() - t0, called, events
+
+
+@dataclass
+class _NaiveTicket:
+    number: str
+    category: str
+    tier: int
+    issued_at: dt.datetime
+    status: str = "waiting"
+
+
+def run_naive(hall: HallConfig, ops: list[tuple[dt.datetime, Op]]) -> tuple[float, int]:
+    """Baseline: the same issue/call order with a list scan over every ticket of the day."""
+    tickets: list[_NaiveTicket] = []
+    seq: dict[str, int] = {}
+    current: dict[str, _NaiveTicket] = {}
+    cats = {w.id: set(w.categories) for w in hall.windows}
+    green = {w.id for w in hall.windows if w.green_channel}
+    item_cat = {i.code: i.category for i in hall.items}
+    called = 0
+    t0 = time.perf_counter()
+    for now, op in ops:
+        if isinstance(op, Issue):
+            cat = item_cat[op.service]
+            seq[cat] = seq.get(cat, 0) + 1
+            t = _NaiveTicket(f"{cat}{seq[cat]:03d}", cat, 0 if op.priority else 2, now)
+            key = (t.tier, t.issued_at, t.number)
+            _ahead = sum(
+                1
+                for o in tickets
+                if o.status == "waiting"
+                and o.category == cat
+                and (o.tier, o.issued_at, o.number) < key
+            )
+            tickets.append(t)
+        elif isinstance(op, Call):
+            if op.window in current:
+                current.pop(op.window).status = "done"
+            wanted = cats[op.window]
+            best = None
+            for o in tickets:
+                if o.status != "waiting":
+                    continue
+                if o.category in wanted or (op.window in green and o.tier == 0):
+                    k = (o.tier, o.issued_at, o.number)
+                    if best is None or k < (best.tier, best.issued_at, best.number):
+                        best = o
+            if best is not None:
+                best.status = "called"
+                current[op.window] = best
+                called += 1
+    return time.perf_counter() - t0, called
+
+
+def main() -> None:
+    hall = bench_hall()
+    ops = build_day(hall)
+    engine_s, called, events = run_engine(hall, ops)
+    naive_s, naive_called = run_naive(hall, ops)
+    print(f"queue day: {TICKETS} tickets, {len(hall.windows)} windows, {len(ops)} operations")
+    print(
+        f"engine (hallqueue.engine.apply): {engine_s:.2f} s, {called} calls, {events} events, "
+        f"{engine_s / len(ops) * 1e6:.0f} µs/op"
+    )
+    print(
+        f"naive list-scan call order:      {naive_s:.2f} s, {naive_called} calls "
+        "(call order only: no events, history, ratings or copy-on-write state)"
+    )
+    print(
+        f"ratio engine / naive: {engine_s / naive_s:.2f}; "
+        f"engine share of the one-minute budget: {engine_s / 60:.1%}"
+    )
+
+
+if __name__ == "__main__":
+    main()
