@@ -21,8 +21,9 @@ from tests.unit.queue.conftest import Driver, ok, public, refused
 
 
 def called(q: Driver, window: str, at: str) -> str | None:
-    result = ok(q(Call(window), at))
-    return result["ticket"]
+    ticket = ok(q(Call(window), at))["ticket"]
+    assert ticket is None or isinstance(ticket, str)
+    return ticket
 
 
 def test_q4_priority_then_transferred_then_normal(q: Driver) -> None:

@@ -6,6 +6,7 @@ import argparse
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ SCRIPTS = sorted(p for p in SCENARIOS.glob("*.jsonl") if not p.name.endswith(".e
 
 def replay(
     hall: HallConfig, calendar: WorkdayCalendarProtocol, text: str
-) -> tuple[list[dict], str]:
+) -> tuple[list[dict[str, Any]], str]:
     out, err = io.StringIO(), io.StringIO()
     run(hall, calendar, text.splitlines(), out, err, source="script")
     return [json.loads(line) for line in out.getvalue().splitlines()], err.getvalue()

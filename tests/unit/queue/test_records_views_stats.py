@@ -1,0 +1,177 @@
+"""Records round trip (restart), op parsing (§5), views (Q1, Q4, Q10, Q13) and statistics (Q15)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from hallqueue.engine import (
+    Book,
+    Call,
+    CloseWindow,
+    Finish,
+    Hold,
+    Issue,
+    Login,
+    Pause,
+    Rate,
+    Suspend,
+    catalog_view,
+    changes,
+    op_from_dict,
+    op_to_dict,
+    queue_view,
+    records_of,
+    state_from_records,
+    to_record,
+    window_view,
+)
+from hallqueue.stats import compute_stats, staff_review_grades, write_csv
+from tests.unit.queue.conftest import MONDAY, Driver, ok
+
+
+def busy_morning(q: Driver) -> None:
+    q(Login("W01", "S001"), "09:00")
+    for t in ("09:00", "09:01", "09:02"):
+        q(Issue("A01"), t)
+    q(Issue("B01", priority=True), "09:03")
+    q(Call("W01"), "09:04")
+    q(Finish("W01"), "09:12")
+    q(Rate("W01", 1), "09:13")
+    q(Call("W01"), "09:14")
+    q(Hold("W01"), "09:15")
+    q(Book("A01", dt.datetime(2026, 11, 26, 10, 0)), "09:16")
+    q(Suspend("D01", "系统升级"), "09:17")
+    q(CloseWindow("W02", "培训"), "09:18")
+    q(Pause("W07"), "09:19")
+
+
+def test_records_round_trip_through_json_rebuilds_the_same_state(q: Driver) -> None:
+    busy_morning(q)
+    records = json.loads(json.dumps([(k, key, to_record(e)) for k, key, e in records_of(q.state)]))
+    rebuilt = state_from_records(q.hall, records, q.at("09:20"))
+    assert rebuilt == q.state
+    # and it behaves the same: the next number and the next call
+    assert ok(q(Issue("A01"), "09:21"))["ticket"] == "A004"
+
+
+def test_changes_lists_only_what_an_operation_changed(q: Driver) -> None:
+    q(Issue("A01"), "09:00")
+    before = q.state
+    q(Issue("A01"), "09:01")
+    changed = {(kind, key) for kind, key, _ in changes(before, q.state)}
+    assert changed == {("ticket", "2026-11-23/A002"), ("counter", "2026-11-23/A")}
+    refused_before = q.state
+    q(Issue("X1"), "09:02")
+    assert list(changes(refused_before, q.state)) == []
+
+
+def test_op_from_dict_parses_the_section_5_forms_and_explains_bad_input() -> None:
+    op = op_from_dict({"op": "issue", "service": "A01", "priority": True, "at": "2026-11-23T09:00"})
+    assert op == Issue("A01", priority=True)
+    assert op_from_dict(op_to_dict(op)) == op
+    book = op_from_dict({"op": "book", "service": "A01", "slot": "2026-11-26T10:00", "ref": "r1"})
+    assert isinstance(book, Book) and book.slot == dt.datetime(2026, 11, 26, 10, 0)
+    for bad, words in [
+        ({"service": "A01"}, 'missing "op"'),
+        ({"op": "dance"}, "unknown op"),
+        ({"op": "call"}, "missing field 'window'"),
+        ({"op": "rate", "window": "W01", "level": "5"}, "whole number"),
+        ({"op": "call", "window": "W01", "colour": "red"}, "unknown field"),
+        ({"op": "book", "service": "A01", "slot": "tomorrow"}, "ISO 8601"),
+    ]:
+        with pytest.raises(ValueError, match=words):
+            op_from_dict(bad)
+
+
+def test_window_view_shows_current_ticket_staff_pause_and_evaluator(q: Driver) -> None:
+    q(Login("W01", "S001"), "09:00")
+    q(Issue("A01"), "09:00")
+    q(Call("W01"), "09:01")
+    view = window_view(q.hall, q.state, "W01", q.at("09:01"))
+    assert view["current"]["ticket"] == "A001"
+    assert view["staff"] == {
+        "id": "S001",
+        "name": "张敏",
+        "staff_number": "CD001",
+        "department": "shebao",
+    }
+    q(Finish("W01"), "09:05")
+    assert window_view(q.hall, q.state, "W01", q.at("09:06"))["evaluator"]["state"] == "rating"
+    q(Pause("W01"), "09:08")
+    view = window_view(q.hall, q.state, "W01", q.at("09:08"))
+    assert view["display"] == "暂停服务" and view["evaluator"]["text"] == "停止服务"
+
+
+def test_queue_view_estimates_wait_from_the_day_then_from_the_default(q: Driver) -> None:
+    for t in ("09:00", "09:00", "09:00", "09:00"):
+        q(Issue("A01"), t)
+    view = queue_view(q.hall, q.state, q.at("09:00"))["categories"]["A"]
+    assert view["waiting"] == 4
+    assert view["estimated_wait_minutes"] == 8  # 4 ahead × 8 min default ÷ 4 windows
+    q(Call("W01"), "09:00")
+    q(Finish("W01"), "09:20")  # observed: 20 minutes per citizen
+    view = queue_view(q.hall, q.state, q.at("09:20"))["categories"]["A"]
+    assert view["mean_service_minutes"] == 20.0
+    assert view["estimated_wait_minutes"] == 15  # 3 × 20 ÷ 4
+
+
+def test_catalog_view_open_closed_suspended_and_caps_left(q: Driver) -> None:
+    q(Suspend("D01", "户籍系统升级"), "09:00")
+    q(Issue("B01"), "09:00")
+    view = catalog_view(q.hall, q.state, q.at("09:01"), q.calendar)
+    assert view["items"]["D01"]["status"] == "suspended"
+    assert view["items"]["D01"]["notice"] == "户籍系统升级"
+    assert view["items"]["A01"]["status"] == "open"
+    assert view["categories"]["B"]["left"] == 119
+    assert (
+        catalog_view(q.hall, q.state, q.at("16:30"), q.calendar)["items"]["A01"]["status"]
+        == "closed"
+    )
+    guide = view["items"]["A03"]["guide"]  # Q13: the one-time notice
+    assert guide["type_zh"] == "承诺件" and guide["time_limit_workdays"] == 5
+    assert guide["phone"] == "0000-12333" and guide["materials"]
+
+
+def test_q15_statistics_per_category_window_staff_hour_and_csv(q: Driver) -> None:
+    busy_morning(q)
+    q(Call("W10"), "09:30")  # the priority B ticket: waited 27 minutes
+    q(Finish("W10"), "09:40")
+    q(Rate("W10", 5), "09:41")
+    records = [(k, key, to_record(e)) for k, key, e in records_of(q.state)]
+    stats = compute_stats(records, MONDAY, MONDAY, MONDAY + dt.timedelta(days=30))
+    d = stats.as_dict()["total"]
+    assert (d["issued"], d["served"], d["rated"]) == (4, 2, 2)
+    assert d["satisfaction_rate"] == 0.5
+    assert d["by_category"]["B"]["wait_mean_min"] == 27.0
+    assert d["by_staff"]["S001"]["served"] == 1
+    assert d["peak_hours"] == ["09"]
+    assert stats.workorders["open"] == 1
+    assert stats.workorders["overdue"] == ["WO-2026-11-23/A001"]  # due 12-07, today 12-23
+    out = io.StringIO()
+    write_csv(stats, out)
+    header, first = out.getvalue().splitlines()[:2]
+    assert header.startswith("scope,dimension,group,issued,served")
+    assert first.startswith("total,all,,4,2")
+
+
+def test_q7_two_verified_bad_reviews_make_staff_unqualified_for_the_year(q: Driver) -> None:
+    from hallqueue.engine import UpdateWorkorder
+
+    q(Login("W01", "S001"), "09:00")
+    keys = []
+    for t in ("10:00", "11:00"):
+        q(Issue("A01"), t)
+        q(Call("W01"), t)
+        q(Finish("W01"), t)
+        keys.append(ok(q(Rate("W01", 1), t))["workorder"])
+    q(UpdateWorkorder(keys[0], "verify", verified=True), "12:00")
+    records = [(k, key, to_record(e)) for k, key, e in records_of(q.state)]
+    assert staff_review_grades(records, 2026)["S001"]["unqualified"] is False
+    q(UpdateWorkorder(keys[1], "verify", verified=True), "12:01")
+    records = [(k, key, to_record(e)) for k, key, e in records_of(q.state)]
+    grade = staff_review_grades(records, 2026)["S001"]
+    assert grade["unqualified"] is True and grade["excellent_barred"] is True
