@@ -107,6 +107,10 @@ def apply(
     housekeeping, which the next accepted operation or Tick does instead.
     """
     ctx = make_ctx(hall, calendar, now)
+    if ctx.day < state.day:
+        # The hall day never goes back (a clock set back over midnight): numbers of the
+        # current day must not be issued again under an earlier day.
+        ctx = Ctx(hall, calendar, ctx.at(state.day, dt.time(0)))
     handler = HANDLERS.get(type(op))
     if handler is None:
         raise TypeError(f"not a queue operation: {op!r}")

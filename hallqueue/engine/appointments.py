@@ -16,21 +16,29 @@ from hallqueue.engine.tickets import new_ticket
 ACTIVE = frozenset({BookingStatus.BOOKED, BookingStatus.CHECKED_IN})
 
 
+def grid_slot(ctx: Ctx, slot: dt.datetime) -> dt.datetime:
+    """The start of the configured slot (every ``slot_minutes`` from opening) holding ``slot``:
+    capacity is counted per grid slot even when a booking names a time inside it."""
+    opening = ctx.at(slot.date(), ctx.hall.hours.open)
+    size = dt.timedelta(minutes=ctx.hall.appointments.slot_minutes)
+    return opening + ((slot - opening) // size) * size
+
+
 def slot_refusal(ctx: Ctx, slot: dt.datetime) -> Refusal | None:
     """Lead time (城东区: slot date ≥ booking date + 3 calendar days), workday, hall hours."""
     a = ctx.hall.appointments
-    hours = ctx.hall.hours
     if (slot.date() - ctx.day).days < a.lead_days:
         return Refusal.of("lead_time", days=a.lead_days)
     if not ctx.hall_open_on(slot.date()):
         return Refusal.of("not_workday")
-    start = slot.time()
-    end = slot + dt.timedelta(minutes=a.slot_minutes)
-    if start < hours.open or end.date() != slot.date() or end.time() > hours.close:
+    start = grid_slot(ctx, slot)
+    end = start + dt.timedelta(minutes=a.slot_minutes)
+    if (
+        slot.time() < ctx.hall.hours.open
+        or end.date() != slot.date()
+        or end.time() > ctx.hall.hours.close
+    ):
         return Refusal.of("outside_hours")
-    opening = ctx.at(slot.date(), hours.open)
-    if (slot - opening) % dt.timedelta(minutes=a.slot_minutes) or slot.second or slot.microsecond:
-        return Refusal.of("bad_slot", minutes=a.slot_minutes)
     return None
 
 
@@ -47,11 +55,16 @@ def book(ctx: Ctx, d: Draft, op: Book) -> Handled:
         if item.appointment_capacity is not None
         else ctx.hall.appointments.slot_capacity
     )
-    same_slot = [a for a in d.appointments.values() if a.service == op.service and a.slot == slot]
+    grid = grid_slot(ctx, slot)
+    same_slot = [
+        a
+        for a in d.appointments.values()
+        if a.service == op.service and grid_slot(ctx, a.slot) == grid
+    ]
     if sum(a.status in ACTIVE for a in same_slot) >= capacity:
         return Refusal.of("full")
     # Readable and reproducible (a replayed day gives the same codes): item, slot, ordinal.
-    code = f"{op.service}-{slot:%Y%m%d%H%M}-{len(same_slot) + 1}"
+    code = f"{op.service}-{grid:%Y%m%d%H%M}-{len(same_slot) + 1}"
     appointment = Appointment(
         key=code, service=op.service, category=item.category, slot=slot, booked_at=ctx.now
     )

@@ -50,6 +50,8 @@ class Event:
 MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
         "closed": ("该业务今日已停止取号", "This service is closed for today"),
+        "closed:before_open": ("尚未开始取号，请于{open}后取号", "Tickets are issued from {open}"),
+        "closed:rest_day": ("今日休息，不办理业务", "The hall is closed today"),
         "cap_reached": ("该业务今日号源已满", "Today's tickets for this service are all taken"),
         "suspended": (
             "该业务临时停办：{notice}",
@@ -72,7 +74,6 @@ MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "checked_in": ("该预约已签到", "This booking is already checked in"),
         "not_workday": ("预约日期不是工作日", "The slot is not on a workday"),
         "outside_hours": ("预约时段不在办公时间内", "The slot is outside hall hours"),
-        "bad_slot": ("预约时段须按{minutes}分钟划分", "Slots start every {minutes} minutes"),
         "past_slot": ("该时段已过", "The slot has passed"),
         "short_notice": (
             "大厅取消预约须至少提前{hours}小时告知",
@@ -133,8 +134,9 @@ class Refusal:
     message_en: str
 
     @classmethod
-    def of(cls, code: str, **params: Any) -> Refusal:
-        zh, en = MESSAGES.get(code, (code, code))
+    def of(cls, code: str, variant: str = "", **params: Any) -> Refusal:
+        """The refusal ``code``; ``variant`` picks a more precise message for the same code."""
+        zh, en = MESSAGES.get(f"{code}:{variant}") or MESSAGES.get(code, (code, code))
         return cls(code, zh.format_map(_Lenient(params)), en.format_map(_Lenient(params)))
 
     def as_dict(self) -> dict[str, str]:

@@ -43,11 +43,11 @@ def issue_refusal(ctx: Ctx, d: Draft, service: str) -> Refusal | None:
     cat = ctx.hall.category(item.category)
     assert cat is not None  # the loader checks every item's category
     now_t = ctx.now.time()
-    if (
-        not ctx.hall_open_on(ctx.day)
-        or now_t < ctx.hall.hours.open
-        or now_t >= ctx.last_ticket(cat)
-    ):
+    if not ctx.hall_open_on(ctx.day):
+        return Refusal.of("closed", "rest_day")
+    if now_t < ctx.hall.hours.open:
+        return Refusal.of("closed", "before_open", open=ctx.hall.hours.open.strftime("%H:%M"))
+    if now_t >= ctx.last_ticket(cat):
         return Refusal.of("closed")
     suspension = d.suspensions.get(service)
     if suspension is not None and suspension.active(ctx.now):

@@ -112,7 +112,7 @@ def test_q12_slot_must_be_on_a_workday_within_hall_hours(q: Driver) -> None:
     assert refused(q(Book("A01", slot("10:00", dt.date(2026, 11, 28))), "09:00")) == "not_workday"
     assert refused(q(Book("A01", slot("17:00")), "09:00")) == "outside_hours"
     assert refused(q(Book("A01", slot("08:30")), "09:00")) == "outside_hours"
-    assert refused(q(Book("A01", slot("10:10")), "09:00")) == "bad_slot"
+    ok(q(Book("A01", slot("16:45")), "09:00"))  # inside the last slot, 16:30–17:00
     assert refused(q(Book("X01", slot("10:00")), "09:00")) == "unknown_service"
 
 
@@ -120,6 +120,9 @@ def test_q12_slot_capacity_per_service(q: Driver) -> None:
     for _ in range(4):
         ok(q(Book("A01", slot("10:00")), "09:00"))
     assert refused(q(Book("A01", slot("10:00")), "09:00")) == "full"
+    # A time inside the 10:00–10:30 slot counts against that slot's capacity.
+    assert refused(q(Book("A01", slot("10:15")), "09:00")) == "full"
+    ok(q(Book("A01", slot("10:30")), "09:00"))
     ok(q(Book("A02", slot("10:00")), "09:00"))  # another service has its own capacity
 
 

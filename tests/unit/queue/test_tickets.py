@@ -53,7 +53,9 @@ def test_q4_ahead_counts_waiting_tickets_of_the_category_called_before_it(q: Dri
 
 
 def test_q8_closed_before_opening_after_last_ticket_and_on_rest_days(q: Driver) -> None:
-    assert refused(q(Issue("A01"), "08:59")) == "closed"
+    before = q(Issue("A01"), "08:59")
+    assert refused(before) == "closed"
+    assert before.refusal is not None and "09:00" in before.refusal.message_zh
     assert q(Issue("A01"), "16:29:59").ok
     assert refused(q(Issue("A01"), "16:30")) == "closed"
     saturday = dt.date(2026, 11, 28)
@@ -129,3 +131,12 @@ def test_unknown_service_is_refused(q: Driver) -> None:
     assert [e.public() for e in out.events] == [
         {"event": "issue.refused", "service": "X99", "reason": "unknown_service"}
     ]
+
+
+def test_q2_a_clock_set_back_over_midnight_does_not_reuse_numbers(q: Driver) -> None:
+    """The hall day never goes back: Monday's counter is gone, so Monday must not issue again."""
+    tuesday = MONDAY + dt.timedelta(days=1)
+    q(Issue("A01"), "09:00", tuesday)
+    assert refused(q(Issue("A01"), "16:00", MONDAY)) == "closed"  # clock jumped back a day
+    assert ok(q(Call("W01"), "16:00", MONDAY))["ticket"] == "A001"
+    assert list(q.state.tickets) == ["2026-11-24/A001"]
