@@ -114,7 +114,7 @@ class SlotResult:
     punch: time | None
     """The punch that counts, hall time; None when missing."""
     minutes: int | None
-    """Late (sign-in) or early (sign-out) minutes; None when missing; 0 when excused."""
+    """Late (sign-in) or early (sign-out) minutes; None when missing or excused."""
     excused: bool
     faulty: bool
     """Counts as one late (sign-in) or early (sign-out) occurrence."""

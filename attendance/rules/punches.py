@@ -69,9 +69,10 @@ def usable_punches(profile: AttendanceProfile, punches: Iterable[LocalPunch]) ->
 
 def judge_slot(slot: PunchSlot, punch: time | None, excused: bool) -> SlotResult:
     """Late minutes of a sign-in / early minutes of a sign-out; a missing punch is one
-    occurrence with unknown minutes (第四条(一)(二)); an excused slot is not judged."""
+    occurrence with unknown minutes (第四条(一)(二)); an excused slot is not judged, so it has
+    no minutes either."""
     if excused:
-        return SlotResult(slot.name, slot.kind, punch, None if punch is None else 0, True, False)
+        return SlotResult(slot.name, slot.kind, punch, None, True, False)
     if punch is None:
         return SlotResult(slot.name, slot.kind, None, None, False, True)
     if slot.kind == "sign_in":
@@ -132,8 +133,9 @@ def judge_day(
     ordered = tuple(f for f in FLAG_ORDER if f in flags)
     late = sum(1 for s in slots if s.faulty and s.kind == "sign_in")
     early = sum(1 for s in slots if s.faulty and s.kind == "sign_out")
-    if not excused and not times:
-        # 第四条(三): no punch at all on a workday is absence, not late plus early.
+    if not times:
+        # 第四条(三): no punch at all on a workday is absence, not late plus early — also
+        # when a write-off excuses part of the day (第十条 7: 考勤记录不全且无有效请假).
         return DayResult(day, DayStatus.ABSENT, None, None, None, None, ordered, slots=slots)
     if late and early:
         status = DayStatus.LATE_EARLY

@@ -307,3 +307,26 @@ def test_a6_punches_on_a_rest_day_are_shown_but_not_judged(profile: str) -> None
     for slot in day.get("slots", {}).values():
         assert slot["minutes"] is None
     assert report.staff["S1"].totals.late == 0
+
+
+def test_a4_half_day_leave_and_no_punch_is_still_absent() -> None:
+    """A1 + A4: an approved afternoon off does not excuse a morning without any punch:
+    no punch on a workday is absent (第四条(三), 第十条 7)."""
+    writeoffs = [
+        WriteOff("S1", WriteOffKind.PERSONAL, at("2026-11-02 13:00:00"), at("2026-11-02 18:00:00"))
+    ]
+    day = run("2026-11", [], writeoffs).staff["S1"].days[1]
+    assert day.status is DayStatus.ABSENT
+    assert [f.value for f in day.flags] == ["missing_sign_in", "excused_sign_out"]
+
+
+def test_a4_excused_punches_are_not_judged() -> None:
+    """A4: on a leave day a late punch shows, but no late minutes are reported or counted."""
+    punches = [Punch("S1", at("2026-11-02 10:30:00"))]
+    writeoffs = [
+        WriteOff("S1", WriteOffKind.SICK, at("2026-11-02 08:00:00"), at("2026-11-02 18:00:00"))
+    ]
+    result = run("2026-11", punches, writeoffs).staff["S1"]
+    day = result.days[1]
+    assert (day.status, day.sign_in, day.late_minutes) == (DayStatus.LEAVE, time(10, 30), None)
+    assert (result.totals.late, result.totals.leave_days) == (0, 1)
