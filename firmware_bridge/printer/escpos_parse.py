@@ -61,14 +61,14 @@ class EscposParser:
     _line: bytearray = field(default_factory=bytearray)
     _line_style: _Style | None = None
     _style: _Style = field(default_factory=_Style)
+    _qr_data: bytes = b""
+    _graphic: RasterBlock | None = None
 
     def __post_init__(self) -> None:
         self._style = self._initial_style()
 
     def _initial_style(self) -> _Style:
         return _Style(chinese=self.chinese_font)
-    _qr_data: bytes = b""
-    _graphic: RasterBlock | None = None
 
     def feed(self, data: bytes) -> list[int]:
         """Read what can be read; return the DLE EOT ``n`` of each real-time query met."""
