@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from attendance.calendar import WorkdayCalendar
-from attendance.rules import DayResult, DayStatus, Punch, evaluate_month
-from config.attendance import AttendanceProfile, get_profile
+from attendance.rules import DayResult, DayStatus, Punch, WriteOff, evaluate_month
+from config.attendance import AttendanceProfile, WriteOffKind, get_profile
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAYS = [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 7)]  # Mon, Tue, Sat
@@ -34,10 +34,22 @@ punch_times = st.builds(
     st.integers(min_value=5 * 3600, max_value=21 * 3600),
 )
 
+writeoffs = st.builds(
+    lambda kind, start, hours, status: WriteOff(
+        "S1", kind, start, start + timedelta(hours=hours), status
+    ),
+    st.sampled_from(list(WriteOffKind)),
+    punch_times,
+    st.integers(min_value=0, max_value=30),
+    st.sampled_from(["approved", "pending", "rejected"]),
+)
 
-def days_of(profile: AttendanceProfile, times: list[datetime]) -> dict[date, DayResult]:
+
+def days_of(
+    profile: AttendanceProfile, times: list[datetime], extra: list[WriteOff] | None = None
+) -> dict[date, DayResult]:
     punches = [Punch("S1", t) for t in times]
-    report = evaluate_month(profile, CALENDAR, punches, [], "2026-11", TZ, ["S1"])
+    report = evaluate_month(profile, CALENDAR, punches, extra or [], "2026-11", TZ, ["S1"])
     return {d.day: d for d in report.staff["S1"].days}
 
 
@@ -80,27 +92,37 @@ def test_a1_adding_an_on_time_punch_never_makes_a_day_worse(
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.sampled_from([*TWO_PUNCH, "yanjin"]), st.lists(punch_times, max_size=8), st.randoms())
+@given(
+    st.sampled_from([*TWO_PUNCH, "yanjin"]),
+    st.lists(punch_times, max_size=8),
+    st.lists(writeoffs, max_size=3),
+    st.randoms(),
+)
 def test_a1_row_order_never_changes_the_result(
-    name: str, times: list[datetime], rng: random.Random
+    name: str, times: list[datetime], extra: list[WriteOff], rng: random.Random
 ) -> None:
-    """§4: the order of rows in the punch CSV does not matter."""
+    """§4: the order of rows in the punch and write-off CSVs does not matter."""
     profile = get_profile(name)
-    shuffled = list(times)
+    shuffled, shuffled_extra = list(times), list(extra)
     rng.shuffle(shuffled)
-    assert days_of(profile, times) == days_of(profile, shuffled)
+    rng.shuffle(shuffled_extra)
+    assert days_of(profile, times, extra) == days_of(profile, shuffled, shuffled_extra)
 
 
 @settings(max_examples=100, deadline=None)
 @given(
     st.sampled_from([*TWO_PUNCH, "yanjin"]),
     st.lists(punch_times, min_size=1, max_size=8),
+    st.lists(writeoffs, min_size=1, max_size=3),
     st.data(),
 )
 def test_a1_the_same_punch_twice_changes_nothing(
-    name: str, times: list[datetime], data: st.DataObject
+    name: str, times: list[datetime], extra: list[WriteOff], data: st.DataObject
 ) -> None:
-    """A1: a punch delivered twice (an outbox retry, a double read) is one punch."""
+    """A1: a punch delivered twice (an outbox retry, a double read) is one punch; a
+    write-off row listed twice is one write-off."""
     profile = get_profile(name)
+    once = days_of(profile, times, extra)
     repeated = data.draw(st.sampled_from(times))
-    assert days_of(profile, [*times, repeated]) == days_of(profile, times)
+    assert days_of(profile, [*times, repeated], extra) == once
+    assert days_of(profile, times, [*extra, data.draw(st.sampled_from(extra))]) == once
