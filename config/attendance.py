@@ -7,6 +7,7 @@ the four halls of the seeds ship as presets (``chengdong`` is the default).
 from __future__ import annotations
 
 from datetime import date, time
+from difflib import get_close_matches
 from enum import StrEnum
 from itertools import pairwise
 from typing import Literal
@@ -292,8 +293,10 @@ def get_profile(name_or_model: str | AttendanceProfile | AttendanceSettings) -> 
         return PRESETS[name_or_model.strip()]
     except KeyError:
         known = ", ".join(sorted(PRESETS))
+        close = get_close_matches(name_or_model.strip(), list(PRESETS), n=1)
+        hint = f"; 是否应为 / did you mean {close[0]!r}?" if close else ""
         raise UnknownProfileError(
-            f"未知考勤方案 / unknown attendance profile {name_or_model!r} (known: {known})"
+            f"未知考勤方案 / unknown attendance profile {name_or_model!r} (known: {known}){hint}"
         ) from None
 
 

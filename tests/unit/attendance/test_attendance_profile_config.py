@@ -47,7 +47,7 @@ def test_a1_settings_default_to_chengdong_and_reject_unknown_names() -> None:
     """The hall's `attendance:` section: default profile, and a clear error for a typo."""
     assert AttendanceSettings().resolved_profile().name == "chengdong"
     assert get_profile(AttendanceSettings(profile="wushen")).name == "wushen"
-    with pytest.raises(ValidationError, match="chengdong"):
+    with pytest.raises(ValidationError, match="did you mean 'chengdong'"):
         AttendanceSettings(profile="chengdng")
     with pytest.raises(UnknownProfileError):
         get_profile("nowhere")
