@@ -16,7 +16,8 @@ from sqlalchemy.engine import Connection
 
 from bus import topics
 from bus.models.base import Command
-from bus.models.queue import StatsQuery, op_fields
+from bus.models.queue import Rate as RateCommand
+from bus.models.queue import StatsQuery, command_fields
 from bus.models.state import View
 from config.schema import HallConfig
 from controller import tables
@@ -27,6 +28,26 @@ from hallqueue import engine
 from hallqueue.engine.hours import WorkdayCalendarProtocol
 
 log = logging.getLogger(__name__)
+
+
+def engine_op(verb: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The engine's op form of a bus command (the wire names follow the issue's contract)."""
+    fields = dict(fields)
+    if verb == "login":
+        fields["staff"] = fields.pop("staff_id")
+    elif verb == "rate":
+        fields.pop("ticket", None)  # checked against the window before the engine sees it
+        fields["source"] = "evaluator"  # the ACL lets only evaluators send ratings
+    elif verb == "cancel_booking":
+        fields.pop("reason", None)
+        fields["by_hall"] = True
+    elif verb == "workorder":
+        action = fields.pop("action")
+        if action == "close":
+            fields.pop("verified", None)
+            return {"op": "close_workorder", **fields}
+        return {"op": "update_workorder", "step": action, **fields}
+    return {"op": verb, **{k: v for k, v in fields.items() if v is not None}}
 
 LOAD_DAYS = 7
 """Tickets older than this are history (statistics), not state: not loaded at start."""
@@ -77,11 +98,29 @@ class QueueService:
     def handle(self, conn: Connection, cmd: Command, now: dt.datetime) -> Outcome:
         if isinstance(cmd, StatsQuery):
             return self._stats(conn, cmd, now)
+        refusal = self._wrong_ticket(cmd)
+        if refusal is not None:
+            return refusal
         try:
-            op = engine.op_from_dict(op_fields(cmd))
+            op = engine.op_from_dict(engine_op(cmd.verb, command_fields(cmd)))
         except ValueError as exc:
             return Outcome.refused("invalid", f"命令格式错误 / invalid command: {exc}")
         return self._apply(conn, op, now)
+
+    def _wrong_ticket(self, cmd: Command) -> Outcome | None:
+        """Q6: a rating counts only for the ticket the evaluator showed, the one just finished."""
+        if not isinstance(cmd, RateCommand) or cmd.ticket is None:
+            return None
+        window = self._require_state().windows.get(cmd.window)
+        finished = window.last_finished if window is not None else None
+        if finished is None or finished.rsplit("/", 1)[-1] != cmd.ticket:
+            return Outcome.refused(
+                "wrong_ticket",
+                f"只能评价本窗口刚办结的号 / only the ticket just finished here can be rated "
+                f"({cmd.ticket})",
+                window=cmd.window,
+            )
+        return None
 
     def tick(self, conn: Connection, now: dt.datetime) -> Outcome | None:
         # Time passing may change state without an event (day rollover): always hand it back.

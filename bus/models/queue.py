@@ -98,6 +98,9 @@ class Suspend(Command):
     service: str
     notice: str = ""
     """业务临时停办 text shown on kiosks and screens."""
+    start: dt.datetime | None = None
+    """When the suspension begins (announced ahead, Q10); empty means now."""
+    end: dt.datetime | None = None
 
 
 @command_model("queue", "unsuspend")
@@ -135,9 +138,13 @@ class OpenWindow(_AtWindow):
 
 @command_model("queue", "workorder")
 class WorkorderUpdate(Command):
+    """差评工单 follow-up: 回访核实 (verify), 整改 (rectify), 答复 (reply), then close."""
+
     workorder: str
     action: Literal["verify", "rectify", "reply", "close"]
     note: str = ""
+    verified: bool | None = None
+    """For ``verify``: whether the bad review was confirmed (two confirmed → 不合格, Q7)."""
 
 
 @command_model("queue", "stats")
@@ -147,7 +154,6 @@ class StatsQuery(Command):
     date_to: dt.date = Field(alias="to")
 
 
-def op_fields(cmd: Command) -> dict[str, Any]:
-    """The command's fields without the envelope, in the engine's op form."""
-    data = cmd.model_dump(mode="json", exclude={"v", "id", "node"})
-    return {"op": cmd.verb, **data}
+def command_fields(cmd: Command) -> dict[str, Any]:
+    """The command's fields without the envelope and routing (what the service acts on)."""
+    return cmd.model_dump(mode="json", exclude={"v", "id", "node"})

@@ -195,3 +195,21 @@ def test_mosquitto_pub_cli_gets_a_reply(running, mosquitto: Broker, hall: HallCo
     body = json.loads(out)
     assert body == {"v": 1, "id": "x", "ok": True, "result": body["result"], "error": None}
     assert body["result"]["ticket"] == "A001"
+
+
+def test_rating_goes_to_the_ticket_just_finished_with_the_staff_on_duty(running) -> None:
+    """Q6: login puts staff on the window; a rating for another ticket is refused."""
+    _controller, node = running
+    assert node.send("queue", "login", window="W07", staff_id="S007").ok
+    node.send("queue", "issue", service="E01")
+    node.send("queue", "issue", service="E02")
+    node.send("queue", "call", window="W07")
+    node.send("queue", "finish", window="W07")
+    wrong = node.send("queue", "rate", window="W07", level=5, ticket="E002")
+    assert not wrong.ok and wrong.error is not None and wrong.error.code == "wrong_ticket"
+    rated = node.send("queue", "rate", window="W07", level=2, ticket="E001")
+    assert rated.ok, rated
+    again = node.send("queue", "rate", window="W07", level=5, ticket="E001")
+    assert not again.ok
+    workorder = node.latest("hall/chengdong/evt/workorder.created")
+    assert workorder["data"]["ticket"] == "E001"

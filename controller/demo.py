@@ -1,0 +1,239 @@
+"""`make demo`: a private Mosquitto, the controller and a simulated hall on one machine.
+
+The hall clock starts at today's opening (``--clock-start``) so the demo shows a working
+morning whatever the time is; citizens take tickets at random, windows call, serve,
+finish and get rated, and every event is printed on one line until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bus import topics
+from bus.client import PahoBus
+from bus.core import Incoming
+from config.schema import HallConfig
+from controller.broker import free_port, mosquitto_binary, write_dev_config
+
+MEAN_ARRIVAL_SECONDS = 4.0
+SERVICE_SECONDS = (6.0, 20.0)
+IDLE_RETRY_SECONDS = 3.0
+RATING_WEIGHTS = {5: 70, 4: 18, 3: 7, 2: 3, 1: 2}
+WAITING_AT_OPENING = 12
+QUIET_EVENTS = frozenset({"call.empty"})
+"""Idle windows asking every few seconds would drown the log."""
+
+
+@dataclass
+class SimWindow:
+    window: str
+    staff: str | None
+    bus: PahoBus
+    next_at: float = 0.0
+    serving: str | None = None
+    finished: str | None = None
+    served: list[str] = field(default_factory=list)
+
+
+class Demo:
+    def __init__(self, hall: HallConfig, data_dir: Path, rate: float, seed: int | None = None):
+        self.hall = hall
+        self.data_dir = data_dir.resolve()
+        self.rate = max(rate, 0.05)
+        self.random = random.Random(seed)
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.stop = threading.Event()
+
+    # Processes ---------------------------------------------------------------------------
+
+    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+        log = (self.data_dir / "logs" / f"{name}.log").open("ab")
+        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        self.processes.append(proc)
+        return proc
+
+    def start_backend(self) -> str:
+        (self.data_dir / "logs").mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        conf = write_dev_config(self.data_dir / "broker", port)
+        self._spawn("mosquitto", [mosquitto_binary(), "-c", str(conf)])
+        url = f"mqtt://127.0.0.1:{port}"
+        opening = dt.datetime.combine(dt.date.today(), self.hall.hours.open, self.hall.tz)
+        if not self._workday(opening.date()):
+            opening = self._next_workday_opening(opening)
+        hall = [sys.executable, "-m", "controller.cli"]
+        config = ["--config", str(self._config_path())]
+        self._spawn(
+            "controller",
+            [*hall, "controller", *config, "--data-dir", str(self.data_dir / "controller"),
+             "--broker", url, "--clock-start", opening.isoformat()],
+        )
+        for node in self.hall.nodes:
+            if node.devices and node.role != "controller" and self._has_bridge():
+                self._spawn(f"bridge-{node.id}", [*hall, "bridge", *config, "--node", node.id,
+                                                  "--broker", url])
+        return url
+
+    def _config_path(self) -> Path:
+        from config.loader import HALLS_DIR
+
+        return HALLS_DIR / f"{self.hall.hall_id}.yaml"
+
+    def _has_bridge(self) -> bool:
+        try:
+            import firmware_bridge.bridge  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    def _workday(self, day: dt.date) -> bool:
+        from attendance.calendar import WorkdayCalendar
+
+        return self.hall.hours.open_on_rest_days or WorkdayCalendar().is_workday(day)
+
+    def _next_workday_opening(self, opening: dt.datetime) -> dt.datetime:
+        day = opening.date()
+        while not self._workday(day):
+            day += dt.timedelta(days=1)
+        return dt.datetime.combine(day, self.hall.hours.open, self.hall.tz)
+
+    def shutdown(self) -> None:
+        self.stop.set()
+        for proc in reversed(self.processes):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in reversed(self.processes):
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    # The simulated hall ------------------------------------------------------------------
+
+    def run(self, url: str, duration: float | None) -> None:
+        printer = PahoBus(self.hall.hall_id, "demo-log", url, role="console")
+        printer.subscribe(topics.all_events(self.hall.hall_id), self._print_event)
+        printer.start()
+        kiosk = PahoBus(self.hall.hall_id, "kiosk-1", url, role="kiosk")
+        kiosk.start()
+        if not (printer.wait_connected(10) and kiosk.wait_connected(10)):
+            raise RuntimeError(f"the demo broker at {url} did not come up")
+        self._wait_for_controller(printer)
+        services = [i.code for i in self.hall.items]
+        for _ in range(WAITING_AT_OPENING):  # citizens already waiting when the doors open
+            self._command(kiosk, "issue", service=self.random.choice(services), node="kiosk-1")
+        windows = self._open_windows(url)
+        deadline = None if duration is None else time.monotonic() + duration
+        next_arrival = time.monotonic()
+        try:
+            while not self.stop.is_set() and (deadline is None or time.monotonic() < deadline):
+                now = time.monotonic()
+                if now >= next_arrival:
+                    self._command(kiosk, "issue", service=self.random.choice(services),
+                                  priority=self.random.random() < 0.05, node="kiosk-1")
+                    next_arrival = now + self.random.expovariate(self.rate / MEAN_ARRIVAL_SECONDS)
+                for w in windows:
+                    if now >= w.next_at:
+                        self._step(w, now)
+                self.stop.wait(0.2)
+        finally:
+            for bus in (kiosk, printer, *(w.bus for w in windows)):
+                bus.stop()
+
+    def _wait_for_controller(self, bus: PahoBus) -> None:
+        online = threading.Event()
+
+        def status(message: Incoming) -> None:
+            if message.payload and message.json().get("state") == "online":
+                online.set()
+
+        bus.subscribe(topics.node_status(self.hall.hall_id, "controller"), status)
+        if not online.wait(30):
+            raise RuntimeError("the controller did not come online; see its log")
+
+    def _open_windows(self, url: str) -> list[SimWindow]:
+        staff = iter(s.id for s in self.hall.staff)
+        windows = []
+        for w in self.hall.windows:
+            bus = PahoBus(self.hall.hall_id, f"caller-{w.id}", url, role="caller")
+            bus.start()
+            bus.wait_connected(10)
+            sim = SimWindow(w.id, next(staff, None), bus, next_at=self.random.uniform(0, 3))
+            if sim.staff:
+                self._command(bus, "login", window=w.id, staff_id=sim.staff)
+            windows.append(sim)
+        return windows
+
+    def _step(self, w: SimWindow, now: float) -> None:
+        if w.serving is not None:
+            reply = self._command(w.bus, "finish", window=w.window)
+            w.finished, w.serving = (w.serving, None) if reply.get("ok") else (None, None)
+            if w.finished and self.random.random() < 0.85:
+                level = self.random.choices(list(RATING_WEIGHTS), list(RATING_WEIGHTS.values()))[0]
+                self._command(w.bus, "rate", window=w.window, level=level, ticket=w.finished)
+            w.next_at = now + 1.0 / self.rate
+            return
+        reply = self._command(w.bus, "call", window=w.window)
+        ticket = (reply.get("result") or {}).get("ticket")
+        if reply.get("ok") and ticket:
+            w.serving = ticket
+            w.next_at = now + self.random.uniform(*SERVICE_SECONDS) / self.rate
+        else:
+            w.next_at = now + IDLE_RETRY_SECONDS / self.rate
+
+    def _command(self, bus: PahoBus, verb: str, **fields: Any) -> dict[str, Any]:
+        payload = {"v": 1, "id": f"{bus.node}-{uuid.uuid4().hex[:12]}", **fields}
+        try:
+            reply = bus.request(topics.command(self.hall.hall_id, "queue", verb), payload, 10)
+            result: dict[str, Any] = reply.result(11).json()
+        except Exception as exc:  # the demo goes on; the controller log says why
+            print(f"  ! {bus.node} {verb}: {exc}", flush=True)
+            return {}
+        return result
+
+    def _print_event(self, message: Incoming) -> None:
+        try:
+            body = message.json()
+        except ValueError:
+            return
+        if body.get("event") in QUIET_EVENTS:
+            return
+        data = body.get("data", {})
+        at = str(body.get("at", ""))[11:19]
+        keys = ("ticket", "service", "window", "ahead", "level", "due", "notice_id", "reason")
+        parts = [f"{k}={data[k]}" for k in keys if k in data]
+        print(f"{at} {body.get('event', '?'):<22} {' '.join(parts)}", flush=True)
+
+
+def run_demo(hall: HallConfig, data_dir: str | Path, rate: float = 1.0,
+             duration: float | None = None) -> int:
+    demo = Demo(hall, Path(data_dir), rate)
+    signal.signal(signal.SIGTERM, lambda *_: demo.stop.set())
+    try:
+        url = demo.start_backend()
+        print(json.dumps({
+            "hall": hall.name,
+            "broker": url,
+            "data": str(demo.data_dir / "controller"),
+            "logs": str(demo.data_dir / "logs"),
+            "watch": f"mosquitto_sub -v -p {url.rsplit(':', 1)[1]} -t 'hall/{hall.hall_id}/#'",
+        }, ensure_ascii=False, indent=2), flush=True)
+        print("演示大厅已启动，按 Ctrl-C 结束 / demo hall running, Ctrl-C to stop", flush=True)
+        demo.run(url, duration)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        demo.shutdown()
+        print(f"stopped; data kept in {demo.data_dir}", flush=True)
+    return 0
