@@ -1,8 +1,9 @@
 """``hall attendance …``: the attendance commands.
 
-``evaluate`` lives here. Later commands (report, verify-log, request, approve, …) live in
-their own modules listed in ``_COMMAND_MODULES``; each has ``register_commands(group)``
-where ``group`` is the ``attendance`` group's subparsers object.
+``evaluate`` lives here. Other commands (report, verify-log, request, approve, …) join the
+group in one of two ways: a module under ``attendance/`` listed in ``_COMMAND_MODULES`` with
+``register_commands(group)``, or any package's ``register(sub)`` calling
+``command_group(sub).add_parser(...)`` (whichever runs first creates the group).
 """
 
 from __future__ import annotations
@@ -27,8 +28,12 @@ _COMMAND_MODULES: tuple[str, ...] = (
 EXIT_BAD_INPUT = 2
 
 
-def register(sub: Any) -> None:
-    """Add the ``attendance`` group to the ``hall`` command."""
+def command_group(sub: Any) -> Any:
+    """The subparsers of ``hall attendance``, created on first use, so that several packages
+    can add commands to it in any order."""
+    existing = sub.choices.get("attendance")
+    if existing is not None:
+        return existing.hall_commands
     parser = sub.add_parser(
         "attendance",
         help="考勤 / attendance: evaluate, report, requests",
@@ -36,6 +41,13 @@ def register(sub: Any) -> None:
     )
     parser.set_defaults(handler=lambda _args: _print_help(parser))
     group = parser.add_subparsers(dest="attendance_command", metavar="COMMAND")
+    parser.hall_commands = group
+    return group
+
+
+def register(sub: Any) -> None:
+    """Add the ``attendance`` group and its commands to the ``hall`` command."""
+    group = command_group(sub)
     _register_evaluate(group)
     for name in _COMMAND_MODULES:
         try:

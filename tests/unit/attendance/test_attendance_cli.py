@@ -215,3 +215,21 @@ attendance:
     days = out["staff"]["S001"]["days"]
     assert days["2026-11-02"]["status"] == "normal"  # 09:05:10 is on time by 09:10
     assert days["2026-11-03"]["status"] == "rest"
+
+
+def test_other_packages_can_add_commands_to_the_attendance_group() -> None:
+    """The `hall attendance` group is shared: a command added before or after `register`
+    sits beside `evaluate`, and its handler is the one called."""
+    import argparse
+
+    from attendance import cli
+
+    parser = argparse.ArgumentParser(prog="hall")
+    sub = parser.add_subparsers(dest="command")
+    early = cli.command_group(sub).add_parser("report")
+    early.set_defaults(handler=lambda _args: 7)
+    cli.register(sub)
+    args = parser.parse_args(["attendance", "report"])
+    assert args.handler(args) == 7
+    args = parser.parse_args(["attendance", "evaluate", "--month", "2026-11", "--punches", "x"])
+    assert args.handler.__name__ == "_evaluate"
