@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import binascii
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -164,3 +166,36 @@ def test_text_is_utf8_and_cut_on_a_character_boundary() -> None:
     line, _, text = parsed
     assert line == 1 and text.startswith("请A001到3号窗口")
     assert len(truncate_utf8("号" * 100, 10)) == 9
+
+
+def _wire_examples() -> list[tuple[str, bytes]]:
+    """Every ``→``/``←`` frame in PROTOCOL.md §6 (continuation lines joined)."""
+    doc = (Path(__file__).resolve().parents[3] / "firmware_bridge" / "PROTOCOL.md").read_text(
+        encoding="utf-8"
+    )
+    section = doc[doc.index("## 6. Examples") : doc.index("## 7.")]
+    examples: list[tuple[str, bytes]] = []
+    hex_run = re.compile(r"^((?:[0-9A-F]{2} )*[0-9A-F]{2})(?:\s{2,}|$)")
+    for line in section.splitlines():
+        stripped = line.lstrip("`→← ").rstrip("`,")
+        match = hex_run.match(stripped)
+        if match is None:
+            continue
+        data = bytes.fromhex(match.group(1))
+        if line.startswith("  ") and examples:
+            label, previous = examples[-1]
+            examples[-1] = (label, previous + data)
+        elif data[:1] == b"\xa5":
+            examples.append((line.strip(), data))
+    return examples
+
+
+def test_every_frame_in_protocol_md_is_valid_except_the_damaged_one() -> None:
+    examples = _wire_examples()
+    assert len(examples) >= 15
+    for label, data in examples:
+        out = FrameDecoder().feed(data)
+        if "damaged" in label:
+            assert out and isinstance(out[0], Corrupt), label
+        else:
+            assert len(out) == 1 and isinstance(out[0], Frame), label
