@@ -112,6 +112,7 @@ class PahoBus:
         self._lock = threading.Lock()
         self._connected = threading.Event()
         self._stopping = False
+        self._restore_mid: int | None = None
 
         self._client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
@@ -130,6 +131,7 @@ class PahoBus:
         )
         self._client.reconnect_delay_set(RECONNECT_MIN_DELAY, RECONNECT_MAX_DELAY)
         self._client.on_connect = self._on_connect
+        self._client.on_subscribe = self._on_subscribe
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
 
@@ -253,10 +255,26 @@ class PahoBus:
             )
             return
         with self._lock:
-            subs = [(f, q) for f, (_h, q) in self._subs.items()]
-        client.subscribe(self._inbox, qos=1)
-        for topic_filter, qos in subs:
-            client.subscribe(topic_filter, qos=qos)
+            subs = [(self._inbox, 1)] + [(f, q) for f, (_h, q) in self._subs.items()]
+        # Ready (and "online") only once the broker has confirmed every subscription:
+        # a request that arrives before that would find nobody listening.
+        _rc, self._restore_mid = client.subscribe(subs)
+
+    def _on_subscribe(
+        self,
+        client: mqtt.Client,
+        userdata: object,
+        mid: int,
+        reason_codes: list[ReasonCode],
+        properties: Properties | None,
+    ) -> None:
+        if mid != self._restore_mid:
+            return
+        refused = [rc for rc in reason_codes if rc.is_failure]
+        if refused:
+            log.warning(
+                "%s: broker refused %d subscription(s): %s", self.node, len(refused), refused
+            )
         client.publish(
             topics.node_status(self.hall, self.node),
             NodeStatus(
