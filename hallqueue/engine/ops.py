@@ -255,7 +255,8 @@ OP_TYPES: Mapping[str, type[Op]] = {
         Tick,
     )
 }
-_IGNORED = frozenset({"op", "at", "id"})
+_IGNORED = frozenset({"op", "at", "id", "comment"})
+"""Keys of a script line or command that are not the operation's: time, command id, a note."""
 
 
 def parse_time(value: object, what: str = "time") -> dt.datetime:

@@ -144,8 +144,10 @@ def queue_view(
             "serving_windows": serving_windows(hall, state, cat.prefix, ctx),
             "windows": [w.number for w in hall.windows_for(cat.prefix)],
         }
+    # The tickets being called or served now: at most one per window, newest call first.
+    current = [state.tickets.get(w.current) for w in state.windows.values() if w.current]
     calling = sorted(
-        (t for t in state.tickets.values() if t.status is TicketStatus.CALLED and t.called_at),
+        (t for t in current if t is not None and t.called_at is not None),
         key=lambda t: t.called_at or ctx.now,
         reverse=True,
     )
