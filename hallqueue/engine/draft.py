@@ -112,8 +112,8 @@ class Draft:
     def drop(self, name: str, key: str) -> None:
         self._own(name).pop(key, None)
 
-    def emit(self, kind: str, data: Mapping[str, Any], **extra: Any) -> None:
-        self.events.append(Event(kind, dict(data), extra))
+    def emit(self, kind: str, data: Mapping[str, Any], implied: bool = False, **extra: Any) -> None:
+        self.events.append(Event(kind, dict(data), extra, implied))
 
     # --- reads ------------------------------------------------------------------------
     def window(self, window_id: str) -> WindowState:

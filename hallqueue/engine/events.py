@@ -31,6 +31,9 @@ class Event:
     kind: str
     data: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    implied: bool = False
+    """A consequence of another operation rather than its own result (the finish implied by
+    "next" while a ticket is current): published and logged, but not one of the §5 lines."""
 
     def public(self) -> dict[str, Any]:
         """The §5 form: ``{"event": kind, ...}``."""
@@ -42,7 +45,8 @@ class Event:
 
     @property
     def housekeeping(self) -> bool:
-        return self.kind in HOUSEKEEPING
+        """Not printed by the replay by default: caused by time passing, or implied."""
+        return self.implied or self.kind in HOUSEKEEPING
 
 
 # Refusal codes with their user-facing text, Chinese first (STYLE: user-facing text zh + en).

@@ -121,7 +121,7 @@ def _current(ctx: Ctx, d: Draft, window_id: str) -> tuple[WindowState, Ticket] |
     return ws, ticket
 
 
-def _finish(ctx: Ctx, d: Draft, ws: WindowState, ticket: Ticket) -> None:
+def _finish(ctx: Ctx, d: Draft, ws: WindowState, ticket: Ticket, implied: bool = False) -> None:
     # The evaluator moves on to this ticket: the previous one can no longer be rated (Q6).
     previous = d.tickets.get(ws.last_finished) if ws.last_finished else None
     if previous is not None and previous.rating_status is RatingStatus.PENDING:
@@ -149,6 +149,7 @@ def _finish(ctx: Ctx, d: Draft, ws: WindowState, ticket: Ticket) -> None:
     d.emit(
         "ticket.finished",
         {"ticket": ticket.number, "window": ws.key},
+        implied,
         **ticket_detail(ctx.hall, ticket),
         **window_detail(ctx.hall, ws.key, ticket.staff),
         finished_at=ctx.now.isoformat(),
@@ -196,7 +197,8 @@ def call(ctx: Ctx, d: Draft, op: Call) -> Handled:
     """下一位: call the next ticket by the call order (Q4).
 
     Pressing next while a ticket is still current finishes it first: the caller's "next" key
-    means "this citizen is done, call the next one".
+    means "this citizen is done, call the next one". That ``ticket.finished`` is marked
+    implied, so a §5 replay prints one line per call as RULES.md lists.
     """
     ws, refusal = _window(ctx, d, op.window)
     if refusal is not None:
@@ -207,7 +209,7 @@ def call(ctx: Ctx, d: Draft, op: Call) -> Handled:
         return Refusal.of("paused")
     current = d.tickets.get(ws.current) if ws.current else None
     if current is not None:
-        _finish(ctx, d, ws, current)
+        _finish(ctx, d, ws, current, implied=True)
         ws = d.window(op.window)
     cfg = ctx.hall.window(op.window)
     assert cfg is not None
