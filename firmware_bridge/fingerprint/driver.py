@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import struct
 import tempfile
+import termios
 import threading
 import time
 from pathlib import Path
@@ -34,6 +35,7 @@ from firmware_bridge.fingerprint.protocol import (
 )
 from firmware_bridge.fingerprint.sim import FingerprintModuleSim
 from firmware_bridge.interfaces import DeviceOffline, DeviceState
+from firmware_bridge.serialport import close_quietly
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class FingerprintModule:
         self._state = DeviceState.OFFLINE
         self._lock = threading.Lock()
         self._cancel = threading.Event()
+        self._wanted = False  # between open() and close(): reopen the port after an unplug
 
     # -- Device ---------------------------------------------------------------------------
 
@@ -82,6 +85,7 @@ class FingerprintModule:
         except (serial.SerialException, OSError) as exc:
             raise DeviceOffline(f"cannot open {self.port}: {exc}") from exc
         self._cancel.clear()
+        self._wanted = True
         self._state = DeviceState.OK
         reply = self._call(Ins.VFY_PWD, struct.pack(">I", self.password))
         if reply is None:
@@ -99,12 +103,8 @@ class FingerprintModule:
     def close(self) -> None:
         self._cancel.set()
         with self._lock:
-            if self._serial is not None:
-                try:
-                    self._serial.close()
-                except (serial.SerialException, OSError) as exc:
-                    log.debug("close %s: %s", self.port, exc)
-                self._serial = None
+            self._wanted = False
+            self._drop_port()
             self._state = DeviceState.OFFLINE
         if self.sim is not None:
             self.sim.close()
@@ -169,6 +169,8 @@ class FingerprintModule:
 
     def _call(self, ins: Ins, params: bytes = b"") -> Packet | None:
         with self._lock:
+            if self._serial is None and self._wanted:
+                self._reopen()
             port = self._serial
             if port is None:
                 return None
@@ -184,13 +186,25 @@ class FingerprintModule:
                         if item.pid == Pid.ACK and item.payload:
                             self._state = DeviceState.OK
                             return item
-            except (serial.SerialException, OSError) as exc:
+            except (serial.SerialException, OSError, termios.error) as exc:
                 log.warning("%s: %s; fingerprint module offline", self.port, exc)
                 self._state = DeviceState.OFFLINE
+                self._drop_port()  # unplugged: the next call reopens the node if it is back
                 return None
             log.warning("%s: no answer to instruction 0x%02x", self.port, ins)
             self._state = DeviceState.OFFLINE
             return None
+
+
+    def _reopen(self) -> None:
+        try:
+            self._serial = serial.Serial(self.port, self.baudrate, timeout=0.05)
+        except (serial.SerialException, OSError) as exc:
+            log.debug("reopen %s: %s", self.port, exc)
+
+    def _drop_port(self) -> None:
+        port, self._serial = self._serial, None
+        close_quietly(port, self.port)
 
 
 class FingerprintOptions(StrictModel):

@@ -24,6 +24,7 @@ from firmware_bridge.interfaces import DeviceOffline, DeviceState
 from firmware_bridge.mcu.endpoint import Endpoint, SendResult, Timing
 from firmware_bridge.mcu.frames import Frame, MsgType, NakReason
 from firmware_bridge.mcu.messages import Identity, decode_identity
+from firmware_bridge.serialport import close_quietly
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,8 @@ class McuLink:
         self._wake = threading.Event()
         self._resync = False
         self._identifying = False
-        self._threads: list[threading.Thread] = []
+        self._reader: threading.Thread | None = None
+        self._keeper: threading.Thread | None = None
         self._frame_listeners: list[FrameListener] = []
         self._online_listeners: list[OnlineListener] = []
         self._state_listeners: list[Callable[[DeviceState], None]] = []
@@ -85,35 +87,40 @@ class McuLink:
         Raises ``DeviceOffline`` only when the port itself cannot be opened (the bridge
         retries with back-off); a silent device leaves the link ``offline`` and retrying.
         """
+        self._stop.clear()
+        self._open_port()
+        self.identify()
+        self._keeper = threading.Thread(
+            target=self._keep_loop, name=f"mcu-keep {self.port}", daemon=True
+        )
+        self._keeper.start()
+
+    def _open_port(self) -> None:
         try:
-            self._serial = self._serial_factory(self.port, self.baudrate, timeout=READ_TIMEOUT)
+            port = self._serial_factory(self.port, self.baudrate, timeout=READ_TIMEOUT)
         except (serial.SerialException, OSError) as exc:
             self._set_state(DeviceState.OFFLINE)
             raise DeviceOffline(f"cannot open {self.port}: {exc}") from exc
-        self._stop.clear()
-        self._threads = [
-            threading.Thread(target=self._read_loop, name=f"mcu-read {self.port}", daemon=True),
-        ]
-        self._threads[0].start()
-        self.identify()
-        keeper = threading.Thread(target=self._keep_loop, name=f"mcu-keep {self.port}", daemon=True)
-        self._threads.append(keeper)
-        keeper.start()
+        self.endpoint.decoder.idle()  # bytes of a previous session are garbage now
+        self._serial = port
+        self._reader = threading.Thread(
+            target=self._read_loop, args=(port,), name=f"mcu-read {self.port}", daemon=True
+        )
+        self._reader.start()
 
     def close(self) -> None:
         self._stop.set()
         self._wake.set()
-        for thread in self._threads:
-            if thread is not threading.current_thread():
+        for thread in (self._keeper, self._reader):
+            if thread is not None and thread is not threading.current_thread():
                 thread.join(timeout=2)
-        self._threads = []
-        try:
-            if self._serial is not None:
-                self._serial.close()
-        except (serial.SerialException, OSError) as exc:
-            log.debug("close %s: %s", self.port, exc)
-        self._serial = None
+        self._keeper = self._reader = None
+        self._close_port()
         self._set_state(DeviceState.OFFLINE)
+
+    def _close_port(self) -> None:
+        port, self._serial = self._serial, None
+        close_quietly(port, self.port)
 
     def state(self) -> DeviceState:
         return self._state
@@ -206,18 +213,18 @@ class McuLink:
                 log.exception("frame listener failed")
         return None
 
-    def _read_loop(self) -> None:
+    def _read_loop(self, port: Any) -> None:
         last_byte = time.monotonic()
         while not self._stop.is_set():
-            port = self._serial
-            if port is None:
-                return
             try:
                 data = port.read(max(1, port.in_waiting))
             except (serial.SerialException, OSError, TypeError) as exc:
-                # Unplugged: report and stop reading; reopening is the bridge's job.
-                log.warning("%s: read failed (%s); device offline", self.port, exc)
-                self._set_state(DeviceState.OFFLINE)
+                # Unplugged (or the board's USB-serial reset): report it; the keeper reopens
+                # the port when the device node comes back.
+                if not self._stop.is_set():
+                    log.warning("%s: read failed (%s); device offline", self.port, exc)
+                    self._set_state(DeviceState.OFFLINE)
+                    self._close_port()
                 return
             now = time.monotonic()
             if data:
@@ -225,6 +232,15 @@ class McuLink:
                 self.endpoint.feed(data)
             elif self.endpoint.decoder.pending and now - last_byte >= self.timing.idle_gap:
                 self.endpoint.idle()
+
+    def _reconnect(self) -> None:
+        if self._reader is None or not self._reader.is_alive():
+            try:
+                self._open_port()
+            except DeviceOffline as exc:
+                log.debug("%s", exc)
+                return
+        self.identify()
 
     def _keep_loop(self) -> None:
         last_try = time.monotonic()
@@ -239,6 +255,6 @@ class McuLink:
             elif self._state != DeviceState.OK:
                 if self._resync or time.monotonic() - last_try >= self.timing.reconnect_interval:
                     last_try = time.monotonic()
-                    self.identify()
+                    self._reconnect()
             else:
                 self.send(MsgType.HEARTBEAT)

@@ -205,3 +205,24 @@ def test_bad_checksum_is_reported_not_raised() -> None:
     data = bytearray(encode(Packet(Pid.COMMAND, b"\x01")))
     data[-1] ^= 1
     assert PacketDecoder().feed(bytes(data)) == [BadChecksum(Pid.COMMAND, 0xFFFFFFFF)]
+
+
+def test_driver_survives_unplug_and_finds_the_module_again(tmp_path: Path) -> None:
+    path = tmp_path / "ttyUSB0"
+    module = FingerprintModuleSim(path).start()
+    device = FingerprintModule(str(path), reply_timeout=0.3)
+    replugged: FingerprintModuleSim | None = None
+    try:
+        device.open()
+        assert device.count() == 0
+        module.close()  # unplugged
+        assert device.count() is None
+        assert device.state() == DeviceState.OFFLINE
+        replugged = FingerprintModuleSim(path).start()
+        replugged.slots[5] = 99
+        assert device.count() == 1
+        assert device.state() == DeviceState.OK
+    finally:
+        device.close()
+        if replugged is not None:
+            replugged.close()

@@ -196,3 +196,25 @@ def test_unmapped_key_code_is_ignored(caller_sim: McuDeviceSim) -> None:
         assert events.get(timeout=WAIT) == ("key", "recall")
     finally:
         keypad.close()
+
+
+def test_unplugged_board_is_offline_and_comes_back_with_its_text(tmp_path: Path) -> None:
+    path = tmp_path / "usb-serial"
+    sim = McuDeviceSim(path, DISPLAY_IDENTITY, timing=FAST).start()
+    display = McuDisplay(McuLink(str(path), timing=FAST))
+    states: queue.Queue[DeviceState] = queue.Queue()
+    display.link.on_state(states.put)
+    replugged: McuDeviceSim | None = None
+    try:
+        display.open()
+        assert states.get_nowait() == DeviceState.OK
+        display.show(0, "A011")
+        sim.close()  # the USB-serial adapter is pulled out: the pty disappears
+        assert states.get(timeout=WAIT) == DeviceState.OFFLINE
+        replugged = McuDeviceSim(path, DISPLAY_IDENTITY, timing=FAST).start()
+        assert states.get(timeout=WAIT) == DeviceState.OK
+        assert replugged.wait_for(lambda m: m.lines.get(0, ("",))[0] == "A011", WAIT)
+    finally:
+        display.close()
+        if replugged is not None:
+            replugged.close()
