@@ -1,0 +1,231 @@
+"""What every front end's view-model shares: connection state, hall time, notices, language.
+
+View-models are plain Python (no Kivy): they subscribe to the bus, keep what they received,
+send commands, and tell the widgets "something changed". The widgets only draw the model.
+Nothing here blocks on the network: a request's reply comes back through ``deliver``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import logging
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from pydantic import ValidationError
+
+from bus import topics
+from bus.core import Bus, Incoming, RequestTimeout
+from bus.models.base import Reply
+from bus.models.notices import Notice
+from bus.models.state import NodeStatus, TimeBeacon, View
+from config.schema import HallConfig
+from kiosk.i18n import Lang, split_message
+
+log = logging.getLogger(__name__)
+
+REQUEST_TIMEOUT = 8.0
+"""How long a front end waits for the controller before saying it did not answer."""
+
+Deliver = Callable[[Callable[[], None]], None]
+Listener = Callable[[], None]
+
+
+def inline(fn: Callable[[], None]) -> None:
+    fn()
+
+
+class CommandResult:
+    """A controller reply as the UI needs it: ok + result, or a message in both languages."""
+
+    def __init__(
+        self,
+        ok: bool,
+        result: dict[str, Any] | None = None,
+        code: str = "",
+        zh: str = "",
+        en: str = "",
+    ) -> None:
+        self.ok = ok
+        self.result = result or {}
+        self.code = code
+        self.zh = zh
+        self.en = en
+
+    @classmethod
+    def from_future(cls, fut: Future[Incoming]) -> CommandResult:
+        try:
+            reply = Reply.model_validate_json(fut.result().payload)
+        except RequestTimeout:
+            return cls(False, code="no_answer")
+        except (ValidationError, ValueError):
+            log.warning("unreadable reply from the controller")
+            return cls(False, code="no_answer")
+        if reply.ok:
+            return cls(True, reply.result)
+        err = reply.error
+        if err is None:
+            return cls(False, code="no_answer")
+        message_en = (err.details or {}).get("message_en")
+        zh, en = split_message(err.message, message_en if isinstance(message_en, str) else None)
+        return cls(False, code=err.code, zh=zh, en=en)
+
+
+class FrontEndModel:
+    """Base of the four view-models."""
+
+    role = ""
+
+    def __init__(
+        self,
+        bus: Bus,
+        hall: HallConfig,
+        *,
+        window: str | None = None,
+        deliver: Deliver = inline,
+        wall_clock: Callable[[], dt.datetime] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.bus = bus
+        self.hall = hall
+        self.window = window
+        self.deliver = deliver
+        self._wall = wall_clock or (lambda: dt.datetime.now(dt.UTC))
+        self.monotonic = monotonic
+        """For timeouts the UI measures (idle, print answer); injectable so tests need no sleep."""
+        self.lang: Lang = hall.language
+        self.connected = False
+        self.controller_state: str | None = None
+        """``online`` / ``offline`` from the controller's retained status; None until heard."""
+        self._hall_offset = dt.timedelta(0)
+        self.notices: dict[str, Notice] = {}
+        self._listeners: list[Listener] = []
+        self._ids = itertools.count(1)
+        self._id_prefix = f"{bus.node}-{os.getpid()}-{int(self._wall().timestamp())}"
+
+    # Observers ---------------------------------------------------------------------------
+
+    def on_change(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    # Start -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Subscribe; retained state arrives by itself (now or when the broker is back)."""
+        hall_id = self.hall.hall_id
+        self.bus.on_connection(self._on_connection)
+        self.bus.subscribe(topics.node_status(hall_id, "controller"), self._on_controller)
+        self.bus.subscribe(topics.time_beacon(hall_id), self._on_time)
+        self.bus.subscribe(topics.all_notices(hall_id), self._on_notice)
+        self.subscribe()
+        self.connected = self.bus.is_connected()
+
+    def subscribe(self) -> None:
+        """The front end's own topics."""
+
+    def _on_connection(self, connected: bool) -> None:
+        self.connected = connected
+        self.changed()
+
+    def _on_controller(self, message: Incoming) -> None:
+        status = self.parse(NodeStatus, message)
+        self.controller_state = status.state if status is not None else None
+        self.changed()
+
+    def _on_time(self, message: Incoming) -> None:
+        beacon = self.parse(TimeBeacon, message)
+        if beacon is not None:
+            # Demos and drills run the hall clock away from the wall clock: follow the hall.
+            self._hall_offset = beacon.now - self._wall()
+            self.changed()
+
+    def _on_notice(self, message: Incoming) -> None:
+        parsed = topics.parse(message.topic)
+        if parsed is None:
+            return
+        notice_id = parsed["notice_id"]
+        if not message.payload:
+            self.notices.pop(notice_id, None)  # revoked: gone everywhere at once (Q14)
+        else:
+            notice = self.parse(Notice, message)
+            if notice is None:
+                return
+            self.notices[notice_id] = notice
+        self.changed()
+
+    @staticmethod
+    def parse(model: type[Any], message: Incoming) -> Any:
+        """A typed message, or None (logged) for one this version cannot read."""
+        if not message.payload:
+            return None
+        try:
+            return model.model_validate_json(message.payload)
+        except ValidationError as exc:
+            log.warning("ignored unreadable message on %s: %s", message.topic, exc)
+            return None
+
+    def parse_view(self, message: Incoming) -> dict[str, Any] | None:
+        view = self.parse(View, message)
+        return view.data if view is not None else None
+
+    # Derived state -----------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        """Whether the retained state the screen needs has arrived."""
+        return True
+
+    @property
+    def lost(self) -> bool:
+        """The broker is gone or the controller said (by its last will) that it is gone."""
+        return not self.connected or self.controller_state == "offline"
+
+    def now(self) -> dt.datetime:
+        """Hall time: the wall clock corrected by the controller's beacon."""
+        return (self._wall() + self._hall_offset).astimezone(self.hall.tz)
+
+    def visible_notices(self) -> list[Notice]:
+        """Notices for this role/window in force now, most urgent first, then newest."""
+        now = self.now()
+        rank = {"urgent": 0, "high": 1, "normal": 2}
+        shown = [
+            n
+            for n in self.notices.values()
+            if n.applies_to(self.role, self.window) and n.in_force(now)
+        ]
+        return sorted(shown, key=lambda n: (rank.get(n.priority, 3), -n.created_at.timestamp()))
+
+    def notice_text(self, notice: Notice) -> str:
+        return notice.text_en if self.lang == "en" and notice.text_en else notice.text
+
+    def toggle_lang(self) -> None:
+        self.lang = "en" if self.lang == "zh" else "zh"
+        self.changed()
+
+    # Commands ----------------------------------------------------------------------------
+
+    def command_id(self) -> str:
+        return f"{self._id_prefix}-{next(self._ids)}"
+
+    def send(
+        self, area: str, verb: str, fields: dict[str, Any], done: Callable[[CommandResult], None]
+    ) -> None:
+        """Send a command; ``done`` runs on the UI loop with the outcome (never blocks)."""
+        payload = {"v": 1, "id": self.command_id(), **fields}
+        fut = self.bus.request(
+            topics.command(self.hall.hall_id, area, verb), payload, REQUEST_TIMEOUT
+        )
+
+        def finished(f: Future[Incoming]) -> None:
+            outcome = CommandResult.from_future(f)
+            self.deliver(lambda: done(outcome))
+
+        fut.add_done_callback(finished)

@@ -1,0 +1,353 @@
+"""The ticket kiosk's view-model: department → item → one-time notice → ticket; check-in.
+
+It renders the controller's catalogue and queue views and sends ``queue/issue`` and
+``queue/checkin``; whether an item may be issued is decided by the controller (the kiosk
+only shows the status the catalogue gives, with its reason). Print jobs go to this node's
+printer through the bridge; a failed print never cancels the ticket.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+from bus import topics
+from bus.core import Incoming
+from bus.models.devices import DeviceStatus, PrintJob, PrintResult, ScanEvent
+from kiosk.i18n import tr
+from kiosk.model_base import CommandResult, FrontEndModel
+
+IDLE_SECONDS = 60.0
+"""Back to the start after this long without a touch (the next citizen finds the start)."""
+PRINT_ANSWER_SECONDS = 15.0
+"""A print job with no result by then is reported as "the printer does not answer"."""
+
+Screen = Literal[
+    "home", "items", "guide", "issuing", "ticket", "refused", "checkin", "checking"
+]
+PrintStatus = Literal["", "printing", "printed", "failed", "no_answer", "no_printer"]
+CODE_MAX = 40
+
+
+class KioskModel(FrontEndModel):
+    role = "kiosk"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        node = self.hall.node(self.bus.node)
+        kinds = {d.kind: d.name for d in (node.devices if node is not None else [])}
+        self.printer: str | None = kinds.get("printer")
+        self.scanner: str | None = kinds.get("scanner")
+        self.catalog: dict[str, Any] | None = None
+        self.queue: dict[str, Any] | None = None
+        self.screen: Screen = "home"
+        self.category: str | None = None
+        self.item: str | None = None
+        self.ticket: dict[str, Any] | None = None
+        self.refusal: tuple[str, str] = ("", "")
+        self.code = ""
+        self.large_text = False
+        self.printer_state: DeviceStatus | None = None
+        self.print_status: PrintStatus = ""
+        self.print_document = ""
+        self.print_state = ""
+        self._print_job: PrintJob | None = None
+        self._print_sent_at = 0.0
+        self._last_touch = self.monotonic()
+
+    # Subscriptions -----------------------------------------------------------------------
+
+    def subscribe(self) -> None:
+        hall_id = self.hall.hall_id
+        self.bus.subscribe(topics.catalog_state(hall_id), self._on_catalog)
+        self.bus.subscribe(topics.queue_state(hall_id), self._on_queue)
+        if self.printer:
+            node, name = self.bus.node, self.printer
+            self.bus.subscribe(topics.device(hall_id, node, name, "state"), self._on_printer)
+            self.bus.subscribe(topics.device(hall_id, node, name, "result"), self._on_result)
+        if self.scanner:
+            scan = topics.device(hall_id, self.bus.node, self.scanner, "scan")
+            self.bus.subscribe(scan, self._on_scan)
+
+    def _on_catalog(self, message: Incoming) -> None:
+        self.catalog = self.parse_view(message)
+        self.changed()
+
+    def _on_queue(self, message: Incoming) -> None:
+        self.queue = self.parse_view(message)
+        self.changed()
+
+    def _on_printer(self, message: Incoming) -> None:
+        self.printer_state = self.parse(DeviceStatus, message)
+        self.changed()
+
+    def _on_result(self, message: Incoming) -> None:
+        result = self.parse(PrintResult, message)
+        if result is None or self._print_job is None or result.job_id != self._print_job.job_id:
+            return  # another job (or a result from before a restart)
+        self.print_status = "printed" if result.ok else "failed"
+        self.print_state = result.state
+        self.changed()
+
+    def _on_scan(self, message: Incoming) -> None:
+        scan = self.parse(ScanEvent, message)
+        if scan is None or self.screen in ("issuing", "checking"):
+            return
+        # A scanned booking code checks in from whatever screen the citizen is on.
+        self.code = scan.text.strip()[:CODE_MAX]
+        self.send_checkin()
+
+    @property
+    def ready(self) -> bool:
+        return self.catalog is not None and self.queue is not None
+
+    # What the screens show ---------------------------------------------------------------
+
+    def categories(self) -> list[tuple[str, dict[str, Any]]]:
+        return list((self.catalog or {}).get("categories", {}).items())
+
+    def items(self, category: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+        wanted = category or self.category
+        return [
+            (code, item)
+            for code, item in (self.catalog or {}).get("items", {}).items()
+            if item.get("category") == wanted
+        ]
+
+    def item_data(self) -> dict[str, Any] | None:
+        if self.item is None:
+            return None
+        data: dict[str, Any] | None = (self.catalog or {}).get("items", {}).get(self.item)
+        return data
+
+    def waiting(self, category: str) -> int | None:
+        cat = (self.queue or {}).get("categories", {}).get(category)
+        return int(cat["waiting"]) if cat is not None else None
+
+    def item_status_text(self, item: dict[str, Any]) -> str:
+        """Why an item can or cannot be issued, in the chosen language."""
+        status = item.get("status", "closed")
+        text = tr(f"status_{status}", self.lang)
+        if status == "suspended" and item.get("notice"):
+            text = f"{text}：{item['notice']}" if self.lang == "zh" else f"{text}: {item['notice']}"
+        elif status == "closed":
+            cat = (self.catalog or {}).get("categories", {}).get(item.get("category"), {})
+            hours = tr(
+                "closed_hours",
+                self.lang,
+                open=self.hall.hours.open.strftime("%H:%M"),
+                last=cat.get("last_ticket", ""),
+            )
+            text = f"{text}（{hours}）" if self.lang == "zh" else f"{text} ({hours})"
+        elif item.get("suspension_start") and item.get("notice"):
+            start = dt.datetime.fromisoformat(item["suspension_start"]).astimezone(self.hall.tz)
+            text = tr(
+                "suspension_ahead", self.lang, start=f"{start:%m-%d %H:%M}", notice=item["notice"]
+            )
+        return text
+
+    def printer_fault(self) -> str | None:
+        """The printer's trouble in plain words with what to do, or None when it is fine."""
+        if self.printer is None or self.printer_state is None:
+            return None
+        state = self.printer_state.state
+        if state == "ok":
+            return None
+        return tr(f"printer_{state}", self.lang) if state else None
+
+    # Touches -----------------------------------------------------------------------------
+
+    def touched(self) -> None:
+        self._last_touch = self.monotonic()
+
+    def check_idle(self) -> None:
+        """Called every second: back to the start after IDLE_SECONDS without a touch (not
+        while waiting for the controller), and give up waiting for a silent printer."""
+        now = self.monotonic()
+        if (
+            self.print_status == "printing"
+            and now - self._print_sent_at > PRINT_ANSWER_SECONDS
+        ):
+            self.print_status = "no_answer"
+            self.changed()
+        if self.screen in ("home", "issuing", "checking"):
+            return
+        if now - self._last_touch >= IDLE_SECONDS:
+            self.go_home()
+
+    def go_home(self) -> None:
+        self.screen, self.category, self.item, self.ticket = "home", None, None, None
+        self.code = ""
+        self.print_status = ""
+        self._print_job = None
+        self.changed()
+
+    def toggle_large_text(self) -> None:
+        self.large_text = not self.large_text
+        self.changed()
+
+    def choose_category(self, prefix: str) -> None:
+        self.category, self.screen = prefix, "items"
+        self.changed()
+
+    def choose_item(self, code: str) -> None:
+        self.item, self.screen = code, "guide"
+        self.changed()
+
+    def back(self) -> None:
+        if self.screen == "guide":
+            self.screen = "items"
+        elif self.screen == "refused" and self.item is not None:
+            self.screen = "guide"
+        else:
+            self.go_home()
+            return
+        self.changed()
+
+    def can_issue(self) -> bool:
+        item = self.item_data()
+        return item is not None and item.get("status") == "open" and not self.lost
+
+    def take_ticket(self, priority: bool = False) -> None:
+        if self.item is None or self.screen == "issuing":
+            return  # a second touch while the first is on its way takes no second ticket
+        self.screen = "issuing"
+        self.changed()
+        fields = {"service": self.item, "priority": priority, "node": self.bus.node}
+        self.send("queue", "issue", fields, self._issued)
+
+    def _issued(self, outcome: CommandResult) -> None:
+        """The reply to an issue or a check-in: the ticket screen (and print) or the reason."""
+        if not outcome.ok:
+            self._refused(outcome)
+            return
+        self.ticket = outcome.result
+        self.screen = "ticket"
+        self.print_ticket()
+        self.changed()
+
+    def _refused(self, outcome: CommandResult) -> None:
+        if outcome.code == "no_answer":
+            self.refusal = (tr("no_answer", "zh"), tr("no_answer", "en"))
+        else:
+            self.refusal = (outcome.zh, outcome.en)
+        self.screen = "refused"
+        self.changed()
+
+    # Check-in ----------------------------------------------------------------------------
+
+    def open_checkin(self) -> None:
+        self.screen, self.code = "checkin", ""
+        self.changed()
+
+    def type_key(self, key: str) -> None:
+        if len(self.code) < CODE_MAX:
+            self.code += key
+            self.changed()
+
+    def delete_key(self) -> None:
+        self.code = self.code[:-1]
+        self.changed()
+
+    def clear_code(self) -> None:
+        self.code = ""
+        self.changed()
+
+    def send_checkin(self) -> None:
+        if not self.code or self.screen == "checking":
+            return
+        self.screen, self.item = "checking", None  # a refusal's "back" leads home
+        self.changed()
+        self.send("queue", "checkin", {"code": self.code}, self._issued)
+
+    # Printing ----------------------------------------------------------------------------
+
+    def windows_text(self, numbers: list[int]) -> str:
+        sep = "、" if self.lang == "zh" else ", "
+        return sep.join(tr("window_n", self.lang, n=n) for n in numbers)
+
+    def ticket_job(self, ticket: dict[str, Any]) -> PrintJob:
+        """The print job of a ticket (RULES Q1), in the fields of the bridge's ``Ticket``."""
+        issued = ticket.get("issued_at") or self.now().isoformat()
+        data = {
+            "hall_name": self.hall.name,
+            "number": ticket.get("ticket", ""),
+            "service": ticket.get("service_name", ticket.get("service", "")),
+            "department": ticket.get("department_name") or "",
+            "windows": [f"{n}号窗口" for n in ticket.get("windows", [])],
+            "ahead": ticket.get("ahead", 0),
+            "estimated_wait_min": ticket.get("estimated_wait_minutes"),
+            "issued_at": issued,
+            "status_url": f"servicehall:{self.hall.hall_id}/ticket/{ticket.get('key', '')}",
+        }
+        return PrintJob(job_id=uuid.uuid4().hex, document="ticket", data=data)
+
+    def guide_job(self) -> PrintJob | None:
+        """The one-time notice of the chosen item (RULES Q13)."""
+        item = self.item_data()
+        if item is None:
+            return None
+        guide = item.get("guide", {})
+        basis = guide.get("legal_basis") or ""
+        data = {
+            "hall_name": self.hall.name,
+            "item_name": item.get("name", ""),
+            "item_type": guide.get("type_zh", ""),
+            "materials": guide.get("materials", []),
+            "procedure": guide.get("procedure", []),
+            "promised_workdays": guide.get("time_limit_workdays"),
+            "fees": guide.get("fees", ""),
+            "legal_basis": [basis] if basis else [],
+            "window_location": guide.get("location", ""),
+            "enquiry_phone": guide.get("phone", ""),
+            "printed_at": self.now().isoformat(),
+        }
+        return PrintJob(job_id=uuid.uuid4().hex, document="guide", data=data)
+
+    def print_ticket(self) -> None:
+        if self.ticket is not None:
+            self._print(self.ticket_job(self.ticket))
+
+    def print_guide(self) -> None:
+        job = self.guide_job()
+        if job is not None:
+            self._print(job)
+
+    def _print(self, job: PrintJob) -> None:
+        self.print_document = job.document
+        self.print_state = ""
+        if self.printer is None:
+            self.print_status = "no_printer"
+            self._print_job = None
+            self.changed()
+            return
+        self._print_job = job
+        self._print_sent_at = self.monotonic()
+        self.print_status = "printing"
+        topic = topics.device(self.hall.hall_id, self.bus.node, self.printer, "print")
+        self.bus.publish(topic, job)
+        self.changed()
+
+    def reprint(self) -> None:
+        if self.ticket is not None and self.screen == "ticket":
+            self.print_ticket()
+
+    def print_message(self) -> str:
+        """What the ticket screen says about the print, in plain words."""
+        guide = self.print_document == "guide"
+        if self.print_status == "printing":
+            return tr("guide_printing" if guide else "printing", self.lang)
+        if self.print_status == "printed":
+            return tr("guide_printed" if guide else "printed", self.lang)
+        if self.print_status == "no_printer":
+            return tr("no_printer", self.lang)
+        if self.print_status == "no_answer":
+            return tr("print_no_answer", self.lang)
+        if self.print_status == "failed":
+            fault = tr(f"printer_{self.print_state}", self.lang) if self.print_state else ""
+            if not fault or fault == f"printer_{self.print_state}":
+                fault = tr("printer_error", self.lang)
+            sep = "。" if self.lang == "zh" else ". "
+            return fault if guide else f"{fault}{sep}{tr('printer_keep_number', self.lang)}"
+        return ""

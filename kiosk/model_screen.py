@@ -1,0 +1,122 @@
+"""The hall screen's view-model: current calls, waiting per category, notices, the voice.
+
+The list of calls is the controller's retained queue view (the tickets called and not yet
+done), ordered by their latest call or recall; call events that arrive before the view
+catches up are shown at once. Every call and recall event is announced exactly once (events
+carry a controller-wide sequence); the retained view is never announced, so a screen that
+restarts does not call everyone again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bus import topics
+from bus.core import Incoming
+from bus.models.notices import Notice
+from bus.models.state import Event, View
+from kiosk.model_base import FrontEndModel
+
+ANNOUNCED_KINDS = ("ticket.called", "ticket.recalled", "ticket.resumed")
+MAX_CALLS = 8
+"""Rows on the screen: the newest calls, readable from the back of the hall."""
+SEEN_MEMORY = 500
+
+Announce = Callable[[str, int | None, bool], None]
+"""``announce(ticket, window_number, recall)``."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallRow:
+    ticket: str
+    window_number: int | None
+    at: dt.datetime
+
+
+class ScreenModel(FrontEndModel):
+    role = "screen"
+
+    def __init__(self, *args: Any, announce: Announce | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.announce = announce
+        self.queue: dict[str, Any] | None = None
+        self._latest: dict[str, CallRow] = {}
+        """Per ticket, its latest call or recall heard as an event."""
+        self._seen: list[int] = []
+
+    def subscribe(self) -> None:
+        hall_id = self.hall.hall_id
+        self.bus.subscribe(topics.queue_state(hall_id), self._on_queue)
+        for kind in ANNOUNCED_KINDS:
+            self.bus.subscribe(topics.event(hall_id, kind), self._on_call)
+
+    def _on_queue(self, message: Incoming) -> None:
+        view = self.parse(View, message)
+        if view is None:
+            return
+        self.queue = view.data
+        calling = {c["ticket"] for c in view.data.get("calling", [])}
+        # An event older than the view is in the view already: a ticket not in it is done.
+        self._latest = {
+            t: row for t, row in self._latest.items() if t in calling or row.at > view.at
+        }
+        self.changed()
+
+    def _on_call(self, message: Incoming) -> None:
+        event = self.parse(Event, message)
+        if event is None or event.seq in self._seen:
+            return  # a duplicate after a reconnect is not announced twice
+        self._seen.append(event.seq)
+        del self._seen[:-SEEN_MEMORY]
+        ticket = event.data.get("ticket")
+        if not isinstance(ticket, str):
+            return
+        number = event.data.get("window_number")
+        window_number = number if isinstance(number, int) else None
+        self._latest[ticket] = CallRow(ticket, window_number, event.at)
+        self.changed()
+        if self.announce is not None:
+            self.announce(ticket, window_number, event.event == "ticket.recalled")
+
+    @property
+    def ready(self) -> bool:
+        return self.queue is not None
+
+    def calls(self) -> list[CallRow]:
+        """Tickets at a window now, newest call or recall first (the first is highlighted)."""
+        rows: dict[str, CallRow] = {}
+        for c in (self.queue or {}).get("calling", []):
+            rows[c["ticket"]] = CallRow(
+                c["ticket"], c.get("window_number"), dt.datetime.fromisoformat(c["called_at"])
+            )
+        for ticket, row in self._latest.items():
+            if ticket not in rows or row.at >= rows[ticket].at:
+                rows[ticket] = row
+        return sorted(rows.values(), key=lambda r: r.at, reverse=True)[:MAX_CALLS]
+
+    def waiting_rows(self) -> list[dict[str, Any]]:
+        """Per category: name, waiting, estimated wait (minutes), window numbers."""
+        out = []
+        for prefix, cat in (self.queue or {}).get("categories", {}).items():
+            name = cat.get("name_en") if self.lang == "en" and cat.get("name_en") else cat["name"]
+            out.append(
+                {
+                    "prefix": prefix,
+                    "name": name,
+                    "waiting": cat.get("waiting", 0),
+                    "minutes": cat.get("estimated_wait_minutes"),
+                    "windows": cat.get("windows", []),
+                }
+            )
+        return out
+
+    def urgent_notice(self) -> Notice | None:
+        """An urgent notice takes the whole screen (Q14)."""
+        notices = self.visible_notices()
+        return notices[0] if notices and notices[0].priority == "urgent" else None
+
+    def ticker_notices(self) -> list[Notice]:
+        return [n for n in self.visible_notices() if n.priority != "urgent"]

@@ -1,0 +1,162 @@
+"""View-models of the two screens at a window: the LCD window display and the evaluator.
+
+Both render the controller's retained ``state/window/<w>``. Whether a rating is open, for
+which ticket and until when is the controller's decision (``evaluator`` in the view); the
+evaluator only shows it and sends the citizen's touch with the ticket it showed (Q6).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from bus import topics
+from bus.core import Incoming
+from bus.models.notices import Notice
+from kiosk.i18n import tr
+from kiosk.model_base import CommandResult, FrontEndModel
+
+THANKS_SECONDS = 6.0
+"""How long the thank-you (or a refusal) stays before the evaluator returns to its card."""
+
+LEVELS = (5, 4, 3, 2, 1)
+"""Rating buttons, best first as on the halls' evaluators (Q6)."""
+
+
+class WindowModel(FrontEndModel):
+    """What both window screens share: the window's retained view."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.window is None:
+            raise ValueError("a window display or evaluator needs its window")
+        self.view: dict[str, Any] | None = None
+
+    def subscribe(self) -> None:
+        assert self.window is not None
+        self.bus.subscribe(topics.window_state(self.hall.hall_id, self.window), self._on_window)
+
+    def _on_window(self, message: Incoming) -> None:
+        self.view = self.parse_view(message)
+        self.on_view()
+        self.changed()
+
+    def on_view(self) -> None:
+        """Hook for subclasses when a new view arrives."""
+
+    @property
+    def ready(self) -> bool:
+        return self.view is not None
+
+    @property
+    def paused(self) -> bool:
+        """暂停服务: paused by staff or the window temporarily closed (Q5, Q11)."""
+        v = self.view or {}
+        return bool(v.get("paused") or v.get("closed"))
+
+    def window_number(self) -> int | None:
+        if self.view is not None:
+            return int(self.view["number"])
+        cfg = self.hall.window(self.window or "")
+        return cfg.number if cfg is not None else None
+
+    def department(self) -> str:
+        v = self.view or {}
+        dept = self.hall.department(v.get("department") or "")
+        if self.lang == "en":
+            return dept.name_en if dept is not None and dept.name_en else "Comprehensive window"
+        return str(v.get("department_name") or "")
+
+    def staff(self) -> dict[str, Any] | None:
+        staff: dict[str, Any] | None = (self.view or {}).get("staff")
+        return staff
+
+    def window_notices(self) -> list[Notice]:
+        return self.visible_notices()
+
+
+class DisplayModel(WindowModel):
+    """窗口屏 (LCD): window number, department, current ticket, 暂停服务."""
+
+    role = "display"
+
+    def current_ticket(self) -> str | None:
+        current = (self.view or {}).get("current")
+        return str(current["ticket"]) if current else None
+
+    def current_service(self) -> str:
+        current = (self.view or {}).get("current") or {}
+        if self.lang == "en":
+            item = self.hall.item(current.get("service", ""))
+            if item is not None and item.name_en:
+                return item.name_en
+        return str(current.get("service_name", ""))
+
+
+EvaluatorState = Literal["stopped", "rating", "sending", "thanks", "refused", "idle"]
+
+
+class EvaluatorModel(WindowModel):
+    """评价器: staff on duty, five rating buttons after a finished ticket, 停止服务 when paused."""
+
+    role = "evaluator"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sending: str | None = None
+        self._rated: str | None = None
+        """The ticket this evaluator has just rated (thanked until the view moves on)."""
+        self._message_until = 0.0
+        self.refusal: tuple[str, str] | None = None
+
+    def rating_ticket(self) -> str | None:
+        ev = (self.view or {}).get("evaluator") or {}
+        return str(ev["ticket"]) if ev.get("state") == "rating" and ev.get("ticket") else None
+
+    @property
+    def state(self) -> EvaluatorState:
+        if self.paused or ((self.view or {}).get("evaluator") or {}).get("state") == "stopped":
+            return "stopped"
+        if self._sending is not None:
+            return "sending"
+        if self.monotonic() < self._message_until:
+            return "refused" if self.refusal is not None else "thanks"
+        ticket = self.rating_ticket()
+        if ticket is not None and ticket != self._rated:
+            return "rating"
+        return "idle"
+
+    def message(self) -> str:
+        if self.refusal is not None:
+            return self.refusal[0] if self.lang == "zh" else self.refusal[1]
+        return tr("thanks", self.lang)
+
+    def rate(self, level: int) -> None:
+        """The citizen touched a rating button: send it with the ticket shown."""
+        ticket = self.rating_ticket()
+        if self.state != "rating" or ticket is None or level not in LEVELS:
+            return
+        assert self.window is not None
+        self._sending = ticket
+        self.changed()
+        fields = {"window": self.window, "level": level, "ticket": ticket}
+        self.send("queue", "rate", fields, self._rated_reply)
+
+    def _rated_reply(self, outcome: CommandResult) -> None:
+        ticket, self._sending = self._sending, None
+        self._message_until = self.monotonic() + THANKS_SECONDS
+        if outcome.ok:
+            self._rated, self.refusal = ticket, None
+        elif outcome.code == "no_answer":
+            # Not recorded: after the message the buttons come back to try again.
+            self.refusal = (tr("no_answer", "zh"), tr("no_answer", "en"))
+        else:
+            self._rated = ticket  # already rated or timed out: the buttons go away
+            self.refusal = (outcome.zh, outcome.en)
+        self.changed()
+
+    def tick(self) -> None:
+        """Called every second: ends the thank-you after THANKS_SECONDS."""
+        if self._message_until and self.monotonic() >= self._message_until:
+            self._message_until = 0.0
+            self.refusal = None
+            self.changed()
