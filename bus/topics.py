@@ -69,6 +69,12 @@ def reply_inbox(hall: str, node: str, session: str) -> str:
     return f"{base(hall)}/reply/{node}/{session}"
 
 
+def face_templates(hall: str) -> str:
+    """Retained sealed face templates, controller → punch terminals (not under ``state/``:
+    readers of ``state/#`` must not download them)."""
+    return f"{base(hall)}/faces/templates"
+
+
 def device(hall: str, node: str, device_name: str, leaf: str) -> str:
     """``dev/<node>/<device>/<leaf>``: ``state`` (retained), ``print``, ``show``, ``key``, …"""
     _check(node, device_name, leaf)
@@ -136,6 +142,7 @@ _TABLE: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = tuple(
         ("command", rf"cmd/{_S}/{_S}", ("area", "verb")),
         ("reply", rf"reply/{_S}/{_S}", ("node", "session")),
         ("device", rf"dev/{_S}/{_S}/{_S}", ("node", "device", "leaf")),
+        ("face_templates", "faces/templates", ()),
     )
 )
 
