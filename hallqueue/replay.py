@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from config.schema import HallConfig
 from hallqueue.engine import Checkin, Event, QueueState, apply, initial_state, op_from_dict
 from hallqueue.engine.hours import WorkdayCalendarProtocol, to_hall_time
-from hallqueue.engine.ops import Book, Op, parse_time
+from hallqueue.engine.ops import Book, Op, parse_time, unknown_fields
 
 
 @dataclass
@@ -36,13 +36,16 @@ class Replay:
     refused: int = 0
 
     def step(self, data: dict[str, Any]) -> list[Event]:
-        """Apply one parsed line; ValueError for a line that is not a valid operation."""
+        """Apply one parsed line; ValueError for a line that is not a valid operation.
+
+        Unknown keys are ignored (``run`` warns about them): the operation still happens.
+        """
         if "at" not in data:
             raise ValueError('missing "at" (ISO 8601 time of the operation)')
         at = to_hall_time(self.hall, parse_time(data["at"], "at"))
         if self.last_at is not None and at < self.last_at:
             raise ValueError(f"time goes backwards: {at.isoformat()} < {self.last_at.isoformat()}")
-        op = self._resolve(op_from_dict(data))
+        op = self._resolve(op_from_dict(data, strict=False))
         if self.state is None:
             self.state = initial_state(self.hall, at)
         outcome = apply(self.hall, self.calendar, self.state, op, at)
@@ -102,6 +105,9 @@ def run(
             replay.errors += 1
             print(f"{source}:{number}: {exc}; line skipped", file=err)
             continue
+        extra = unknown_fields(item)
+        if extra:
+            print(f"{source}:{number}: ignored unknown field(s) {', '.join(extra)}", file=err)
         for event in events:
             payload = event.public()
             if detail:

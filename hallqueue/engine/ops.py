@@ -154,9 +154,14 @@ class Book(Op):
 @dataclass(frozen=True, slots=True)
 class Checkin(Op):
     name = "checkin"
-    ident_fields = ("code", "ref")
+    ident_fields = ("code",)
     code: str = ""
     ref: str | None = None
+    """The script's name for the booking (replay only); the code is what the kiosk scans."""
+
+    def ident(self) -> dict[str, Any]:
+        # A refusal names the booking by code, or by the script's name when it has no code.
+        return {"code": self.code} if self.code else {"ref": self.ref} if self.ref else {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,8 +299,21 @@ def _convert(name: str, hint: Any, value: object) -> object:
     raise ValueError(f"{name}: unsupported field type {hint!r}")  # pragma: no cover
 
 
-def op_from_dict(d: Mapping[str, object]) -> Op:
-    """Parse one §5 operation; ValueError says what is wrong in words a script author can use."""
+def unknown_fields(d: Mapping[str, object]) -> list[str]:
+    """Keys of ``d`` that its operation does not have (for a warning when parsing leniently)."""
+    cls = OP_TYPES.get(str(d.get("op")))
+    if cls is None:
+        return []
+    names = {f.name for f in dataclasses.fields(cls)}
+    return sorted(k for k in d if k not in names and k not in _IGNORED)
+
+
+def op_from_dict(d: Mapping[str, object], strict: bool = True) -> Op:
+    """Parse one §5 operation; ValueError says what is wrong in words a script author can use.
+
+    ``strict=False`` ignores unknown keys (the replay warns about them instead), so a script
+    with an extra annotation still runs; missing or mistyped fields are errors either way.
+    """
     if not isinstance(d, Mapping):
         raise ValueError("an operation must be a JSON object")
     name = d.get("op")
@@ -307,7 +325,7 @@ def op_from_dict(d: Mapping[str, object]) -> Op:
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(k for k in d if k not in fields and k not in _IGNORED)
-    if unknown:
+    if unknown and strict:
         raise ValueError(
             f"{name}: unknown field(s) {', '.join(unknown)}; known: {', '.join(fields)}"
         )

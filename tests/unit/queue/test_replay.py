@@ -53,14 +53,16 @@ def test_malformed_lines_are_reported_with_line_numbers_and_skipped(
             '{"op": "issue", "service": "A01"}',
             '{"at": "2026-11-23T08:00:00+08:00", "op": "issue", "service": "A01"}',
             '{"at": "2026-11-23T09:02:00+08:00", "op": "teleport", "window": "W01"}',
+            '{"at": "2026-11-23T09:02:30+08:00", "op": "call", "window": "W05", "colour": 1}',
             '{"at": "2026-11-23T09:03:00+08:00", "op": "rate", "window": "W01", "level": "5"}',
             '{"at": "2026-11-23T09:04:00+08:00", "op": "issue", "service": "A01"}',
         ]
     )
     events, err = replay(hall, calendar, script)
-    assert [e["ticket"] for e in events] == ["A001", "A002"]
+    assert [e.get("ticket") for e in events] == ["A001", None, "A002"]  # call.empty at W05
     lines = err.splitlines()
-    assert [line.split(":")[1] for line in lines] == ["2", "3", "4", "5", "6", "7"]
+    assert [line.split(":")[1] for line in lines] == ["2", "3", "4", "5", "6", "7", "8"]
+    assert "ignored unknown field(s) colour" in lines[5]
     assert "missing field 'service'" in lines[1]
     assert "time goes backwards" in lines[3]
 
