@@ -237,3 +237,67 @@ def test_find_device_skips_devices_it_may_not_open() -> None:
     found = find_device(DeviceMatch(vendor=0x04D9), lambda: ["/dev/input/event0",
                                                              "/dev/input/event1"], open_device)
     assert found == "/dev/input/event1"
+
+
+class FakeUdevDevice:
+    def __init__(self, action: str, node: str | None, props: dict[str, str],
+                 parent_props: dict[str, str]) -> None:
+        self.action, self.device_node, self.properties = action, node, props
+        self.parent = type("Parent", (), {"properties": parent_props})()
+
+
+def test_hotplug_reports_only_matching_event_nodes_being_added() -> None:
+    from firmware_bridge.inputs.hotplug import HotplugMonitor
+
+    added: list[str] = []
+    monitor = HotplugMonitor(DeviceMatch(name="scanner", vendor=0x1A86), added.append)
+    usb = {"ID_VENDOR_ID": "1a86", "ID_MODEL_ID": "e026"}
+    name = {"NAME": '"HID Barcode Scanner"'}
+    monitor._event(FakeUdevDevice("add", "/dev/input/event9", usb, name))
+    monitor._event(FakeUdevDevice("remove", "/dev/input/event9", usb, name))
+    monitor._event(FakeUdevDevice("add", "/dev/input/mouse2", usb, name))
+    monitor._event(FakeUdevDevice("add", "/dev/input/event4", {"ID_VENDOR_ID": "046d"}, name))
+    assert added == ["/dev/input/event9"]
+
+
+def test_hotplug_monitor_start_never_raises() -> None:
+    from firmware_bridge.inputs.hotplug import HotplugMonitor
+
+    monitor = HotplugMonitor(DeviceMatch(name="x"), lambda node: None)
+    started = monitor.start()  # False in containers without udev; then the source rescans
+    monitor.stop()
+    assert started in (True, False)
+
+
+def test_replugged_scanner_is_reattached_and_grabbed_again() -> None:
+    attached: queue.Queue[FakeInputDevice] = queue.Queue()
+
+    def open_device(path: str) -> FakeInputDevice:
+        device = FakeInputDevice("USB Barcode Scanner", 0x1A86, 0xE026)
+        attached.put(device)
+        return device
+
+    plugged = ["/dev/input/event7"]
+    source = EvdevKeySource(
+        ScannerTranslator(), DeviceMatch(vendor=0x1A86), hotplug=False,
+        list_devices=lambda: list(plugged), open_device=open_device, rescan_interval=0.05,
+    )
+    got: queue.Queue[tuple[str, str]] = queue.Queue()
+    source.on_event(lambda kind, value: got.put((kind, value)))
+    devices: list[FakeInputDevice] = []
+    try:
+        source.open()
+        devices += [attached.get(timeout=2), attached.get(timeout=2)]  # probe, then attach
+        plugged.clear()
+        devices[-1].push(None)  # unplugged
+        assert devices[-1].closed.wait(2)
+        plugged.append("/dev/input/event12")  # back, under a new event number
+        devices += [attached.get(timeout=2), attached.get(timeout=2)]
+        assert devices[-1].grabbed
+        devices[-1].push(events_for_text("C5"))
+        assert got.get(timeout=2) == ("scan", "C5")
+        assert source.state() == DeviceState.OK
+    finally:
+        source.close()
+        for device in devices:
+            device.close()

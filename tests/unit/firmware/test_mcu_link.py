@@ -218,3 +218,20 @@ def test_unplugged_board_is_offline_and_comes_back_with_its_text(tmp_path: Path)
         display.close()
         if replugged is not None:
             replugged.close()
+
+
+def test_corrupted_key_event_is_nakked_and_arrives_once(caller_sim: McuDeviceSim) -> None:
+    keypad = McuKeypad(McuLink(caller_sim.link, timing=FAST))
+    events: queue.Queue[tuple[str, str]] = queue.Queue()
+    keypad.on_event(lambda kind, value: events.put((kind, value)))
+    keypad.open()
+    try:
+        caller_sim.endpoint.corrupt_frames = 1  # the board's next frame leaves with a bad CRC
+        caller_sim.press(KeyCode.SKIP)
+        assert events.get(timeout=WAIT) == ("key", "skip")
+        assert caller_sim.wait_idle(WAIT)
+        assert keypad.link.endpoint.decoder.stats.crc_errors == 1
+        assert caller_sim.endpoint.stats.naks_received == 1  # the host asked for it again
+        assert events.empty()
+    finally:
+        keypad.close()
