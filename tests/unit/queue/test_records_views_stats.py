@@ -87,7 +87,7 @@ def test_op_from_dict_parses_the_section_5_forms_and_explains_bad_input() -> Non
             op_from_dict(bad)
 
 
-def test_window_view_shows_current_ticket_staff_pause_and_evaluator(q: Driver) -> None:
+def test_q5_q6_window_view_current_ticket_staff_pause_and_evaluator(q: Driver) -> None:
     q(Login("W01", "S001"), "09:00")
     q(Issue("A01"), "09:00")
     q(Call("W01"), "09:01")
@@ -106,7 +106,7 @@ def test_window_view_shows_current_ticket_staff_pause_and_evaluator(q: Driver) -
     assert view["display"] == "暂停服务" and view["evaluator"]["text"] == "停止服务"
 
 
-def test_queue_view_estimates_wait_from_the_day_then_from_the_default(q: Driver) -> None:
+def test_q1_q4_estimated_wait_from_the_day_then_from_the_default(q: Driver) -> None:
     for t in ("09:00", "09:00", "09:00", "09:00"):
         q(Issue("A01"), t)
     view = queue_view(q.hall, q.state, q.at("09:00"))["categories"]["A"]
@@ -119,7 +119,7 @@ def test_queue_view_estimates_wait_from_the_day_then_from_the_default(q: Driver)
     assert view["estimated_wait_minutes"] == 15  # 3 × 20 ÷ 4
 
 
-def test_catalog_view_open_closed_suspended_and_caps_left(q: Driver) -> None:
+def test_q9_q10_q13_catalog_open_closed_suspended_caps_left_and_guide(q: Driver) -> None:
     q(Suspend("D01", "户籍系统升级"), "09:00")
     q(Issue("B01"), "09:00")
     view = catalog_view(q.hall, q.state, q.at("09:01"), q.calendar)
