@@ -280,6 +280,8 @@ def resume_ticket(ctx: Ctx, d: Draft, op: ResumeTicket) -> Handled:
     ws, refusal = _window(ctx, d, op.window)
     if refusal is not None:
         return refusal
+    if active_closure(d.closures, op.window, ctx) is not None:
+        return Refusal.of("window_closed")
     if ws.paused:
         return Refusal.of("paused")
     if ws.current is not None:
