@@ -14,6 +14,7 @@ import tempfile
 import termios
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,15 @@ REPLY_TIMEOUT = 1.0
 """Search over 1000 templates takes < 1 s on the module (manual)."""
 FINGER_POLL_INTERVAL = 0.1
 CAPTURE_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Touch:
+    """The result of one capture and search."""
+
+    finger: bool
+    slot: int | None = None
+    score: int = 0
 
 
 class FingerprintModule:
@@ -116,13 +126,34 @@ class FingerprintModule:
 
     def identify(self) -> int | None:
         """One capture and a 1:N search: the slot, or None (no finger, not found, fault)."""
-        if not self._capture(1, wait=False):
+        touch = self.touch()
+        return None if touch is None else touch.slot
+
+    def touch(self) -> Touch | None:
+        """One look at the sensor, telling "no finger" from "a finger nobody enrolled".
+
+        The bridge polls this: ``finger=False`` publishes nothing, ``slot=None`` with a
+        finger is an unknown finger. None when the module does not answer (``offline``).
+        """
+        image = self._call(Ins.GEN_IMG)
+        if image is None:
             return None
-        reply = self._call(Ins.SEARCH, struct.pack(">BHH", 1, 0, self.capacity or 1000))
-        if reply is None or reply.code != Confirm.OK or len(reply.payload) < 5:
+        if image.code == Confirm.NO_FINGER:
+            return Touch(finger=False)
+        if image.code != Confirm.OK:
+            return Touch(finger=True)  # a smudged image: a finger, not recognised
+        features = self._call(Ins.IMG2TZ, b"\x01")
+        if features is None:
             return None
-        (slot,) = struct.unpack_from(">H", reply.payload, 1)
-        return int(slot)
+        if features.code != Confirm.OK:
+            return Touch(finger=True)
+        found = self._call(Ins.SEARCH, struct.pack(">BHH", 1, 0, self.capacity or 1000))
+        if found is None:
+            return None
+        if found.code == Confirm.OK and len(found.payload) >= 5:
+            slot, score = struct.unpack_from(">HH", found.payload, 1)
+            return Touch(finger=True, slot=int(slot), score=int(score))
+        return Touch(finger=True)
 
     def enroll(self, slot: int) -> bool:
         """Two captures of the same finger merged into a template stored at ``slot``.

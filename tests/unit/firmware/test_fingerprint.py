@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyfingerprint.pyfingerprint import PyFingerprint
 
-from firmware_bridge.fingerprint.driver import FingerprintModule
+from firmware_bridge.fingerprint.driver import FingerprintModule, Touch
 from firmware_bridge.fingerprint.protocol import (
     BadChecksum,
     Packet,
@@ -135,12 +135,16 @@ def test_driver_enrol_identify_count_delete(
     assert isinstance(driver, FingerprintReader)
     assert driver.state() == DeviceState.OK and driver.capacity == 1000
     assert driver.identify() is None  # no finger
+    assert driver.touch() == Touch(finger=False)
     sim.place_finger(42)
     assert driver.identify() is None  # not found
+    assert driver.touch() == Touch(finger=True, slot=None)
     assert driver.enroll(17) is True
     assert sim.slots == {17: 42}
     assert driver.count() == 1
     assert driver.identify() == 17
+    touch = driver.touch()
+    assert touch is not None and touch.slot == 17 and touch.score > 0
     sim.place_finger(43)
     assert driver.identify() is None
     assert driver.delete(17) is True
