@@ -29,6 +29,11 @@ def register(sub: Any) -> None:
         help="also print events caused by time passing (expired, not rated, forfeited)",
     )
     p.add_argument("--detail", action="store_true", help="add each event's screen data")
+    p.add_argument(
+        "--stats-csv",
+        metavar="FILE",
+        help="also write the replayed days' statistics (Q15) as CSV / 导出统计",
+    )
     p.set_defaults(handler=_replay)
 
 
@@ -60,7 +65,20 @@ def _replay(args: argparse.Namespace) -> int:
             detail=args.detail,
             source=args.script,
         )
+    if args.stats_csv and replay.state is not None and replay.last_at is not None:
+        _write_stats(replay, args.stats_csv)
     # Skipped lines are reported on stderr; the replay itself succeeded (RULES.md §5).
     if replay.errors:
         print(f"{replay.errors} line(s) skipped", file=sys.stderr)
     return 0
+
+
+def _write_stats(replay: Any, path: str) -> None:
+    from hallqueue.stats import compute_stats, write_csv
+
+    records = replay.records()
+    days = [e.day for kind, _key, e in records if kind == "ticket"]
+    today = replay.last_at.date()
+    stats = compute_stats(records, min(days, default=today), max(days, default=today), today)
+    with open(path, "w", encoding="utf-8-sig", newline="") as out:  # utf-8-sig: Excel reads it
+        write_csv(stats, out)

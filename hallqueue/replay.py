@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from config.schema import HallConfig
-from hallqueue.engine import Checkin, Event, QueueState, apply, initial_state, op_from_dict
+from hallqueue.engine import (
+    Checkin,
+    Event,
+    QueueState,
+    apply,
+    changes,
+    initial_state,
+    op_from_dict,
+    records_of,
+)
 from hallqueue.engine.hours import WorkdayCalendarProtocol, to_hall_time
 from hallqueue.engine.ops import Book, Op, parse_time, unknown_fields
 
@@ -34,6 +43,8 @@ class Replay:
     last_at: dt.datetime | None = None
     errors: int = 0
     refused: int = 0
+    history: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """Last version of every entity the day touched, as a store would keep it (for stats)."""
 
     def step(self, data: dict[str, Any]) -> list[Event]:
         """Apply one parsed line; ValueError for a line that is not a valid operation.
@@ -48,7 +59,12 @@ class Replay:
         op = self._resolve(op_from_dict(data, strict=False))
         if self.state is None:
             self.state = initial_state(self.hall, at)
+            for kind, key, initial in records_of(self.state):
+                self.history[kind, key] = initial
         outcome = apply(self.hall, self.calendar, self.state, op, at)
+        for kind, key, entity in changes(self.state, outcome.state):
+            if entity is not None:
+                self.history[kind, key] = entity
         self.state = outcome.state
         self.last_at = at
         if not outcome.ok:
@@ -56,6 +72,10 @@ class Replay:
         elif isinstance(op, Book) and op.ref and outcome.result is not None:
             self.refs[op.ref] = str(outcome.result["code"])
         return [e for e in outcome.events if self.all_events or not e.housekeeping]
+
+    def records(self) -> list[tuple[str, str, Any]]:
+        """Every entity's last version, as ``hallqueue.stats.compute_stats`` takes them."""
+        return [(kind, key, entity) for (kind, key), entity in self.history.items()]
 
     def _resolve(self, op: Op) -> Op:
         """A check-in by the script's booking name uses the code the booking got."""

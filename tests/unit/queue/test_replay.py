@@ -106,3 +106,19 @@ def test_cli_registers_queue_replay(tmp_path: Path, capsys: pytest.CaptureFixtur
         "ahead": 0,
     }
     assert f"{script}:2:" in captured.err
+
+
+def test_cli_writes_the_replayed_days_statistics_as_csv(tmp_path: Path) -> None:
+    """Q15 through the replay: every ticket of a multi-day script is counted."""
+    from hallqueue import cli
+
+    script = SCENARIOS / "last_ticket_expiry.jsonl"
+    out = tmp_path / "stats.csv"
+    parser = argparse.ArgumentParser()
+    cli.register(parser.add_subparsers())
+    args = parser.parse_args(["queue", "replay", "--script", str(script), "--stats-csv", str(out)])
+    assert args.handler(args) == 0
+    rows = out.read_text(encoding="utf-8-sig").splitlines()
+    total = dict(zip(rows[0].split(","), rows[1].split(","), strict=True))
+    # Friday: A001 served after hours, A002 expired at Monday's opening; Monday: A001 called.
+    assert (total["issued"], total["served"], total["expired"]) == ("3", "1", "1")
