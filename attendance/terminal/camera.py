@@ -48,6 +48,9 @@ class Frame:
 class Camera(Protocol):
     """What the terminal's face loop reads frames from."""
 
+    finite: bool
+    """True for a source that ends (a video file): its end is not a camera fault."""
+
     def open(self) -> None: ...
     def read(self) -> Frame | None:
         """The next frame, or None: end of a file, or a device that stopped answering."""
@@ -71,6 +74,8 @@ class OpenCVCamera:
     def __init__(self, source: int | str | Path, max_width: int | None = DEFAULT_MAX_WIDTH) -> None:
         self.source = source if isinstance(source, int) else str(source)
         self.is_file = not isinstance(source, int)
+        self.finite = self.is_file
+        """A file ends; a device that stops giving frames has failed."""
         self.max_width = max_width
         self._cap: cv2.VideoCapture | None = None
         self._state = DeviceState.OFFLINE
@@ -136,6 +141,7 @@ class StillImagesCamera:
         self._sources = list(images)
         self.fps = fps
         self.loop = loop or not self._sources
+        self.finite = not self.loop
         self.max_width = max_width
         self._frames: list[RGB] = []
         self._index = 0

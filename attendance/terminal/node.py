@@ -157,7 +157,8 @@ class TerminalNode:
                 log.info(
                     "outbox: %d punch(es) waiting (%s)", self.outbox.pending_count(), report.stopped
                 )
-            if not self._drain_again or report.stopped:
+            # A reconnect or a new punch during the round asks for another round.
+            if not self._drain_again:
                 return
 
     def _stored(self) -> None:
@@ -223,8 +224,8 @@ class TerminalNode:
                 continue
             frame = camera.read()
             if frame is None:
-                if getattr(camera, "is_file", False):
-                    log.info("video file ended; fingerprint punching continues")
+                if camera.finite:
+                    log.info("video ended; fingerprint punching continues")
                     return
                 loop.call_soon_threadsafe(self.view.camera, False)
                 camera.close()

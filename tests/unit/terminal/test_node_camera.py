@@ -1,0 +1,110 @@
+"""The node's camera thread: frames in, a punch out; a broken camera is a state, not a crash."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import numpy as np
+
+from attendance.terminal.camera import CameraError, Frame, StillImagesCamera, camera_from_spec
+from attendance.terminal.faces import FaceOutcome, FaceStatus
+from attendance.terminal.node import TerminalNode
+from attendance.terminal.outbox import Outbox
+from bus.testing import FakeBroker
+from config.schema import HallConfig
+from firmware_bridge.interfaces import DeviceState
+from tests.unit.terminal.helpers import HALL, FakeIntake, unsynced_clock
+
+
+class ScriptedPipeline:
+    """Says LIVE for S001 on the third frame, 请眨眼 before it."""
+
+    def __init__(self) -> None:
+        self.frames: list[float] = []
+
+    def process(self, frame: Frame) -> FaceOutcome:
+        self.frames.append(frame.t)
+        status = FaceStatus.LIVE if len(self.frames) == 3 else FaceStatus.BLINK
+        return FaceOutcome(status, "S001", frame.t)
+
+
+class BrokenCamera:
+    finite = False
+
+    def open(self) -> None:
+        raise CameraError("无法打开摄像头 / cannot open camera 0")
+
+    def read(self) -> Frame | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+    def state(self) -> DeviceState:
+        return DeviceState.OFFLINE
+
+
+def test_frames_from_the_camera_thread_punch_on_the_loop(tmp_path: Path, hall: HallConfig) -> None:
+    broker = FakeBroker()
+    intake = FakeIntake(broker)
+    frames = [np.full((48, 64, 3), i, dtype=np.uint8) for i in range(4)]
+    pipeline = ScriptedPipeline()
+    node = TerminalNode(
+        hall,
+        "terminal-1",
+        broker.client(HALL, "terminal-1"),
+        Outbox(tmp_path / "outbox.sqlite3"),
+        unsynced_clock(),
+        camera=StillImagesCamera(frames, fps=50),
+        pipeline=pipeline,  # type: ignore[arg-type]
+    )
+
+    async def scenario() -> None:
+        node.bus.start()
+        node.start(asyncio.get_running_loop())
+        assert node._face_thread is not None
+        await asyncio.to_thread(node._face_thread.join, 10)
+        await asyncio.sleep(0)  # run the callbacks the thread handed over
+        if node._drain_task is not None:
+            await node._drain_task
+        await node.close()
+
+    asyncio.run(scenario())
+    assert pipeline.frames == [0.0, 0.02, 0.04, 0.06], "every frame, with the source's times"
+    assert [(p["staff_id"], p["source"]) for p in intake.stored] == [("S001", "face")]
+    assert node.view.state.result is not None and node.view.state.result.name == "张敏"
+    assert node.view.state.prompt == "请眨眼 / please blink"
+
+
+def test_a_camera_that_cannot_open_shows_a_fault_and_the_node_keeps_running(
+    tmp_path: Path, hall: HallConfig
+) -> None:
+    node = TerminalNode(
+        hall,
+        "terminal-1",
+        FakeBroker().client(HALL, "terminal-1"),
+        Outbox(tmp_path / "outbox.sqlite3"),
+        unsynced_clock(),
+        camera=BrokenCamera(),
+        pipeline=ScriptedPipeline(),  # type: ignore[arg-type]
+    )
+
+    async def scenario() -> None:
+        node.start(asyncio.get_running_loop())
+        for _ in range(500):
+            if not node.view.state.camera_ok:
+                break
+            await asyncio.sleep(0.01)
+        await node.close()
+
+    asyncio.run(scenario())
+    assert node.view.state.camera_line == "摄像头故障，请使用指纹 / camera fault: use fingerprint"
+    assert node.healthy()
+
+
+def test_camera_spec_picks_the_source(tmp_path: Path) -> None:
+    assert camera_from_spec("sim").finite is False
+    assert getattr(camera_from_spec("0"), "source", None) == 0
+    assert getattr(camera_from_spec("/dev/video2"), "source", None) == 2
+    assert getattr(camera_from_spec(str(tmp_path / "clip.avi")), "finite", None) is True
