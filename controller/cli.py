@@ -18,6 +18,7 @@ _COMMAND_MODULES = (
     "hallqueue.cli",
     "attendance.cli",
     "attendance.faces_cli",
+    "attendance.terminal_cli",
     "firmware_bridge.cli",
     "firmware_bridge.printer.cli",
     "kiosk.cli",
