@@ -264,8 +264,10 @@ class KioskModel(FrontEndModel):
     # Printing ----------------------------------------------------------------------------
 
     def windows_text(self, numbers: list[int]) -> str:
-        sep = "、" if self.lang == "zh" else ", "
-        return sep.join(tr("window_n", self.lang, n=n) for n in numbers)
+        """``1、2、9、10号窗口`` / ``Windows 1, 2, 9, 10``: short enough for one line."""
+        if self.lang == "zh":
+            return "、".join(str(n) for n in numbers) + "号窗口"
+        return "Windows " + ", ".join(str(n) for n in numbers)
 
     def ticket_job(self, ticket: dict[str, Any]) -> PrintJob:
         """The print job of a ticket (RULES Q1), in the fields of the bridge's ``Ticket``."""

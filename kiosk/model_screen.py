@@ -34,6 +34,8 @@ class CallRow:
     ticket: str
     window_number: int | None
     at: dt.datetime
+    seq: int = 0
+    """Breaks ties between calls in the same instant: the event's controller-wide sequence."""
 
 
 class ScreenModel(FrontEndModel):
@@ -76,7 +78,7 @@ class ScreenModel(FrontEndModel):
             return
         number = event.data.get("window_number")
         window_number = number if isinstance(number, int) else None
-        self._latest[ticket] = CallRow(ticket, window_number, event.at)
+        self._latest[ticket] = CallRow(ticket, window_number, event.at, event.seq)
         self.changed()
         if self.announce is not None:
             self.announce(ticket, window_number, event.event == "ticket.recalled")
@@ -88,14 +90,16 @@ class ScreenModel(FrontEndModel):
     def calls(self) -> list[CallRow]:
         """Tickets at a window now, newest call or recall first (the first is highlighted)."""
         rows: dict[str, CallRow] = {}
-        for c in (self.queue or {}).get("calling", []):
-            rows[c["ticket"]] = CallRow(
-                c["ticket"], c.get("window_number"), dt.datetime.fromisoformat(c["called_at"])
-            )
+        calling = (self.queue or {}).get("calling", [])
+        for i, c in enumerate(calling):
+            at = dt.datetime.fromisoformat(c["called_at"])
+            # The view lists the newest first: keep that order among equal times.
+            rows[c["ticket"]] = CallRow(c["ticket"], c.get("window_number"), at, -i)
         for ticket, row in self._latest.items():
             if ticket not in rows or row.at >= rows[ticket].at:
                 rows[ticket] = row
-        return sorted(rows.values(), key=lambda r: r.at, reverse=True)[:MAX_CALLS]
+        ordered = sorted(rows.values(), key=lambda r: (r.at, r.seq), reverse=True)
+        return ordered[:MAX_CALLS]
 
     def waiting_rows(self) -> list[dict[str, Any]]:
         """Per category: name, waiting, estimated wait (minutes), window numbers."""

@@ -202,6 +202,7 @@ class KioskApp(FrontEndApp):
         ticket = m.ticket or {}
         card = vbox(padding=self.u * 3, spacing=self.u)
         paint(card, WHITE, radius=self.u * 1.5)
+        card.add_widget(Widget())  # spacers above and below keep the card's text centred
         if ticket.get("booking"):
             card.add_widget(Text(self.t("checked_in"), self.fs(4), GREEN, halign="center",
                                  fit=True))
@@ -221,9 +222,12 @@ class KioskApp(FrontEndApp):
         for key, value in rows:
             line = hbox(size_hint_y=None, height=self.fs(8))
             line.add_widget(Text(self.t(key), self.fs(4.2), GREY, size_hint_x=0.36))
-            line.add_widget(Text(value, self.fs(4.6), INK, bold=True))
+            shown = Text(value, self.fs(4.6), INK, bold=True, fit=True)
+            shown.bind(height=lambda w, h, row=line: setattr(row, "height", max(h, self.fs(8))))
+            line.add_widget(shown)
             card.add_widget(line)
         card.add_widget(Text(self.t("listen"), self.fs(3.6), GREY, halign="center", fit=True))
+        card.add_widget(Widget())
         body.add_widget(card)
         message = m.print_message()
         if message:
