@@ -1,0 +1,168 @@
+"""The generated Mosquitto config: per-node users with least privilege (DESIGN.md, Security)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from config.schema import HallConfig
+from controller.broker import write_broker_config
+from tests.conftest import start_mosquitto
+from tests.waiting import wait_until
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def secured(hall: HallConfig, tmp_path: Path):
+    from controller.broker import free_port
+
+    port = free_port()
+    # The test's temporary folders are private to root: keep Mosquitto from dropping to its user.
+    run_as = "root" if os.geteuid() == 0 else None
+    files = write_broker_config(
+        hall, tmp_path / "broker", port=port, persistence=False, run_as=run_as
+    )
+    broker = start_mosquitto(tmp_path, files.config, port)
+    yield broker, files
+    broker.process.terminate()
+    broker.process.wait(10)
+
+
+def _secret(files, user: str) -> str:
+    return (files.credentials_dir / f"{user}.secret").read_text().strip()
+
+
+def _pub(port: int, user: str, password: str, topic: str) -> None:
+    subprocess.run(
+        [
+            "mosquitto_pub",
+            "-V",
+            "mqttv5",
+            "-p",
+            str(port),
+            "-u",
+            user,
+            "-P",
+            password,
+            "-t",
+            topic,
+            "-q",
+            "1",
+            "-m",
+            '{"v":1,"id":"acl"}',
+        ],
+        check=False,
+        capture_output=True,
+        timeout=10,
+    )
+
+
+def _received(port: int, files, topic: str, send) -> bool:
+    """Whether a message sent by ``send()`` reaches the controller's user on ``topic``.
+
+    After ``send()`` has been acknowledged, the controller's own user publishes a sentinel on
+    the same topic: the first message the subscriber sees tells whether ``send`` got through.
+    """
+    sub = subprocess.Popen(
+        [
+            "mosquitto_sub",
+            "-V",
+            "mqttv5",
+            "-p",
+            str(port),
+            "-u",
+            "controller",
+            "-P",
+            _secret(files, "controller"),
+            "-t",
+            topic,
+            "-C",
+            "1",
+            "-W",
+            "10",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    broker_logs = files.config.parent.parent.glob
+    wait_until(
+        lambda: any(topic in p.read_text(errors="replace") for p in broker_logs("mosquitto-*.log"))
+    )
+    send()
+    subprocess.run(
+        [
+            "mosquitto_pub",
+            "-V",
+            "mqttv5",
+            "-p",
+            str(port),
+            "-u",
+            "controller",
+            "-P",
+            _secret(files, "controller"),
+            "-t",
+            topic,
+            "-q",
+            "1",
+            "-m",
+            "sentinel",
+        ],
+        check=True,
+        timeout=10,
+    )
+    out, _ = sub.communicate(timeout=15)
+    return out.strip() != b"sentinel"
+
+
+def test_every_node_has_its_own_secret_and_files_are_private(secured, hall: HallConfig) -> None:
+    _broker, files = secured
+    secrets = {n.id: _secret(files, n.id) for n in hall.nodes}
+    assert len(set(secrets.values())) == len(secrets)
+    for path in (files.password_file, files.acl_file, *files.credentials_dir.iterdir()):
+        assert path.stat().st_mode & 0o077 == 0, path
+    assert all(s not in files.password_file.read_text() for s in secrets.values())
+
+
+def test_kiosk_may_issue_but_not_punch_or_call(secured) -> None:
+    broker, files = secured
+    kiosk = _secret(files, "kiosk-1")
+    issue = "hall/chengdong/cmd/queue/issue"
+    assert _received(broker.port, files, issue, lambda: _pub(broker.port, "kiosk-1", kiosk, issue))
+    punch = "hall/chengdong/cmd/att/punch"
+    assert not _received(
+        broker.port, files, punch, lambda: _pub(broker.port, "kiosk-1", kiosk, punch)
+    )
+    call = "hall/chengdong/cmd/queue/call"
+    assert not _received(
+        broker.port, files, call, lambda: _pub(broker.port, "kiosk-1", kiosk, call)
+    )
+
+
+def test_display_can_only_read_and_terminal_may_punch(secured) -> None:
+    broker, files = secured
+    display = _secret(files, "display-W03")
+    issue = "hall/chengdong/cmd/queue/issue"
+    assert not _received(
+        broker.port, files, issue, lambda: _pub(broker.port, "display-W03", display, issue)
+    )
+    punch = "hall/chengdong/cmd/att/punch"
+    terminal = _secret(files, "terminal-1")
+    assert _received(
+        broker.port, files, punch, lambda: _pub(broker.port, "terminal-1", terminal, punch)
+    )
+
+
+def test_wrong_password_and_anonymous_are_refused(secured) -> None:
+    broker, _files = secured
+    for args in (["-u", "kiosk-1", "-P", "wrong"], []):
+        res = subprocess.run(
+            ["mosquitto_pub", "-V", "mqttv5", "-p", str(broker.port), *args, "-t", "x", "-m", "y"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        assert res.returncode != 0

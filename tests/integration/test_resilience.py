@@ -1,0 +1,167 @@
+"""The broker restarts, systemd watches: the hall keeps working and displays never go stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import subprocess
+import sys
+import zoneinfo
+from pathlib import Path
+
+import pytest
+
+from bus import topics
+from bus.client import PahoBus
+from bus.core import RequestTimeout
+from config.schema import HallConfig
+from tests.conftest import REPO, Broker, start_mosquitto
+from tests.integration.harness import ControllerThread, ManualClock, Node, controller_process
+from tests.waiting import wait_until
+
+pytestmark = pytest.mark.integration
+
+START = dt.datetime(2026, 11, 24, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+
+def test_broker_restart_controller_reconnects_and_restores_retained_state(
+    hall: HallConfig, tmp_path: Path, mosquitto: Broker
+) -> None:
+    """A broker that lost its retained messages gets them back from the controller."""
+    controller = ControllerThread(
+        hall, tmp_path / "data", mosquitto.url, ManualClock(START)
+    ).start()
+    node = Node(hall, mosquitto.url)
+    try:
+        node.send("queue", "issue", service="A01")
+        node.send("queue", "call", window="W02")
+        node.close()
+        mosquitto.process.kill()
+        mosquitto.process.wait(10)
+        wait_until(lambda: not controller.bus.is_connected())
+        restarted = start_mosquitto(tmp_path / "again", port=mosquitto.port)
+        mosquitto.process = restarted.process  # the fixture stops whichever is running
+        wait_until(controller.bus.is_connected, timeout=40)
+        display = Node(hall, mosquitto.url, node="display-W02")
+        try:
+            window = display.latest(topics.window_state(hall.hall_id, "W02"))
+            assert "A001" in json.dumps(window["data"])
+            # Subscriptions were restored: commands work again.
+            assert display.send("queue", "issue", service="A01").result["ticket"] == "A002"  # type: ignore[index]
+        finally:
+            display.close()
+    finally:
+        controller.stop()
+
+
+def test_request_without_a_controller_times_out(hall: HallConfig, mosquitto: Broker) -> None:
+    bus = PahoBus(hall.hall_id, "kiosk-1", mosquitto.url)
+    bus.start()
+    try:
+        assert bus.wait_connected(10)
+        future = bus.request(
+            topics.command(hall.hall_id, "queue", "issue"), {"v": 1, "id": "t"}, 0.5
+        )
+        with pytest.raises(RequestTimeout):
+            future.result(5)
+    finally:
+        bus.stop()
+
+
+def test_controller_tells_systemd_ready_and_pings_the_watchdog(
+    hall: HallConfig, tmp_path: Path, mosquitto: Broker
+) -> None:
+    notify = tmp_path / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(notify))
+    sock.settimeout(30)
+    env = {**os.environ, "NOTIFY_SOCKET": str(notify)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "controller.cli",
+            "controller",
+            "--config",
+            "chengdong",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--broker",
+            mosquitto.url,
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        seen = [sock.recv(256).decode(), sock.recv(256).decode()]
+        assert "READY=1" in seen[0]
+        assert "WATCHDOG=1" in seen[1]
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        sock.close()
+
+
+def test_notice_cli_push_list_revoke(hall: HallConfig, tmp_path: Path, mosquitto: Broker) -> None:
+    """The hall manager's `hall notice …` commands go through the controller."""
+    log = tmp_path / "controller.log"
+    proc = controller_process(tmp_path / "data", mosquitto.url, START, log)
+    node = Node(hall, mosquitto.url)
+    hall_cmd = [sys.executable, "-m", "controller.cli", "notice"]
+    common = ["--config", "chengdong", "--broker", mosquitto.url]
+    try:
+        wait_until(
+            lambda: any(
+                m.payload and m.json()["state"] == "online"
+                for m in node.messages(topics.node_status(hall.hall_id, "controller"))
+            )
+        )
+        pushed = subprocess.run(
+            [
+                *hall_cmd,
+                "push",
+                *common,
+                "--text",
+                "系统维护，暂停办理不动产业务",
+                "--target",
+                "window:W03",
+                "--until",
+                "2026-11-24T12:00:00+08:00",
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert pushed.returncode == 0, pushed.stderr
+        notice_id = json.loads(pushed.stdout)["notice_id"]
+        assert node.latest(topics.notice(hall.hall_id, notice_id))["targets"] == ["window:W03"]
+        listed = subprocess.run(
+            [*hall_cmd, "list", *common], cwd=REPO, capture_output=True, text=True, timeout=30
+        )
+        assert notice_id in listed.stdout
+        revoked = subprocess.run(
+            [*hall_cmd, "revoke", *common, notice_id],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert revoked.returncode == 0, revoked.stderr
+        assert node.removed(topics.notice(hall.hall_id, notice_id))
+        again = subprocess.run(
+            [*hall_cmd, "revoke", *common, notice_id],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert again.returncode == 1 and "unknown_notice" in again.stderr
+    finally:
+        node.close()
+        proc.terminate()
+        proc.wait(10)
