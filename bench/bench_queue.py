@@ -7,12 +7,14 @@ recalls, skips, transfers and ratings. It replays the day through ``hallqueue.en
 (what the controller and ``hall queue replay`` run) and, in the same run, through a naive
 baseline that keeps the day's tickets in a list and scans all of them for every call and
 every ``ahead``. It prints both times and their ratio; the issue asks for "well under a
-minute" for the engine.
+minute" for the whole replay, which is measured too (JSON lines in, JSON events out).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import random
 import time
 from dataclasses import dataclass
@@ -29,7 +31,9 @@ from hallqueue.engine import (
     Transfer,
     apply,
     initial_state,
+    op_to_dict,
 )
+from hallqueue.replay import run
 from hallqueue.workdays import FixedCalendar
 
 TICKETS = 5_000
@@ -156,11 +160,23 @@ def run_naive(hall: HallConfig, ops: list[tuple[dt.datetime, Op]]) -> tuple[floa
     return time.perf_counter() - t0, called
 
 
+def run_replay(hall: HallConfig, ops: list[tuple[dt.datetime, Op]]) -> tuple[float, int]:
+    """The same day as a §5 script through ``hall queue replay``'s code (JSON in, JSON out)."""
+    lines = [json.dumps({**op_to_dict(op), "at": at.isoformat()}) for at, op in ops]
+    out, err = io.StringIO(), io.StringIO()
+    t0 = time.perf_counter()
+    replay = run(hall, FixedCalendar(), lines, out, err)
+    elapsed = time.perf_counter() - t0
+    assert replay.errors == 0, err.getvalue()[:500]
+    return elapsed, out.getvalue().count("\n")
+
+
 def main() -> None:
     hall = bench_hall()
     ops = build_day(hall)
     engine_s, called, events = run_engine(hall, ops)
     naive_s, naive_called = run_naive(hall, ops)
+    replay_s, printed = run_replay(hall, ops)
     print(f"queue day: {TICKETS} tickets, {len(hall.windows)} windows, {len(ops)} operations")
     print(
         f"engine (hallqueue.engine.apply): {engine_s:.2f} s, {called} calls, {events} events, "
@@ -170,9 +186,10 @@ def main() -> None:
         f"naive list-scan call order:      {naive_s:.2f} s, {naive_called} calls "
         "(call order only: no events, history, ratings or copy-on-write state)"
     )
+    print(f"full replay (JSON lines in, events out): {replay_s:.2f} s, {printed} lines printed")
     print(
         f"ratio engine / naive: {engine_s / naive_s:.2f}; "
-        f"engine share of the one-minute budget: {engine_s / 60:.1%}"
+        f"replay share of the one-minute budget: {replay_s / 60:.1%}"
     )
 
 

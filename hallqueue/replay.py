@@ -22,7 +22,7 @@ from hallqueue.engine import (
     Event,
     QueueState,
     apply,
-    changes,
+    changed_records,
     initial_state,
     op_from_dict,
     records_of,
@@ -62,7 +62,7 @@ class Replay:
             for kind, key, initial in records_of(self.state):
                 self.history[kind, key] = initial
         outcome = apply(self.hall, self.calendar, self.state, op, at)
-        for kind, key, entity in changes(self.state, outcome.state):
+        for kind, key, entity in changed_records(outcome):
             if entity is not None:
                 self.history[kind, key] = entity
         self.state = outcome.state

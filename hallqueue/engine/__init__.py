@@ -55,6 +55,7 @@ from hallqueue.engine.ops import (
 )
 from hallqueue.engine.records import (
     KINDS,
+    changed_records,
     changes,
     from_record,
     records_of,
@@ -114,6 +115,7 @@ __all__ = [
     "advance",
     "apply",
     "catalog_view",
+    "changed_records",
     "changes",
     "from_record",
     "guide_view",

@@ -124,7 +124,7 @@ def apply(
             {"message": handled.message_zh, "message_en": handled.message_en},
         )
         return Outcome(state, (event,), None, handled)
-    return Outcome(draft.build(), tuple(draft.events), handled, None)
+    return Outcome(draft.build(), tuple(draft.events), handled, None, draft.changed())
 
 
 def advance(ctx: Ctx, d: Draft) -> None:

@@ -27,6 +27,16 @@ from hallqueue.engine.model import (
 )
 from hallqueue.engine.order import index_add, index_remove
 
+KIND_OF_FIELD = {
+    "tickets": "ticket",
+    "windows": "window",
+    "counters": "counter",
+    "appointments": "appointment",
+    "workorders": "workorder",
+    "suspensions": "suspension",
+    "closures": "closure",
+}
+
 
 class Draft:
     def __init__(self, base: QueueState) -> None:
@@ -42,10 +52,13 @@ class Draft:
         self.closures: Mapping[str, Closure] = base.closures
         self.waiting: Mapping[str, tuple[Entry, ...]] = base.waiting
         self._owned: set[str] = set()
+        self.touched: dict[tuple[str, str], None] = {}
+        """(kind, key) of every entity written or dropped, in order: what the store must write."""
         self.events: list[Event] = []
 
-    def _own(self, name: str) -> dict[Any, Any]:
+    def _own(self, name: str, key: str) -> dict[Any, Any]:
         """The draft's own copy of mapping ``name``, made on first write (copy-on-write)."""
+        self.touched[KIND_OF_FIELD[name], key] = None
         current: Any = getattr(self, name)
         if name not in self._owned:
             current = dict(current)
@@ -57,7 +70,7 @@ class Draft:
     # --- writes -----------------------------------------------------------------------
     def put_ticket(self, ticket: Ticket) -> Ticket:
         old = self.tickets.get(ticket.key)
-        self._own("tickets")[ticket.key] = ticket
+        self._own("tickets", ticket.key)[ticket.key] = ticket
         was_waiting = old is not None and old.status is TicketStatus.WAITING
         waits = ticket.status is TicketStatus.WAITING
         if (
@@ -89,28 +102,28 @@ class Draft:
         old = self.tickets.get(key)
         if old is not None and old.status is TicketStatus.WAITING:
             self.waiting = index_remove(self.waiting, old)
-        self._own("tickets").pop(key, None)
+        self._own("tickets", key).pop(key, None)
 
     def put_window(self, window: WindowState) -> None:
-        self._own("windows")[window.key] = window
+        self._own("windows", window.key)[window.key] = window
 
     def put_counter(self, counter: Counter) -> None:
-        self._own("counters")[counter.key] = counter
+        self._own("counters", counter.key)[counter.key] = counter
 
     def put_appointment(self, appointment: Appointment) -> None:
-        self._own("appointments")[appointment.key] = appointment
+        self._own("appointments", appointment.key)[appointment.key] = appointment
 
     def put_workorder(self, workorder: Workorder) -> None:
-        self._own("workorders")[workorder.key] = workorder
+        self._own("workorders", workorder.key)[workorder.key] = workorder
 
     def put_suspension(self, suspension: Suspension) -> None:
-        self._own("suspensions")[suspension.key] = suspension
+        self._own("suspensions", suspension.key)[suspension.key] = suspension
 
     def put_closure(self, closure: Closure) -> None:
-        self._own("closures")[closure.key] = closure
+        self._own("closures", closure.key)[closure.key] = closure
 
     def drop(self, name: str, key: str) -> None:
-        self._own(name).pop(key, None)
+        self._own(name, key).pop(key, None)
 
     def emit(self, kind: str, data: Mapping[str, Any], implied: bool = False, **extra: Any) -> None:
         self.events.append(Event(kind, dict(data), extra, implied))
@@ -118,6 +131,11 @@ class Draft:
     # --- reads ------------------------------------------------------------------------
     def window(self, window_id: str) -> WindowState:
         return self.windows.get(window_id) or WindowState(window_id)
+
+    def changed(self) -> tuple[tuple[str, str], ...]:
+        """(kind, key) of what this draft changed; ("meta", "queue") for the day or expiry."""
+        meta = (self.day, self.expire_at) != (self.base.day, self.base.expire_at)
+        return (*self.touched, *([("meta", "queue")] if meta else []))
 
     def build(self) -> QueueState:
         if not self._owned and self.day == self.base.day and self.expire_at == self.base.expire_at:

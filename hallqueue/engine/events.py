@@ -160,6 +160,9 @@ class Outcome:
     events: tuple[Event, ...] = ()
     result: Mapping[str, Any] | None = None
     refusal: Refusal | None = None
+    changed: tuple[tuple[str, str], ...] = ()
+    """(kind, key) of each entity the operation wrote or retired, and ("meta", "queue") when
+    the hall day or pending expiry moved: ``records.changed_records`` turns it into rows."""
 
     @property
     def ok(self) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -308,6 +309,12 @@ def unknown_fields(d: Mapping[str, object]) -> list[str]:
     return sorted(k for k in d if k not in names and k not in _IGNORED)
 
 
+@functools.cache
+def _hints(cls: type[Op]) -> dict[str, Any]:
+    # Resolving annotations is slow; a replayed day parses thousands of lines.
+    return typing.get_type_hints(cls)
+
+
 def op_from_dict(d: Mapping[str, object], strict: bool = True) -> Op:
     """Parse one §5 operation; ValueError says what is wrong in words a script author can use.
 
@@ -322,7 +329,7 @@ def op_from_dict(d: Mapping[str, object], strict: bool = True) -> Op:
     cls = OP_TYPES.get(name)
     if cls is None:
         raise ValueError(f"unknown op {name!r}; known: {', '.join(sorted(OP_TYPES))}")
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(k for k in d if k not in fields and k not in _IGNORED)
     if unknown and strict:

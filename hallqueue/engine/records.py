@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from config.schema import HallConfig
+from hallqueue.engine.events import Outcome
 from hallqueue.engine.hours import to_hall_time
 from hallqueue.engine.model import (
     LIVE,
@@ -159,6 +160,18 @@ def changes(old: QueueState, new: QueueState) -> Iterator[tuple[str, str, Entity
                 yield kind, key, entity
         for key in before.keys() - after.keys():
             yield kind, key, None
+
+
+def changed_records(outcome: Outcome) -> Iterator[tuple[str, str, Entity | None]]:
+    """What the store writes after ``outcome``, without comparing whole states: each entity
+    the operation wrote, or ``None`` for one it retired (keep its last record as history)."""
+    state = outcome.state
+    for kind, key in outcome.changed:
+        if kind == "meta":
+            yield "meta", META_KEY, Meta(META_KEY, state.day, state.expire_at)
+        else:
+            mapping: Mapping[str, Entity] = getattr(state, _FIELD_OF_KIND[kind])
+            yield kind, key, mapping.get(key)
 
 
 def retired(entity: object, day: dt.date) -> bool:

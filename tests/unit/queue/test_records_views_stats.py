@@ -175,3 +175,21 @@ def test_q7_two_verified_bad_reviews_make_staff_unqualified_for_the_year(q: Driv
     records = [(k, key, to_record(e)) for k, key, e in records_of(q.state)]
     grade = staff_review_grades(records, 2026)["S001"]
     assert grade["unqualified"] is True and grade["excellent_barred"] is True
+
+
+def test_changed_records_are_what_changes_finds_between_states(q: Driver) -> None:
+    """The store may write ``changed_records(outcome)`` instead of diffing whole states."""
+    from hallqueue.engine import Tick, changed_records
+
+    busy_morning(q)
+    q(Issue("A01"), "16:00")
+    for op, at, day in [
+        (Call("W01"), "16:01", None),
+        (Tick(), "09:00", MONDAY + dt.timedelta(days=1)),  # rollover and expiry
+        (Issue("A01"), "09:01", MONDAY + dt.timedelta(days=1)),
+        (Tick(), "09:00", MONDAY + dt.timedelta(days=2)),  # retires yesterday's history
+    ]:
+        before = q.state
+        out = q(op, at, day)
+        expected = {(k, key): e for k, key, e in changes(before, out.state)}
+        assert {(k, key): e for k, key, e in changed_records(out)} == expected
