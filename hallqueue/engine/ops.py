@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -261,6 +260,10 @@ OP_TYPES: Mapping[str, type[Op]] = {
         Tick,
     )
 }
+_HINTS: Mapping[str, Mapping[str, Any]] = {
+    name: typing.get_type_hints(cls) for name, cls in OP_TYPES.items()
+}
+"""Field types per op, resolved once: resolving annotations per parsed line is slow."""
 _IGNORED = frozenset({"op", "at", "id", "comment"})
 """Keys of a script line or command that are not the operation's: time, command id, a note."""
 
@@ -309,12 +312,6 @@ def unknown_fields(d: Mapping[str, object]) -> list[str]:
     return sorted(k for k in d if k not in names and k not in _IGNORED)
 
 
-@functools.cache
-def _hints(cls: type[Op]) -> dict[str, Any]:
-    # Resolving annotations is slow; a replayed day parses thousands of lines.
-    return typing.get_type_hints(cls)
-
-
 def op_from_dict(d: Mapping[str, object], strict: bool = True) -> Op:
     """Parse one §5 operation; ValueError says what is wrong in words a script author can use.
 
@@ -329,7 +326,7 @@ def op_from_dict(d: Mapping[str, object], strict: bool = True) -> Op:
     cls = OP_TYPES.get(name)
     if cls is None:
         raise ValueError(f"unknown op {name!r}; known: {', '.join(sorted(OP_TYPES))}")
-    hints = _hints(cls)
+    hints = _HINTS[name]
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(k for k in d if k not in fields and k not in _IGNORED)
     if unknown and strict:
