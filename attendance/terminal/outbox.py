@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -94,6 +95,9 @@ class Outbox:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Who punched when is personal data: owner-only from the first byte. SQLite gives
+        # the -wal and -shm files the database file's mode.
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a commit is explicit.
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -26,8 +27,13 @@ SYNCED = ClockState(True, True, 0.4)
 
 def _append(outbox: Outbox, staff: str, minutes: int = 0) -> str:
     entry = outbox.append(
-        staff, "face", "terminal-1", AT + dt.timedelta(minutes=minutes), 100.0 + minutes,
-        "boot-1", SYNCED,
+        staff,
+        "face",
+        "terminal-1",
+        AT + dt.timedelta(minutes=minutes),
+        100.0 + minutes,
+        "boot-1",
+        SYNCED,
     )
     return entry.id
 
@@ -48,10 +54,13 @@ def test_a_punch_carries_its_time_clock_state_and_boot_as_sent(tmp_path: Path) -
         outbox.append("S001", "face", "t", AT.replace(tzinfo=None), 1.0, "b", SYNCED)
 
 
-def test_outbox_file_is_wal_with_full_sync(tmp_path: Path) -> None:
+def test_outbox_file_is_wal_with_full_sync_and_private(tmp_path: Path) -> None:
     outbox = Outbox(tmp_path / "outbox.sqlite3")
     assert outbox._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert outbox._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    _append(outbox, "S001")
+    for name in ("outbox.sqlite3", "outbox.sqlite3-wal"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
 
 
 def test_punches_wait_while_offline_and_go_in_order_exactly_once(tmp_path: Path) -> None:
