@@ -49,6 +49,7 @@ def engine_op(verb: str, fields: dict[str, Any]) -> dict[str, Any]:
         return {"op": "update_workorder", "step": action, **fields}
     return {"op": verb, **{k: v for k, v in fields.items() if v is not None}}
 
+
 LOAD_DAYS = 7
 """Tickets older than this are history (statistics), not state: not loaded at start."""
 
@@ -208,5 +209,8 @@ class QueueService:
     def _stats(self, conn: Connection, cmd: StatsQuery, now: dt.datetime) -> Outcome:
         from hallqueue.stats_store import stats_between
 
-        stats = stats_between(conn, self.hall, cmd.date_from, cmd.date_to, now.date())
+        try:
+            stats = stats_between(conn, cmd.date_from, cmd.date_to, now.date())
+        except ValueError as exc:
+            return Outcome.refused("invalid", str(exc))
         return Outcome(result=stats)

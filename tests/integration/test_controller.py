@@ -213,3 +213,53 @@ def test_rating_goes_to_the_ticket_just_finished_with_the_staff_on_duty(running)
     assert not again.ok
     workorder = node.latest("hall/chengdong/evt/workorder.created")
     assert workorder["data"]["ticket"] == "E001"
+
+
+def test_statistics_over_the_bus_and_from_the_data_directory(
+    running, tmp_path: Path, clock: ManualClock
+) -> None:
+    """Q15: issued/served per category and window, waiting time, satisfaction, as JSON and CSV."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    _controller, node = running
+    node.send("queue", "login", window="W01", staff_id="S001")
+    for _ in range(3):
+        node.send("queue", "issue", service="A01")
+    clock.advance(minutes=6)
+    node.send("queue", "call", window="W01")
+    clock.advance(minutes=4)
+    node.send("queue", "finish", window="W01")
+    node.send("queue", "rate", window="W01", level=5, ticket="A001")
+    day = clock.now.date().isoformat()
+    reply = node.send("queue", "stats", **{"from": day, "to": day})
+    assert reply.ok, reply
+    total = reply.result["total"]  # type: ignore[index]
+    assert total["issued"] == 3 and total["served"] == 1
+    assert total["by_window"]["W01"]["served"] == 1
+    csv_file = tmp_path / "stats.csv"
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "controller.cli",
+            "stats",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--from",
+            day,
+            "--to",
+            day,
+            "--csv",
+            str(csv_file),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["total"] == total
+    assert "W01" in csv_file.read_text(encoding="utf-8-sig")

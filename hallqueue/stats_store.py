@@ -1,0 +1,38 @@
+"""Statistics (Q15) read from the controller's store: the same numbers for `hall stats` and
+the console's ``cmd/queue/stats`` query."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from controller import tables
+from hallqueue.stats import Stats, compute_stats
+
+
+def load_stats(conn: Connection, date_from: dt.date, date_to: dt.date, today: dt.date) -> Stats:
+    """Tickets issued in the range (their keys start with the hall day) and every work order."""
+    qr = tables.queue_records
+    after_last_day = (date_to + dt.timedelta(days=1)).isoformat()
+    rows = conn.execute(
+        sa.select(qr.c.kind, qr.c.key, qr.c.data).where(
+            sa.or_(
+                sa.and_(
+                    qr.c.kind == "ticket",
+                    qr.c.key >= date_from.isoformat(),
+                    qr.c.key < after_last_day,
+                ),
+                qr.c.kind == "workorder",
+            )
+        )
+    )
+    return compute_stats(((k, key, data) for k, key, data in rows), date_from, date_to, today)
+
+
+def stats_between(
+    conn: Connection, date_from: dt.date, date_to: dt.date, today: dt.date
+) -> dict[str, Any]:
+    return load_stats(conn, date_from, date_to, today).as_dict()
