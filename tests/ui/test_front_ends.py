@@ -1,0 +1,158 @@
+"""Real Kivy front ends under Xvfb, touched like a citizen would, against the real controller."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+
+from bus import topics
+from bus.client import PahoBus
+from bus.core import Incoming
+from bus.models.devices import PrintJob, PrintResult
+from tests.ui.conftest import SHANGHAI, UiHall
+from tests.waiting import wait_until
+
+pytestmark = [pytest.mark.ui, pytest.mark.integration]
+
+HALL = "chengdong"
+
+
+class FakeBridge:
+    """The kiosk's printer as the bridge exposes it: the first job finds no paper."""
+
+    def __init__(self, broker_url: str) -> None:
+        self.jobs: list[PrintJob] = []
+        self._lock = threading.Lock()
+        self.bus = PahoBus(HALL, "bridge-kiosk-1", broker_url, role="bridge")
+        self.bus.subscribe(topics.device(HALL, "kiosk-1", "printer", "print"), self._on_job)
+        self.bus.start()
+        assert self.bus.wait_connected(10)
+
+    def _on_job(self, message: Incoming) -> None:
+        job = PrintJob.model_validate_json(message.payload)
+        with self._lock:
+            self.jobs.append(job)
+            first = len(self.jobs) == 1
+        result = PrintResult(
+            job_id=job.job_id, ok=not first, state="paper_out" if first else "ok"
+        )
+        self.bus.publish(topics.device(HALL, "kiosk-1", "printer", "result"), result)
+
+    def close(self) -> None:
+        self.bus.stop()
+
+
+def test_ticket_taken_by_touch_reaches_the_queue_and_the_hall_screen(
+    ui_hall: UiHall, tmp_path: Path
+) -> None:
+    voice_dir = tmp_path / "voice"
+    voice_dir.mkdir()
+    screen = ui_hall.start(
+        "screen",
+        [{"wait": "ready"}, {"text": "A001", "timeout": 60}],
+        "--node", "screen-1", "--player", f"cp {{file}} {voice_dir}",
+    )  # fmt: skip
+    bridge = FakeBridge(ui_hall.broker.url)
+    try:
+        kiosk = ui_hall.start(
+            "kiosk",
+            [
+                {"wait": "ready"},
+                {"touch": "category:A"},
+                {"touch": "item:A01"},
+                {"touch": "take"},
+                {"attr": "screen", "value": "ticket"},
+                {"text": "A001"},
+                {"text": "打印机缺纸"},  # the fault in plain words; the ticket stays valid
+                {"touch": "reprint"},
+                {"text": "请取走号票"},
+                {"record": "ticket"},
+            ],
+            "--node", "kiosk-1",
+        )  # fmt: skip
+        result = kiosk.result()
+    finally:
+        bridge.close()
+    assert result["ok"], result
+    assert result["records"]["ticket"]["ticket"] == "A001"
+    assert [j.data["number"] for j in bridge.jobs] == ["A001", "A001"]
+    queue = ui_hall.latest_view(
+        topics.queue_state(HALL), lambda d: d["categories"]["A"]["waiting"] == 1
+    )
+    assert queue["categories"]["A"]["waiting"] == 1
+
+    screen.wait_steps(1)  # the screen is up before the call, so it hears the event
+    assert ui_hall.node.send("queue", "call", window="W01").ok
+    shown = screen.result()
+    assert shown["ok"], shown
+    assert "A001" in shown["texts"] and "1号窗口" in shown["texts"]
+    played = list(voice_dir.iterdir())
+    assert len(played) == 1 and played[0].read_bytes()[:4] == b"RIFF"
+
+
+def test_check_in_by_typing_the_booking_code(ui_hall: UiHall) -> None:
+    booked = ui_hall.node.send(
+        "queue", "book", service="A03", slot=dt.datetime(2026, 11, 27, 10, tzinfo=SHANGHAI)
+    )
+    assert booked.ok and booked.result is not None
+    code = booked.result["code"]
+    ui_hall.clock.now = dt.datetime(2026, 11, 27, 9, 45, tzinfo=SHANGHAI)
+    kiosk = ui_hall.start(
+        "kiosk",
+        [
+            {"wait": "ready"},
+            {"touch": "checkin"},
+            {"type": code},
+            {"touch": "checkin_send"},
+            {"attr": "screen", "value": "ticket"},
+            {"text": "签到成功，已为您优先取号"},
+            {"record": "ticket"},
+        ],
+        "--node", "kiosk-2",
+    )  # fmt: skip
+    result = kiosk.result()
+    assert result["ok"], result
+    ticket = result["records"]["ticket"]
+    assert ticket["booking"] == code and ticket["priority"] is True
+    queue = ui_hall.latest_view(
+        topics.queue_state(HALL), lambda d: d["categories"]["A"]["priority_waiting"] == 1
+    )
+    assert queue["categories"]["A"]["waiting"] == 1
+
+
+def test_rating_by_touch_and_stop_signs_when_the_window_pauses(ui_hall: UiHall) -> None:
+    send = ui_hall.node.send
+    assert send("queue", "login", window="W01", staff_id="S001").ok
+    evaluator = ui_hall.start(
+        "evaluator",
+        [
+            {"wait": "ready"},
+            {"text": "张敏"},
+            {"touch": "rate:5"},
+            {"text": "感谢您的评价！"},
+            {"text": "停止服务"},
+        ],
+        "--window", "W01",
+    )  # fmt: skip
+    display = ui_hall.start(
+        "display",
+        [{"wait": "ready"}, {"text": "A001"}, {"text": "暂停服务"}],
+        "--window", "W01",
+    )  # fmt: skip
+    assert send("queue", "issue", service="A01").ok
+    assert send("queue", "call", window="W01").ok
+    display.wait_steps(2)
+    assert send("queue", "finish", window="W01").ok
+    rated = wait_until(
+        lambda: ui_hall.node.messages(topics.event(HALL, "ticket.rated")), timeout=30
+    )
+    data = rated[0].json()["data"]
+    assert (data["ticket"], data["level"]) == ("A001", 5)
+    evaluator.wait_steps(4)
+    assert send("queue", "pause", window="W01").ok
+    for run in (evaluator, display):
+        result = run.result()
+        assert result["ok"], result
