@@ -10,6 +10,7 @@ packages=(
   espeak-ng sox                 # offline Mandarin voice for the hall screen
   systemd                       # systemd-analyze verify for the unit files
   python3-venv                  # .venv on a fresh machine
+  postgresql                    # the PostgreSQL store test (multi-hall deployments)
 )
 missing=()
 for p in "${packages[@]}"; do

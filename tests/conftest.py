@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,6 +62,80 @@ def mosquitto(tmp_path: Path) -> Iterator[Broker]:
     yield broker
     broker.process.terminate()
     broker.process.wait(timeout=10)
+
+
+def _pg_bin(name: str) -> str | None:
+    for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):
+        return str(candidate)
+    return shutil.which(name)
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private PostgreSQL server for this test session; yields a SQLAlchemy URL."""
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if initdb is None or pg_ctl is None:
+        pytest.skip("PostgreSQL is not installed (make test installs it: postgresql)")
+    from controller.broker import free_port
+
+    # PostgreSQL refuses to run as root: as root, run it as the postgres user in a folder
+    # that user owns (pytest's own temporary folders are private to root).
+    as_user: list[str] = []
+    base = tmp_path_factory.mktemp("pg")
+    if os.geteuid() == 0:
+        import pwd
+        import tempfile
+
+        entry = pwd.getpwnam("postgres")
+        base = Path(tempfile.mkdtemp(prefix="servicehall-pg-"))
+        os.chown(base, entry.pw_uid, entry.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data = base / "data"
+    port = free_port()
+    subprocess.run(
+        [*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "postgres"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *as_user,
+            pg_ctl,
+            "-D",
+            str(data),
+            "-l",
+            str(base / "log"),
+            "-w",
+            "-o",
+            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=on",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        subprocess.run(
+            [
+                *as_user,
+                _pg_bin("createdb") or "createdb",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "hall",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/hall"
+    finally:
+        subprocess.run(
+            [*as_user, pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True
+        )
+        if as_user:
+            shutil.rmtree(base, ignore_errors=True)
 
 
 class _ErrorCatcher(logging.Handler):

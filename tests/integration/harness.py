@@ -43,11 +43,16 @@ class ControllerThread:
     """The real Controller, PahoBus and SQLite, on an asyncio loop in a thread."""
 
     def __init__(
-        self, hall: HallConfig, data_dir: Path, broker_url: str, clock: ManualClock
+        self,
+        hall: HallConfig,
+        data_dir: Path,
+        broker_url: str,
+        clock: ManualClock,
+        db_url: str | None = None,
     ) -> None:
         self.hall = hall
         self.loop = asyncio.new_event_loop()
-        self.engine = open_engine(data_dir)
+        self.engine = open_engine(data_dir, db_url)
         self.bus = PahoBus(
             hall.hall_id,
             "controller",
