@@ -139,7 +139,7 @@ class QueueService:
                 events=public,
             )
         new = result.state
-        self._persist(conn, old, new, now)
+        self._persist(conn, result, now)
         publications = [
             self.events.publication(e.kind, {**e.public(), **e.detail()}, now)
             for e in result.events
@@ -162,12 +162,10 @@ class QueueService:
             on_commit=commit,
         )
 
-    def _persist(
-        self, conn: Connection, old: engine.QueueState, new: engine.QueueState, now: dt.datetime
-    ) -> None:
-        before = {(kind, key): entity for kind, key, entity in engine.records_of(old)}
-        for kind, key, entity in engine.records_of(new):
-            if before.get((kind, key)) is entity:
+    def _persist(self, conn: Connection, result: engine.Outcome, now: dt.datetime) -> None:
+        """Upsert what the operation wrote; a retired entity keeps its last row as history."""
+        for kind, key, entity in engine.changed_records(result):
+            if entity is None:
                 continue
             upsert(
                 conn,
@@ -181,12 +179,14 @@ class QueueService:
     def _all_views(self, state: engine.QueueState, now: dt.datetime) -> dict[str, dict[str, Any]]:
         hall_id = self.hall.hall_id
         views = {
-            topics.catalog_state(hall_id): engine.catalog_view(self.hall, state, now),
-            topics.queue_state(hall_id): engine.queue_view(self.hall, state, now),
+            topics.catalog_state(hall_id): engine.catalog_view(
+                self.hall, state, now, self.calendar
+            ),
+            topics.queue_state(hall_id): engine.queue_view(self.hall, state, now, self.calendar),
         }
         for w in self.hall.windows:
             views[topics.window_state(hall_id, w.id)] = engine.window_view(
-                self.hall, state, w.id, now
+                self.hall, state, w.id, now, self.calendar
             )
         return views
 

@@ -125,7 +125,9 @@ class Node:
             value = found[-1].json() if found[-1].payload else None
             return (value,) if until is None or until(value) else None
 
-        return wait_until(newest)[0]
+        found = wait_until(newest)
+        assert found is not None
+        return found[0]
 
     def removed(self, topic: str) -> bool:
         """Waits until the retained message on ``topic`` is deleted (an empty payload)."""

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from config.schema import HallConfig
-from controller.broker import write_broker_config
-from tests.conftest import start_mosquitto
+from controller.broker import BrokerFiles, write_broker_config
+from tests.conftest import Broker, start_mosquitto
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
+Secured = tuple[Broker, BrokerFiles]
+
 
 @pytest.fixture
-def secured(hall: HallConfig, tmp_path: Path):
+def secured(hall: HallConfig, tmp_path: Path) -> Iterator[tuple[Broker, BrokerFiles]]:
     from controller.broker import free_port
 
     port = free_port()
@@ -32,7 +35,7 @@ def secured(hall: HallConfig, tmp_path: Path):
     broker.process.wait(10)
 
 
-def _secret(files, user: str) -> str:
+def _secret(files: BrokerFiles, user: str) -> str:
     return (files.credentials_dir / f"{user}.secret").read_text().strip()
 
 
@@ -61,7 +64,7 @@ def _pub(port: int, user: str, password: str, topic: str) -> None:
     )
 
 
-def _received(port: int, files, topic: str, send) -> bool:
+def _received(port: int, files: BrokerFiles, topic: str, send: Callable[[], None]) -> bool:
     """Whether a message sent by ``send()`` reaches the controller's user on ``topic``.
 
     After ``send()`` has been acknowledged, the controller's own user publishes a sentinel on
@@ -118,7 +121,9 @@ def _received(port: int, files, topic: str, send) -> bool:
     return out.strip() != b"sentinel"
 
 
-def test_every_node_has_its_own_secret_and_files_are_private(secured, hall: HallConfig) -> None:
+def test_every_node_has_its_own_secret_and_files_are_private(
+    secured: Secured, hall: HallConfig
+) -> None:
     _broker, files = secured
     secrets = {n.id: _secret(files, n.id) for n in hall.nodes}
     assert len(set(secrets.values())) == len(secrets)
@@ -127,7 +132,7 @@ def test_every_node_has_its_own_secret_and_files_are_private(secured, hall: Hall
     assert all(s not in files.password_file.read_text() for s in secrets.values())
 
 
-def test_kiosk_may_issue_but_not_punch_or_call(secured) -> None:
+def test_kiosk_may_issue_but_not_punch_or_call(secured: Secured) -> None:
     broker, files = secured
     kiosk = _secret(files, "kiosk-1")
     issue = "hall/chengdong/cmd/queue/issue"
@@ -142,7 +147,7 @@ def test_kiosk_may_issue_but_not_punch_or_call(secured) -> None:
     )
 
 
-def test_display_can_only_read_and_terminal_may_punch(secured) -> None:
+def test_display_can_only_read_and_terminal_may_punch(secured: Secured) -> None:
     broker, files = secured
     display = _secret(files, "display-W03")
     issue = "hall/chengdong/cmd/queue/issue"
@@ -156,7 +161,7 @@ def test_display_can_only_read_and_terminal_may_punch(secured) -> None:
     )
 
 
-def test_wrong_password_and_anonymous_are_refused(secured) -> None:
+def test_wrong_password_and_anonymous_are_refused(secured: Secured) -> None:
     broker, _files = secured
     for args in (["-u", "kiosk-1", "-P", "wrong"], []):
         res = subprocess.run(

@@ -15,6 +15,8 @@ from bus import topics
 from config.schema import HallConfig
 from tests.conftest import Broker
 from tests.integration.harness import ControllerThread, ManualClock, Node
+
+Running = tuple[ControllerThread, Node]
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
@@ -39,7 +41,7 @@ def running(
     controller.stop()
 
 
-def test_issue_numbers_follow_and_bad_payloads_get_a_refusal(running) -> None:
+def test_issue_numbers_follow_and_bad_payloads_get_a_refusal(running: Running) -> None:
     _controller, node = running
     first = node.send("queue", "issue", service="A01")
     assert first.ok and first.result is not None
@@ -58,7 +60,9 @@ def test_issue_numbers_follow_and_bad_payloads_get_a_refusal(running) -> None:
     assert node.send("queue", "issue", service="A01").result["ticket"] == "A003"  # type: ignore[index]
 
 
-def test_not_json_with_response_topic_is_answered_ok_false(running, hall: HallConfig) -> None:
+def test_not_json_with_response_topic_is_answered_ok_false(
+    running: Running, hall: HallConfig
+) -> None:
     _controller, node = running
     topic = topics.command(hall.hall_id, "queue", "issue")
     reply = node.bus.request(topic, b"this is not json", 10).result(11)
@@ -66,7 +70,7 @@ def test_not_json_with_response_topic_is_answered_ok_false(running, hall: HallCo
     assert body["ok"] is False and body["error"]["code"] == "bad_json"
 
 
-def test_resent_command_id_is_applied_once(running) -> None:
+def test_resent_command_id_is_applied_once(running: Running) -> None:
     """An outbox resend or a retry after a lost reply must not issue a second ticket."""
     _controller, node = running
     a = node.send("queue", "issue", service="B01", id="kiosk-1-0001")
@@ -75,7 +79,7 @@ def test_resent_command_id_is_applied_once(running) -> None:
     assert node.send("queue", "issue", service="B01").result["ticket"] == "B002"  # type: ignore[index]
 
 
-def test_call_publishes_event_and_retained_window_state(running, hall: HallConfig) -> None:
+def test_call_publishes_event_and_retained_window_state(running: Running, hall: HallConfig) -> None:
     _controller, node = running
     node.send("queue", "issue", service="C01")
     called = node.send("queue", "call", window="W05")
@@ -89,7 +93,7 @@ def test_call_publishes_event_and_retained_window_state(running, hall: HallConfi
 
 
 def test_retained_state_reaches_a_node_that_starts_late(
-    running, hall: HallConfig, mosquitto: Broker
+    running: Running, hall: HallConfig, mosquitto: Broker
 ) -> None:
     """A display that reboots gets the current window state from the broker, no polling."""
     _controller, node = running
@@ -139,7 +143,9 @@ def test_notices_push_list_revoke_and_survive_restart(
         controller.stop()
 
 
-def test_notice_ends_at_its_until_time(running, hall: HallConfig, clock: ManualClock) -> None:
+def test_notice_ends_at_its_until_time(
+    running: Running, hall: HallConfig, clock: ManualClock
+) -> None:
     controller, node = running
     until = (clock.now + dt.timedelta(minutes=30)).isoformat()
     notice_id = node.send("notice", "push", text="窗口调整", until=until).result["notice_id"]  # type: ignore[index]
@@ -148,7 +154,9 @@ def test_notice_ends_at_its_until_time(running, hall: HallConfig, clock: ManualC
     assert node.removed(topics.notice(hall.hall_id, notice_id))
 
 
-def test_mosquitto_pub_cli_gets_a_reply(running, mosquitto: Broker, hall: HallConfig) -> None:
+def test_mosquitto_pub_cli_gets_a_reply(
+    running: Running, mosquitto: Broker, hall: HallConfig
+) -> None:
     """The checker's path: plain mosquitto_pub -V mqttv5 with a response topic."""
     reply_topic = "hall/chengdong/reply/cli/x"
     sub = subprocess.Popen(
@@ -197,7 +205,7 @@ def test_mosquitto_pub_cli_gets_a_reply(running, mosquitto: Broker, hall: HallCo
     assert body["result"]["ticket"] == "A001"
 
 
-def test_rating_goes_to_the_ticket_just_finished_with_the_staff_on_duty(running) -> None:
+def test_rating_goes_to_the_ticket_just_finished_with_the_staff_on_duty(running: Running) -> None:
     """Q6: login puts staff on the window; a rating for another ticket is refused."""
     _controller, node = running
     assert node.send("queue", "login", window="W07", staff_id="S007").ok
@@ -216,7 +224,7 @@ def test_rating_goes_to_the_ticket_just_finished_with_the_staff_on_duty(running)
 
 
 def test_statistics_over_the_bus_and_from_the_data_directory(
-    running, tmp_path: Path, clock: ManualClock
+    running: Running, tmp_path: Path, clock: ManualClock
 ) -> None:
     """Q15: issued/served per category and window, waiting time, satisfaction, as JSON and CSV."""
     import subprocess

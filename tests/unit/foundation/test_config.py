@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from config.loader import ConfigError, load_hall, resolve_hall_path
+from config.schema import HallConfig
 from tests.conftest import REPO
 
 SAMPLE = resolve_hall_path("chengdong")
@@ -22,14 +23,16 @@ def _write(tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
-def test_sample_hall_matches_rules_section_6(hall) -> None:
+def test_sample_hall_matches_rules_section_6(hall: HallConfig) -> None:
     """RULES §6: categories A–E and Z, W09/W10 comprehensive, W10 green channel, B capped at 120."""
     assert hall.hall_id == "chengdong"
     assert [c.prefix for c in hall.categories] == ["A", "B", "C", "D", "E", "Z"]
-    assert hall.category("B").daily_cap == 120
+    category_b, w10, a03 = hall.category("B"), hall.window("W10"), hall.item("A03")
+    assert category_b is not None and w10 is not None and a03 is not None
+    assert category_b.daily_cap == 120
     assert [w.id for w in hall.windows_for("A")] == ["W01", "W02", "W09", "W10"]
-    assert hall.window("W10").green_channel
-    assert hall.item("A03").time_limit_workdays == 5
+    assert w10.green_channel
+    assert a03.time_limit_workdays == 5
     assert hall.hours.last_ticket.isoformat() == "16:30:00"
     assert hall.timezone == "Asia/Shanghai"
     assert all(d.port == "sim" for n in hall.nodes for d in n.devices)
@@ -54,6 +57,7 @@ def test_misspelt_key_names_file_line_path_and_suggestion(tmp_path: Path) -> Non
     assert "windowz: unknown key" in text
     assert "did you mean 'windows'?" in text
     line = next(p.line for p in err.value.problems if p.path == "windowz")
+    assert line is not None
     assert path.read_text(encoding="utf-8").splitlines()[line - 1].startswith("windowz:")
 
 
