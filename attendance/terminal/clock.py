@@ -136,10 +136,17 @@ class ClockCheck:
         beacon_time, at = self._beacon
         return beacon_time + dt.timedelta(seconds=self._mono() - at)
 
+    def refresh_ntp(self) -> bool | None:
+        """Ask the system now (a subprocess: the node calls this from a worker thread)."""
+        value = self._ntp()
+        self._ntp_value, self._ntp_checked = value, self._mono()
+        return value
+
     def ntp(self) -> bool | None:
-        now = self._mono()
-        if self._ntp_checked is None or now - self._ntp_checked >= NTP_CACHE_SECONDS:
-            self._ntp_value, self._ntp_checked = self._ntp(), now
+        """The system's answer, asked again only when older than ``NTP_CACHE_SECONDS``."""
+        checked = self._ntp_checked
+        if checked is None or self._mono() - checked >= NTP_CACHE_SECONDS:
+            return self.refresh_ntp()
         return self._ntp_value
 
     def state(self, wall: dt.datetime | None = None) -> ClockState:

@@ -11,17 +11,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
 
 from attendance.terminal.camera import Camera
-from attendance.terminal.clock import ClockCheck
+from attendance.terminal.clock import NTP_CACHE_SECONDS, ClockCheck
 from attendance.terminal.desk import PunchDesk, PunchResult
 from attendance.terminal.faces import FaceOutcome, FacePipeline, FaceStatus
 from attendance.terminal.options import finger_slot
 from attendance.terminal.outbox import Outbox
-from attendance.terminal.sender import RETRY_SECONDS, OutboxSender
+from attendance.terminal.sender import REPLY_TIMEOUT_SECONDS, RETRY_SECONDS, OutboxSender
 from attendance.terminal.sync import TemplateSync
 from attendance.terminal.view import TerminalView
 from bus import topics
@@ -56,6 +57,8 @@ class TerminalNode:
         fingerprint_device: str | None = None,
         view: TerminalView | None = None,
         on_result: Callable[[PunchResult], None] | None = None,
+        reply_timeout: float = REPLY_TIMEOUT_SECONDS,
+        retry_seconds: float = RETRY_SECONDS,
     ) -> None:
         self.hall = hall
         self.node_id = node_id
@@ -69,7 +72,10 @@ class TerminalNode:
         self.view = view or TerminalView()
         self._on_result = on_result
         self.desk = PunchDesk(hall, node_id, outbox, clock, on_stored=lambda _e: self._stored())
-        self.sender = OutboxSender(outbox, bus, on_change=self._outbox_changed)
+        self.sender = OutboxSender(
+            outbox, bus, timeout=reply_timeout, on_change=self._outbox_changed
+        )
+        self.retry_seconds = retry_seconds
         self._loop: asyncio.AbstractEventLoop | None = None
         self._drain_task: asyncio.Task[None] | None = None
         self._drain_again = False
@@ -103,18 +109,22 @@ class TerminalNode:
     async def run(self, stop: asyncio.Event, notify: Notify) -> None:
         """Ticks: results off screen, clock badge, outbox retries, watchdog pings."""
         notify("READY=1")
-        last_retry = 0.0
+        last_retry = last_ntp = -math.inf
         while not stop.is_set():
             now = time.monotonic()
+            if now - last_ntp >= NTP_CACHE_SECONDS:
+                # timedatectl is a subprocess and a D-Bus call: never on the loop itself.
+                await asyncio.to_thread(self.clock.refresh_ntp)
+                last_ntp = now
             self.view.tick(now)
             self.view.clock(self.clock.state().reason)
-            if now - last_retry >= RETRY_SECONDS:
+            if now - last_retry >= self.retry_seconds:
                 self.kick()
                 last_retry = now
             if self.healthy():
                 notify("WATCHDOG=1")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=TICK_SECONDS)
+                await asyncio.wait_for(stop.wait(), timeout=min(TICK_SECONDS, self.retry_seconds))
         notify("STOPPING=1")
         await self.close()
 

@@ -150,13 +150,28 @@ class Intake:
 class NodeThread:
     """A TerminalNode on its own asyncio loop, as ``hall terminal`` runs it."""
 
-    def __init__(self, hall: HallConfig, url: str, outbox: Path) -> None:
+    def __init__(
+        self,
+        hall: HallConfig,
+        url: str,
+        outbox: Path,
+        reply_timeout: float = 5.0,
+        retry_seconds: float = 10.0,
+    ) -> None:
         self.loop = asyncio.new_event_loop()
         self.bus = PahoBus(
             hall.hall_id, "terminal-1", url, role="terminal", deliver=asyncio_deliver(self.loop)
         )
         self.outbox = Outbox(outbox)
-        self.node = TerminalNode(hall, "terminal-1", self.bus, self.outbox, ClockCheck())
+        self.node = TerminalNode(
+            hall,
+            "terminal-1",
+            self.bus,
+            self.outbox,
+            ClockCheck(),
+            reply_timeout=reply_timeout,
+            retry_seconds=retry_seconds,
+        )
         self._stop = asyncio.Event()
         self._thread = threading.Thread(target=self._main, daemon=True)
         self._thread.start()
@@ -211,6 +226,47 @@ def test_punches_wait_while_the_broker_is_down_and_arrive_in_order_exactly_once(
         if restarted is not None:
             restarted.process.terminate()
             restarted.process.wait(10)
+
+
+def test_punches_reach_the_real_controller_once_it_is_back_and_a_refusal_is_kept(
+    tmp_path: Path, mosquitto: Broker, hall: HallConfig
+) -> None:
+    """Broker up, controller down: punches wait (timeouts); the controller starts: they are
+    stored once, in order, in its punch log; an unknown staff id is refused and kept so."""
+    pytest.importorskip("attendance.service")
+    import sqlalchemy as sa
+
+    from controller import tables
+    from tests.integration.harness import ControllerThread, ManualClock
+
+    terminal = NodeThread(
+        hall, mosquitto.url, tmp_path / "outbox.sqlite3", reply_timeout=1.0, retry_seconds=0.5
+    )
+    controller: ControllerThread | None = None
+    try:
+        wait_until(lambda: terminal.node.view.state.online)
+        for staff in ("S001", "S999", "S002"):
+            terminal.call(lambda s=staff: terminal.node.on_face(FaceOutcome(FaceStatus.LIVE, s)))
+        ids = [e.id for e in terminal.call(lambda: terminal.outbox.entries())]
+        wait_until(lambda: terminal.call(lambda: terminal.outbox.get(ids[0])).attempts >= 1)
+        assert terminal.call(lambda: terminal.outbox.pending_count()) == 3
+
+        controller = ControllerThread(hall, tmp_path / "data", mosquitto.url, ManualClock(NOW))
+        controller.start()
+        wait_until(lambda: terminal.call(lambda: terminal.outbox.pending_count()) == 0, 30)
+        with controller.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(tables.punches.c.punch_id, tables.punches.c.staff_id).order_by(
+                    tables.punches.c.seq
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [(ids[0], "S001"), (ids[2], "S002")]
+        refused = terminal.call(lambda: terminal.outbox.get(ids[1]))
+        assert refused.state == "refused" and "unknown_staff" in str(refused.last_error)
+    finally:
+        terminal.close()
+        if controller is not None:
+            controller.stop()
 
 
 @pytest.mark.slow
