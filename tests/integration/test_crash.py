@@ -35,7 +35,7 @@ def _wait_online(node: Node, hall: HallConfig, count: int) -> None:
 def test_numbering_continues_after_kill_9(
     hall: HallConfig, tmp_path: Path, mosquitto: Broker
 ) -> None:
-    """Q2: never reused within the day, continuous across controller restarts and power loss."""
+    """Q2/Q6: numbering continues and an acknowledged rating stays after kill -9."""
     node = Node(hall, mosquitto.url)
     log = tmp_path / "controller.log"
     proc = controller_process(tmp_path / "data", mosquitto.url, START, log)
@@ -43,12 +43,19 @@ def test_numbering_continues_after_kill_9(
         _wait_online(node, hall, 1)
         issued = [node.send("queue", "issue", service="A01").result["ticket"] for _ in range(3)]  # type: ignore[index]
         assert issued == ["A001", "A002", "A003"]
+        node.send("queue", "login", window="W02", staff_id="S002")
         called = node.send("queue", "call", window="W01")
         assert called.ok
+        assert node.send("queue", "call", window="W02").ok
+        assert node.send("queue", "finish", window="W02").ok
+        assert node.send("queue", "rate", window="W02", level=4, ticket="A002").ok
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
         proc = controller_process(tmp_path / "data", mosquitto.url, START, log)
         _wait_online(node, hall, 2)
+        # The acknowledged rating survived: a second one for the same service is refused.
+        again = node.send("queue", "rate", window="W02", level=1, ticket="A002")
+        assert again.error is not None and again.error.code == "already_rated"
         after = node.send("queue", "issue", service="A02")
         assert after.ok, after
         assert after.result["ticket"] == "A004"  # type: ignore[index]
