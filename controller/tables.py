@@ -74,8 +74,13 @@ punches = sa.Table(
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    # 0002: the terminal's monotonic reading and boot, and how far its clock was from ours.
+    sa.Column("monotonic", sa.Float, nullable=True),
+    sa.Column("boot_id", sa.String(64), nullable=True),
+    sa.Column("skew_seconds", sa.Float, nullable=True),
 )
-"""Append-only and hash-chained: evidence in staff assessments (DESIGN.md, State)."""
+"""Append-only and hash-chained: evidence in staff assessments (DESIGN.md, State). On SQLite,
+triggers refuse UPDATE and DELETE (migration 0002); the chain shows any edit made anyway."""
 
 writeoffs = sa.Table(
     "writeoffs",
