@@ -36,6 +36,7 @@ TICK_SECONDS = 1.0
 FACE_STALL_SECONDS = 20.0
 """A camera thread silent this long stops the watchdog pings, so systemd restarts us."""
 CAMERA_RETRY_SECONDS = 5.0
+FINGER_UNKNOWN = "指纹未识别，请重试 / fingerprint not recognised, try again"
 
 Notify = Callable[[str], None]
 
@@ -202,7 +203,7 @@ class TerminalNode:
             return
         staff_id = None if slot is None else self.desk.staff_for_slot(slot)
         if staff_id is None:
-            self.view.face(FaceOutcome(FaceStatus.UNKNOWN))
+            self.view.say(FINGER_UNKNOWN)
             log.info("fingerprint not recognised (slot %s)", slot)
             return
         self._punched(self.desk.punch(staff_id, "fingerprint"))

@@ -69,6 +69,10 @@ class TerminalView:
             return  # the punch result follows at once
         self._set(replace(self.state, face=outcome.status, prompt=outcome.prompt))
 
+    def say(self, prompt: str) -> None:
+        """A prompt that is not about the camera (e.g. a finger the module does not know)."""
+        self._set(replace(self.state, prompt=prompt))
+
     def punched(self, result: PunchResult, now: float) -> None:
         self._set(replace(self.state, result=result, result_until=now + RESULT_SECONDS))
 

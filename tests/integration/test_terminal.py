@@ -306,6 +306,45 @@ def test_template_sync_over_the_broker_and_a_removed_staff_member_is_unknown(
         controller.stop()
 
 
+@pytest.mark.slow
+def test_hall_terminal_with_a_photo_video_asks_for_a_blink_and_punches_nobody(
+    tmp_path: Path, mosquitto: Broker, obama_template: np.ndarray[Any, Any], hall: HallConfig
+) -> None:
+    """The real node process: camera from a video file, templates from its sealed store."""
+    faces = tmp_path / "faces"
+    store = TemplateStore.open(faces, create=True)
+    store.enroll("S001", obama_template, consent_at=NOW, now=NOW)
+    store.save()
+    video = _photo_video(tmp_path / "photo.avi")
+    command = [
+        sys.executable, "-m", "controller.cli", "terminal", "--node", "terminal-1",
+        "--camera", str(video), "--broker", mosquitto.url,
+        "--outbox", str(tmp_path / "outbox.sqlite3"), "--faces-dir", str(faces),
+        "--transport-key", str(tmp_path / "no-transport.key"), "--headless",
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        log: list[str] = []
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            log.append(line)
+            if "video ended" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert any("screen: 请眨眼 / please blink" in line for line in log), "".join(log)
+    assert out == "", "a photo must not punch"
+    kept = Outbox(tmp_path / "outbox.sqlite3")
+    assert kept.entries() == []
+    kept.close()
+
+
 def _finger_hall(tmp_path: Path) -> Path:
     """The sample hall with fingerprint slots and a terminal that has only a finger reader."""
     doc = yaml.safe_load(resolve_hall_path("chengdong").read_text(encoding="utf-8"))

@@ -197,7 +197,7 @@ def test_fingerprint_punches_take_the_outbox_path_and_the_badge_counts_them(
                 await node._drain_task
         assert node.view.state.pending == 2 and intake.stored == []
         assert node.view.state.result is not None and node.view.state.result.name == "王芳"
-        assert node.view.state.prompt.startswith("未识别"), "the unknown finger is told so"
+        assert node.view.state.prompt.startswith("指纹未识别"), "the unknown finger is told"
         terminal_bus.drop()
         assert node.view.state.status_line == "离线，待上传 2 条 / offline, 2 punches waiting"
         intake.bus.restore()
