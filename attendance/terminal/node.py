@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import math
 import threading
@@ -21,7 +22,7 @@ from attendance.terminal.clock import NTP_CACHE_SECONDS, ClockCheck
 from attendance.terminal.desk import PunchDesk, PunchResult
 from attendance.terminal.faces import FaceOutcome, FacePipeline, FaceStatus
 from attendance.terminal.options import finger_slot
-from attendance.terminal.outbox import Outbox
+from attendance.terminal.outbox import SENT_RETENTION, Outbox
 from attendance.terminal.sender import REPLY_TIMEOUT_SECONDS, RETRY_SECONDS, OutboxSender
 from attendance.terminal.sync import TemplateSync
 from attendance.terminal.view import TerminalView
@@ -36,6 +37,7 @@ TICK_SECONDS = 1.0
 FACE_STALL_SECONDS = 20.0
 """A camera thread silent this long stops the watchdog pings, so systemd restarts us."""
 CAMERA_RETRY_SECONDS = 5.0
+PRUNE_SECONDS = 24 * 3600.0
 FINGER_UNKNOWN = "指纹未识别，请重试 / fingerprint not recognised, try again"
 
 Notify = Callable[[str], None]
@@ -110,7 +112,7 @@ class TerminalNode:
     async def run(self, stop: asyncio.Event, notify: Notify) -> None:
         """Ticks: results off screen, clock badge, outbox retries, watchdog pings."""
         notify("READY=1")
-        last_retry = last_ntp = -math.inf
+        last_retry = last_ntp = last_prune = -math.inf
         while not stop.is_set():
             now = time.monotonic()
             if now - last_ntp >= NTP_CACHE_SECONDS:
@@ -119,6 +121,11 @@ class TerminalNode:
                 last_ntp = now
             self.view.tick(now)
             self.view.clock(self.clock.state().reason)
+            if now - last_prune >= PRUNE_SECONDS:
+                removed = self.outbox.prune_sent(dt.datetime.now(dt.UTC) - SENT_RETENTION)
+                if removed:
+                    log.info("outbox: forgot %d acknowledged punch(es)", removed)
+                last_prune = now
             if now - last_retry >= self.retry_seconds:
                 self.kick()
                 last_retry = now

@@ -89,6 +89,11 @@ def new_punch_id(device: str) -> str:
     return f"{device}-{uuid.uuid4().hex}"
 
 
+SENT_RETENTION = dt.timedelta(days=31)
+"""Acknowledged punches are kept this long on the terminal (to answer "did my punch go
+through?" for the month), then deleted: the controller holds the record."""
+
+
 class Outbox:
     """The punch queue of one terminal. Not thread-safe: use it from the node's loop."""
 
@@ -165,6 +170,16 @@ class Outbox:
                 "WHERE id = ? AND state = 'pending'",
                 (reason, punch_id),
             )
+
+    def prune_sent(self, before: dt.datetime) -> int:
+        """Forget punches the controller acknowledged before ``before``; refused ones stay
+        until a person has looked at them. Returns how many were removed."""
+        with self._tx():
+            cur = self._db.execute(
+                "DELETE FROM punches WHERE state = 'sent' AND done_at < ?",
+                (before.astimezone(dt.UTC).isoformat(),),
+            )
+        return int(cur.rowcount)
 
     def _finish(
         self, punch_id: str, state: State, error: str | None, reply: dict[str, Any]

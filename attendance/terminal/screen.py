@@ -8,6 +8,7 @@ in another thread; state changes reach Kivy through ``Clock.schedule_once``.
 from __future__ import annotations
 
 import datetime as dt
+import signal
 from typing import Any
 
 from attendance.terminal.view import ScreenState, TerminalView
@@ -49,6 +50,8 @@ def run_screen(hall: HallConfig, view: TerminalView, fullscreen: bool = True) ->
             ):
                 root.add_widget(widget)
             Clock.schedule_interval(self._tick, 1.0)
+            # systemd stops us with SIGTERM: close the window so the node shuts down cleanly.
+            signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: self.stop()))
             view.subscribe(lambda state: Clock.schedule_once(lambda _dt: self.render(state)))
             return root
 

@@ -173,3 +173,18 @@ def test_outbox_survives_kill_9_between_capture_and_send(tmp_path: Path) -> None
     assert [e.id for e in outbox.entries("pending")] == lines[:2]
     report = asyncio.run(OutboxSender(outbox, bus).drain())
     assert report.sent == lines[:2] and intake.stored_ids == lines[:2]
+
+
+def test_acknowledged_punches_are_forgotten_after_retention_refused_ones_are_kept(
+    tmp_path: Path,
+) -> None:
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    sent, refused, pending = (_append(outbox, s, i) for i, s in enumerate(["S1", "S2", "S3"]))
+    outbox.mark_sent(sent, {"ok": True})
+    outbox.mark_refused(refused, "unknown_staff", "未知人员", {"ok": False})
+    assert outbox.prune_sent(dt.datetime.now(dt.UTC) - dt.timedelta(days=1)) == 0
+    assert outbox.prune_sent(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)) == 1
+    assert [(e.id, e.state) for e in outbox.entries()] == [
+        (refused, "refused"),
+        (pending, "pending"),
+    ]
