@@ -86,6 +86,10 @@ class OpenCVCamera:
         for attempt in range(1, OPEN_ATTEMPTS + 1):
             cap = cv2.VideoCapture(self.source)
             if cap.isOpened():
+                if not self.is_file:
+                    # Recognition is slower than the camera: read the newest frame, not one
+                    # queued a second ago (a blink must be timed as it happens).
+                    cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
                 self._cap, self._state = cap, DeviceState.OK
                 return
             cap.release()
