@@ -28,6 +28,9 @@ WriteoffKind = Literal[
 class Punch(Command):
     """One punch; ``id`` is unique per punch so an outbox resend is applied once."""
 
+    punch_id: str | None = Field(default=None, min_length=1, max_length=80)
+    """The punch's own id when it differs from the command id (a console that resends a
+    punch under a new command id); omitted: the command ``id`` is the punch id."""
     staff_id: str
     time: dt.datetime
     """The terminal's wall-clock time of the punch, with its offset."""
@@ -55,6 +58,9 @@ class WriteoffRequest(Command):
     """顶岗 staff id (required by some profiles before approval)."""
     staff_ids: list[str] = []
     """For device_failure: everyone the patrol's manual registration lists."""
+    reported_at: dt.datetime | None = None
+    """Emergency leave: when it was reported to the centre (default: when the controller
+    receives the request)."""
 
 
 @command_model("att", "approve")
@@ -90,3 +96,5 @@ class CalendarOverride(Command):
 class MonthReportQuery(Command):
     readonly = True
     month: str = Field(pattern=r"^\d{4}-\d{2}$")
+    days: bool = False
+    """Also every staff member's days (RULES §4); default: totals and deductions only."""
