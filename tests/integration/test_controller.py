@@ -15,11 +15,11 @@ from bus import topics
 from config.schema import HallConfig
 from tests.conftest import Broker
 from tests.integration.harness import ControllerThread, ManualClock, Node
-
-Running = tuple[ControllerThread, Node]
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
+
+Running = tuple[ControllerThread, Node]
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 TUESDAY_0930 = dt.datetime(2026, 11, 24, 9, 30, tzinfo=SHANGHAI)
