@@ -99,6 +99,8 @@ def _register_requests(group: Any) -> None:
         p.add_argument("--role", required=True, choices=roles, help="审批角色 / approver role")
         p.add_argument("--approver", default="", help="审批人 / approver's name")
         p.add_argument("--note", default="", help="意见 / note")
+        if verb == "approve":
+            p.add_argument("--substitute", help="顶岗人员工号 / name the substitute now")
         p.set_defaults(handler=_sign, verb=verb)
     listing = group.add_parser("list", help="核销申请列表 / list write-off requests")
     _bus_args(listing)
@@ -193,6 +195,8 @@ def _sign(args: argparse.Namespace) -> int:
         "approver": args.approver,
         "note": args.note,
     }
+    if getattr(args, "substitute", None):
+        fields["substitute"] = args.substitute
     return _ask(args, args.verb, fields)
 
 
@@ -263,13 +267,13 @@ def _report(args: argparse.Namespace) -> int:
 def _verify_log(args: argparse.Namespace) -> int:
     import sqlalchemy as sa
 
-    from attendance.punchlog import find_break
+    from attendance.punchlog import first_break
     from controller import tables
 
     engine = _open_store(args)
     try:
         with engine.connect() as conn:
-            broken = find_break(conn)
+            broken = first_break(conn)
             count = conn.execute(sa.select(sa.func.count()).select_from(tables.punches)).scalar()
     finally:
         engine.dispose()

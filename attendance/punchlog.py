@@ -3,7 +3,9 @@
 Each row's ``hash`` is SHA-256 over the previous row's hash and a canonical JSON of the
 row's own fields (``seq`` included, so rows cannot be reordered or renumbered unnoticed).
 An edited row no longer matches its hash; a deleted or inserted row breaks the next row's
-``prev_hash``. :func:`verify_log` walks the chain and names the first row that fails.
+``prev_hash``. :func:`verify_log` walks the chain and names the first row that fails; it
+also checks the chain against the audit log, which records each accepted punch's seq and hash,
+so that deleting the newest rows (which leaves the chain whole) is found too.
 """
 
 from __future__ import annotations
@@ -169,7 +171,40 @@ def find_break(conn: Connection) -> Break | None:
     return None
 
 
+def audited(conn: Connection) -> dict[int, str]:
+    """``seq`` → ``hash`` of every punch the controller's audit log says it accepted."""
+    a = tables.audit_log.c
+    result = conn.execute(
+        sa.select(a.events).where(a.area == "att", a.verb == "punch", a.ok.is_(True))
+    )
+    found: dict[int, str] = {}
+    for (events,) in result:
+        for event in events or ():
+            if isinstance(event, dict) and event.get("event") == "punch.accepted":
+                found[int(event["seq"])] = str(event.get("hash", ""))
+    return found
+
+
+def find_missing(conn: Connection) -> Break | None:
+    """The first punch the audit log recorded that the log lacks or holds with another hash:
+    the chain alone cannot see its last rows deleted."""
+    p = tables.punches.c
+    stored = {int(seq): str(digest) for seq, digest in conn.execute(sa.select(p.seq, p.hash))}
+    for seq, digest in sorted(audited(conn).items()):
+        if seq not in stored:
+            return Break(seq, "审计日志记录的打卡已缺失 / punch in the audit log is missing")
+        if digest and stored[seq] != digest:
+            return Break(seq, "哈希与审计日志不符 / hash differs from the audit log")
+    return None
+
+
+def first_break(conn: Connection) -> Break | None:
+    """The earliest problem of the chain itself or against the audit log."""
+    found = [b for b in (find_break(conn), find_missing(conn)) if b is not None]
+    return min(found, key=lambda b: b.seq) if found else None
+
+
 def verify_log(conn: Connection) -> int | None:
     """The ``seq`` of the first broken link in the punch log, or None when it is intact."""
-    found = find_break(conn)
+    found = first_break(conn)
     return None if found is None else found.seq

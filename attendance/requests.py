@@ -126,6 +126,16 @@ def _known_staff(hall: HallConfig, staff_id: str) -> None:
         raise RequestRefused("unknown_staff", f"未知人员 {staff_id} / unknown staff {staff_id!r}")
 
 
+def check_substitute(hall: HallConfig, staff_id: str, substitute: str | None) -> str | None:
+    """A named substitute (顶岗) must be known staff other than the requester."""
+    name = (substitute or "").strip() or None
+    if name is not None:
+        _known_staff(hall, name)
+        if name == staff_id:
+            raise RequestRefused("invalid", "顶岗人员不能是本人 / the substitute is the requester")
+    return name
+
+
 def new_request(
     hall: HallConfig,
     profile: AttendanceProfile,
@@ -156,11 +166,7 @@ def new_request(
             raise RequestRefused("invalid", "结束时间早于开始时间 / end is before start")
     elif end <= start:
         raise RequestRefused("invalid", "结束时间须晚于开始时间 / end must be after start")
-    substitute = (fields.get("substitute") or "").strip() or None
-    if substitute is not None:
-        _known_staff(hall, substitute)
-        if substitute == staff_id:
-            raise RequestRefused("invalid", "顶岗人员不能是本人 / the substitute is the requester")
+    substitute = check_substitute(hall, staff_id, fields.get("substitute"))
     emergency = bool(fields.get("emergency"))
     reported_at: dt.datetime | None = None
     if emergency:

@@ -26,6 +26,7 @@ from attendance.requests import (
     StoredRequest,
     aware,
     check_role,
+    check_substitute,
     describe,
     new_request,
 )
@@ -66,7 +67,7 @@ class AttendanceService:
 
     def load(self, conn: Connection, now: dt.datetime) -> None:
         # Evidence first: say at start if the punch log was edited behind our back.
-        broken = punchlog.find_break(conn)
+        broken = punchlog.first_break(conn)
         if broken is not None:
             log.error(
                 "打卡记录哈希链在 seq %d 处断开 / punch log broken at seq %d: %s "
@@ -252,6 +253,11 @@ class AttendanceService:
     def _sign(self, conn: Connection, cmd: Approve | Reject, now: dt.datetime) -> Outcome:
         stored = self._load_request(conn, cmd.request_id)
         check_role(cmd.approver_role)
+        if isinstance(cmd, Approve) and cmd.substitute:
+            # The substitute is part of the form: named now, it holds for every later step.
+            name = check_substitute(self.hall, stored.request.staff_id, cmd.substitute)
+            request = dataclasses.replace(stored.request, substitute=name)
+            stored = dataclasses.replace(stored, request=request)
         approval = Approval(
             role=cmd.approver_role,
             approver=cmd.approver,

@@ -69,6 +69,8 @@ class Approve(Command):
     approver_role: str
     approver: str = ""
     note: str = ""
+    substitute: str | None = None
+    """顶岗 staff id named while approving (衢江: the window lead arranges the substitute)."""
 
 
 @command_model("att", "reject")

@@ -332,6 +332,23 @@ def test_verify_log_finds_the_one_edited_row_in_a_copy(
     assert code == 0
 
 
+def test_verify_log_sees_the_newest_punch_deleted(
+    running: Running, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The chain stays whole when its tail is cut; the audit log still names the punch."""
+    _controller, node = running
+    for staff in ("S001", "S002"):
+        assert punch(node, staff, at(TUESDAY, "08:51:00")).ok
+    copy = backup(data_dir, tmp_path / "copy")
+    db = sqlite3.connect(copy / DB_FILENAME)
+    db.execute("DROP TRIGGER punches_no_delete")
+    db.execute("DELETE FROM punches WHERE seq = 2")
+    db.commit()
+    db.close()
+    code, out, _ = run_hall(["attendance", "verify-log", "--data-dir", str(copy)], capsys)
+    assert code == 1 and "seq 2" in out and "missing" in out
+
+
 def test_report_files_match_the_bus_report(
     running: Running, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -368,3 +385,31 @@ def test_report_files_match_the_bus_report(
     assert xlsx_s001[4:7] == (1, 1, from_store["totals"]["absent_days"])
     days = list(book["明细"].iter_rows(values_only=True))
     assert days[1 + 23][:4] == ("S001", "张敏", "2026-11-24", "迟到早退")
+
+
+def test_a_restarted_controller_continues_the_chain_and_keeps_overrides(
+    hall: HallConfig,
+    data_dir: Path,
+    mosquitto: Broker,
+    clock: ManualClock,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """STYLE 11: the store is the state; the chain and the calendar survive a restart."""
+    node = Node(hall, mosquitto.url)
+    try:
+        first = ControllerThread(hall, data_dir, mosquitto.url, clock).start()
+        try:
+            assert ok(punch(node, "S001", at(TUESDAY, "08:50:00")))["seq"] == 1
+            ok(node.send("att", "calendar_override", date="2026-11-27", kind="holiday"))
+        finally:
+            first.stop()
+        second = ControllerThread(hall, data_dir, mosquitto.url, clock).start()
+        try:
+            assert ok(punch(node, "S002", at(TUESDAY, "08:51:00")))["seq"] == 2
+            assert report(node)["staff"]["S001"]["days"]["2026-11-27"]["status"] == "rest"
+        finally:
+            second.stop()
+    finally:
+        node.close()
+    code, out, _ = run_hall(["attendance", "verify-log", "--data-dir", str(data_dir)], capsys)
+    assert code == 0 and "2" in out

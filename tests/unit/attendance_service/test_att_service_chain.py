@@ -1,0 +1,123 @@
+"""The attendance service's approvals against the store, without a broker: the profile's chain
+(A5), 衢江's substitute rule and emergency leave that runs out of time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from attendance.service import AttendanceService
+from bus.models.attendance import Approve, ListRequests, MonthReportQuery, WriteoffRequest
+from bus.models.base import Command
+from config.attendance import AttendanceSettings
+from config.schema import HallConfig
+from controller.calendar_store import HallCalendar
+from controller.events import EventFactory
+from controller.service import Outcome
+from controller.store import open_engine
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+TUESDAY = dt.date(2026, 11, 24)
+_ids = itertools.count(1)
+
+
+def at(day: dt.date, clock: str) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.fromisoformat(clock), SHANGHAI)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = open_engine(tmp_path)
+    yield engine
+    engine.dispose()
+
+
+def service_for(hall: HallConfig, profile: str) -> AttendanceService:
+    settings = AttendanceSettings(profile=profile)
+    return AttendanceService(
+        hall.model_copy(update={"attendance": settings}), HallCalendar(), EventFactory("t")
+    )
+
+
+def run(
+    engine: Engine, service: AttendanceService, model: type[Command], now: dt.datetime, **f: Any
+) -> Outcome:
+    with engine.begin() as conn:
+        return service.handle(conn, model(id=f"c{next(_ids)}", **f), now)
+
+
+def day_status(engine: Engine, service: AttendanceService, now: dt.datetime, staff: str) -> str:
+    result = run(engine, service, MonthReportQuery, now, month="2026-11", days=True).result
+    assert result is not None
+    return str(result["staff"][staff]["days"][TUESDAY.isoformat()]["status"])
+
+
+def leave(engine: Engine, service: AttendanceService, now: dt.datetime, **f: Any) -> str:
+    fields = {
+        "staff_id": "S001",
+        "kind": "personal",
+        "start": at(TUESDAY, "00:00"),
+        "end": at(TUESDAY, "23:59:59"),
+        **f,
+    }
+    outcome = run(engine, service, WriteoffRequest, now, **fields)
+    assert outcome.result is not None, outcome.error
+    return str(outcome.result["request_id"])
+
+
+def test_qujiang_needs_a_substitute_before_the_window_lead_signs(
+    engine: Engine, hall: HallConfig
+) -> None:
+    """A5 衢江: from 1 day a named substitute (顶岗) comes before any approval."""
+    service = service_for(hall, "qujiang")
+    now = at(TUESDAY, "08:00")
+    request_id = leave(engine, service, now)
+    alone = run(engine, service, Approve, now, request_id=request_id, approver_role="window_lead")
+    assert alone.error is not None and alone.error[0] == "approval_refused"
+    assert "顶岗" in alone.error[1]
+    named = run(
+        engine,
+        service,
+        Approve,
+        now,
+        request_id=request_id,
+        approver_role="window_lead",
+        substitute="S002",
+    )
+    assert named.result is not None and named.result["next_role"] == "centre_deputy"
+    assert named.result["substitute"] == "S002"
+    done = run(engine, service, Approve, now, request_id=request_id, approver_role="centre_deputy")
+    assert done.result is not None and done.result["status"] == "approved"
+    assert day_status(engine, service, now, "S001") == "leave"
+
+
+def test_emergency_leave_completed_in_time_becomes_leave(engine: Engine, hall: HallConfig) -> None:
+    """A5 (第八条): reported by 09:30, signed within 3 workdays after it ends."""
+    service = service_for(hall, "chengdong")
+    request_id = leave(engine, service, at(TUESDAY, "09:10"), kind="sick", emergency=True)
+    friday = at(TUESDAY + dt.timedelta(days=3), "10:00")
+    assert day_status(engine, service, friday, "S001") == "absent"  # pending counts for nothing
+    for role in ("chief_representative", "hall_centre"):
+        run(engine, service, Approve, friday, request_id=request_id, approver_role=role)
+    assert day_status(engine, service, friday, "S001") == "leave"
+
+
+def test_emergency_leave_left_unsigned_past_its_deadline_is_absence(
+    engine: Engine, hall: HallConfig
+) -> None:
+    service = service_for(hall, "chengdong")
+    request_id = leave(engine, service, at(TUESDAY, "09:10"), kind="sick", emergency=True)
+    listed = run(engine, service, ListRequests, at(TUESDAY, "12:00"), status="pending").result
+    assert listed is not None and [r["request_id"] for r in listed["requests"]] == [request_id]
+    monday = at(TUESDAY + dt.timedelta(days=6), "10:00")  # Wed, Thu, Fri have passed
+    listed = run(engine, service, ListRequests, monday, status="rejected").result
+    assert listed is not None and [r["request_id"] for r in listed["requests"]] == [request_id]
+    for role in ("chief_representative", "hall_centre"):
+        run(engine, service, Approve, monday, request_id=request_id, approver_role=role)
+    assert day_status(engine, service, monday, "S001") == "absent"
