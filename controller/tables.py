@@ -79,8 +79,8 @@ punches = sa.Table(
     sa.Column("boot_id", sa.String(64), nullable=True),
     sa.Column("skew_seconds", sa.Float, nullable=True),
 )
-"""Append-only and hash-chained: evidence in staff assessments (DESIGN.md, State). On SQLite,
-triggers refuse UPDATE and DELETE (migration 0002); the chain shows any edit made anyway."""
+"""Append-only and hash-chained: evidence in staff assessments (DESIGN.md, State). Only the
+controller appends; an edit made with other tools shows in ``hall attendance verify-log``."""
 
 writeoffs = sa.Table(
     "writeoffs",
