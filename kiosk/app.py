@@ -91,7 +91,7 @@ class FrontEndApp(App):  # type: ignore[misc]  # Kivy has no type hints
 
     def _build_overlay(self) -> Widget:
         box = vbox(size_hint=(1, 1), pos_hint={"x": 0, "y": 0}, padding=self.u * 8)
-        paint(box, hex_color("101010", 0.88))
+        paint(box, hex_color("101010", 0.95))
         self._overlay_title = Text("", self.u * 12, YELLOW, halign="center", bold=True)
         self._overlay_hint = Text("", self.u * 4, WHITE, halign="center")
         box.add_widget(self._overlay_title)

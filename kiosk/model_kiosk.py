@@ -174,7 +174,13 @@ class KioskModel(FrontEndModel):
         if self.screen in ("home", "issuing", "checking"):
             return
         if now - self._last_touch >= IDLE_SECONDS:
-            self.go_home()
+            self.finish()
+
+    def finish(self) -> None:
+        """This citizen is done (完成, or walked away): the next one finds the default start."""
+        self.lang = self.hall.language
+        self.large_text = False
+        self.go_home()
 
     def go_home(self) -> None:
         self.screen, self.category, self.item, self.ticket = "home", None, None, None

@@ -31,7 +31,7 @@ from kiosk.widgets import (
     vbox,
 )
 
-LARGE_TEXT = 1.3
+LARGE_TEXT = 1.4
 """适老化: the large-text mode's magnification."""
 
 
@@ -63,7 +63,7 @@ class KioskApp(FrontEndApp):
         header = hbox(size_hint_y=None, height=self.u * 12, padding=self.u * 1.5, spacing=self.u)
         paint(header, BLUE)
         header.add_widget(Text(pick(m.lang, self.model.hall.name, m.hall.name_en),
-                               self.u * 4.5, WHITE, bold=True))
+                               self.u * 4.5, WHITE, bold=True, shrink=True))
         large = self.t("large_text_off" if m.large_text else "large_text_on")
         for text, action, press, width in (
             (large, "large_text", m.toggle_large_text, 24),
@@ -80,7 +80,8 @@ class KioskApp(FrontEndApp):
         getattr(self, f"_{m.screen}")(body)
         page.add_widget(body)
         for notice in m.visible_notices()[:2]:
-            text = f"{self.t('notice')}：{m.notice_text(notice)}"
+            colon = "：" if m.lang == "zh" else ": "
+            text = f"{self.t('notice')}{colon}{m.notice_text(notice)}"
             page.add_widget(self._banner(text, hex_color("FFF3CD"), hex_color("7A4B00")))
         return page
 
@@ -93,8 +94,7 @@ class KioskApp(FrontEndApp):
         return box
 
     def _title(self, body: Widget, text: str) -> None:
-        body.add_widget(Text(text, self.fs(5.5), INK, bold=True, size_hint_y=None,
-                             height=self.fs(9)))
+        body.add_widget(Text(text, self.fs(5.5), INK, bold=True, fit=True))
 
     # Screens -----------------------------------------------------------------------------
 
@@ -122,22 +122,24 @@ class KioskApp(FrontEndApp):
         cat = dict(m.categories()).get(m.category or "", {})
         self._title(body, f"{pick(m.lang, cat.get('name', ''), cat.get('name_en'))} · "
                           f"{self.t('choose_item')}")
-        box = vbox(spacing=self.u * 2)
+        scroll = ScrollView(do_scroll_x=False, bar_width=self.u)
+        box = vbox(spacing=self.u * 2, size_hint_y=None)
+        box.bind(minimum_height=box.setter("height"))
         for code, item in m.items():
             name = pick(m.lang, item["name"], item.get("name_en"))
             text = f"{name}\n{m.item_status_text(item)}"
             bg = BLUE if item["status"] == "open" else (RED if item["status"] == "suspended"
                                                         else GREY)
             box.add_widget(TouchButton(text, f"item:{code}", partial(m.choose_item, code),
-                                        self.fs(4.4), bg=bg, size_hint_y=None,
-                                        height=self.fs(20)))
-        box.add_widget(Widget())
-        body.add_widget(box)
+                                       self.fs(4.4), bg=bg, min_height=self.fs(20)))
+        scroll.add_widget(box)
+        body.add_widget(scroll)
         body.add_widget(self._back())
 
-    def _back(self, action: Any = None) -> Widget:
+    def _back(self, action: Any = None, fill: bool = False) -> Widget:
+        size = {"size_hint_y": 1} if fill else {"size_hint_y": None, "height": self.u * 12}
         return TouchButton(self.t("back"), "back", action or self.model.back, self.fs(4.4),
-                            bg=GREY, size_hint_y=None, height=self.u * 12)
+                           bg=GREY, **size)
 
     def _guide(self, body: Widget) -> None:
         m = self.model
@@ -162,7 +164,8 @@ class KioskApp(FrontEndApp):
             if entries:
                 sheet.add_widget(Text(f"{self.t(key)}：", self.fs(3.8), BLUE, bold=True, fit=True))
                 for i, entry in enumerate(entries, 1):
-                    sheet.add_widget(Text(f"  {i}. {entry}", self.fs(3.6), INK, fit=True))
+                    # No ASCII space: Kivy wraps at spaces, which would strand the number.
+                    sheet.add_widget(Text(f"\u3000{i}、{entry}", self.fs(3.6), INK, fit=True))
         for key, value in (("fees", guide.get("fees")), ("legal_basis", guide.get("legal_basis")),
                            ("location", guide.get("location")), ("phone", guide.get("phone"))):
             if value:
@@ -176,15 +179,14 @@ class KioskApp(FrontEndApp):
                                      (lambda: m.take_ticket(False)) if ok else None,
                                      self.fs(6), bg=GREEN if ok else GREY, size_hint_y=None,
                                      height=self.u * 15))
-        row = hbox(size_hint_y=None, height=self.u * 12, spacing=self.u * 2)
-        row.add_widget(self._back())
+        # Two lines of large text fit: the row grows with the text size (适老化).
+        row = hbox(size_hint_y=None, height=self.fs(12.5), spacing=self.u * 2)
+        row.add_widget(self._back(fill=True))
         row.add_widget(TouchButton(self.t("print_guide"), "print_guide", m.print_guide,
-                                    self.fs(4), bg=hex_color("1565C0"), size_hint_y=None,
-                                    height=self.u * 12))
+                                   self.fs(4), bg=hex_color("1565C0")))
         row.add_widget(TouchButton(self.t("take_priority"), "take_priority",
-                                    (lambda: m.take_ticket(True)) if ok else None, self.fs(4),
-                                    bg=hex_color("00796B") if ok else GREY, size_hint_y=None,
-                                    height=self.u * 12))
+                                   (lambda: m.take_ticket(True)) if ok else None, self.fs(4),
+                                   bg=hex_color("00796B") if ok else GREY))
         body.add_widget(row)
         body.add_widget(Text(self.t("priority_hint"), self.fs(3), GREY, fit=True))
 
@@ -222,7 +224,8 @@ class KioskApp(FrontEndApp):
         for key, value in rows:
             line = hbox(size_hint_y=None, height=self.fs(8))
             line.add_widget(Text(self.t(key), self.fs(4.2), GREY, size_hint_x=0.36))
-            shown = Text(value, self.fs(4.6), INK, bold=True, fit=True)
+            shown = Text(value, self.fs(4.6), INK, bold=True, fit=True,
+                         pos_hint={"center_y": 0.5})
             shown.bind(height=lambda w, h, row=line: setattr(row, "height", max(h, self.fs(8))))
             line.add_widget(shown)
             card.add_widget(line)
@@ -237,7 +240,7 @@ class KioskApp(FrontEndApp):
         if m.print_status in ("failed", "no_answer"):
             row.add_widget(TouchButton(self.t("reprint"), "reprint", m.reprint, self.fs(4.6),
                                         bg=hex_color("1565C0")))
-        row.add_widget(TouchButton(self.t("done"), "done", m.go_home, self.fs(5), bg=GREEN))
+        row.add_widget(TouchButton(self.t("done"), "done", m.finish, self.fs(5), bg=GREEN))
         body.add_widget(row)
 
     def _refused(self, body: Widget) -> None:
@@ -266,7 +269,7 @@ class KioskApp(FrontEndApp):
                                     bg=GREY))
         body.add_widget(pad)
         row = hbox(size_hint_y=None, height=self.u * 14, spacing=self.u * 2)
-        row.add_widget(self._back(m.go_home))
+        row.add_widget(self._back(m.go_home, fill=True))
         row.add_widget(TouchButton(self.t("checkin_send"), "checkin_send",
                                     m.send_checkin if m.code else None, self.fs(5), bg=GREEN))
         body.add_widget(row)

@@ -81,7 +81,7 @@ class ScreenApp(FrontEndApp):
         header = hbox(size_hint_y=None, height=u * 11, padding=(u * 3, u * 1))
         paint(header, hex_color("0B4F9C"))
         header.add_widget(Text(pick(m.lang, m.hall.name, m.hall.name_en), u * 5.5, WHITE,
-                               bold=True))
+                               bold=True, shrink=True))
         if self.clock_label.parent is not None:
             self.clock_label.parent.remove_widget(self.clock_label)
         self.tick()

@@ -50,7 +50,7 @@ class DisplayApp(FrontEndApp):
         paint(head, hex_color("0B4F9C"))
         head.add_widget(Text(tr("window_n", lang, n=m.window_number()), u * 11, WHITE,
                              bold=True, size_hint_x=0.45))
-        head.add_widget(Text(m.department(), u * 7.5, WHITE, halign="right"))
+        head.add_widget(Text(m.department(), u * 7.5, WHITE, halign="right", shrink=True))
         page.add_widget(head)
         body = vbox(padding=u * 4, spacing=u * 2)
         if m.paused:
@@ -69,7 +69,7 @@ class DisplayApp(FrontEndApp):
                                      halign="center", size_hint_y=0.25))
                 body.add_widget(Text(ticket, u * 30, YELLOW, halign="center", bold=True))
                 body.add_widget(Text(m.current_service(), u * 6.5, WHITE, halign="center",
-                                     size_hint_y=0.25))
+                                     size_hint_y=0.25, shrink=True))
         page.add_widget(body)
         notices = m.window_notices()
         if notices:
@@ -142,7 +142,8 @@ class EvaluatorApp(FrontEndApp):
                              size_hint_y=0.18))
         card.add_widget(Text(tr("staff_number", m.lang, n=staff.get("staff_number", "")),
                              u * 4.2, GREY, halign="center", size_hint_y=0.12))
-        card.add_widget(Text(m.department(), u * 4.2, GREY, halign="center", size_hint_y=0.12))
+        card.add_widget(Text(m.department(), u * 4.2, GREY, halign="center", size_hint_y=0.12,
+                             shrink=True))
         return card
 
     def _stopped(self) -> Widget:

@@ -64,6 +64,7 @@ class Text(Label):  # type: ignore[misc]  # Kivy has no type hints
         halign: str = "left",
         valign: str = "middle",
         fit: bool = False,
+        shrink: bool = False,
         bold: bool = False,
         **kwargs: Any,
     ) -> None:
@@ -79,16 +80,28 @@ class Text(Label):  # type: ignore[misc]  # Kivy has no type hints
             **kwargs,
         )
         self._fit = fit
+        self._shrink = shrink
+        """With ``shrink`` the font gets smaller until the text fits its box (long names)."""
+        self._base_size = size
         self.bind(size=self._wrap)
         if fit:
             self.bind(texture_size=self._grow)
+        if shrink:
+            self.bind(texture_size=self._fit_font)
         self._wrap()
 
     def _wrap(self, *_: Any) -> None:
-        self.text_size = (self.width, None if self._fit else self.height)
+        unbounded = self._fit or self._shrink
+        self.text_size = (self.width, None if unbounded else self.height)
+        if self._shrink:
+            self.font_size = self._base_size  # start again from the full size for this box
 
     def _grow(self, *_: Any) -> None:
         self.height = self.texture_size[1]
+
+    def _fit_font(self, *_: Any) -> None:
+        if self.height > 1 and self.texture_size[1] > self.height and self.font_size > 10:
+            self.font_size *= 0.9
 
 
 class TouchButton(Button):  # type: ignore[misc]
@@ -104,8 +117,12 @@ class TouchButton(Button):  # type: ignore[misc]
         size: float,
         bg: RGBA = BLUE,
         fg: RGBA = WHITE,
+        *,
+        min_height: float | None = None,
         **kwargs: Any,
     ) -> None:
+        if min_height is not None:
+            kwargs.update(size_hint_y=None, height=min_height)
         super().__init__(
             text=text,
             font_size=size,
@@ -123,12 +140,21 @@ class TouchButton(Button):  # type: ignore[misc]
             self.background_disabled_normal = ""
             self.disabled_color = (*fg[:3], 0.75)
         self._callback = on_press
+        self._min_height = min_height
+        """With a minimum height the button grows to show all its text (long notices)."""
         self.bind(size=self._wrap)
+        if min_height is not None:
+            self.bind(texture_size=self._grow)
         self._wrap()
 
     def _wrap(self, *_: Any) -> None:
         pad = self.font_size * 0.6
-        self.text_size = (max(self.width - 2 * pad, 1), max(self.height - pad, 1))
+        height = None if self._min_height is not None else max(self.height - pad, 1)
+        self.text_size = (max(self.width - 2 * pad, 1), height)
+
+    def _grow(self, *_: Any) -> None:
+        assert self._min_height is not None
+        self.height = max(self._min_height, self.texture_size[1] + self.font_size * 1.2)
 
     def on_release(self) -> None:
         if self._callback is not None:

@@ -171,6 +171,15 @@ def test_back_to_the_start_after_a_minute_without_a_touch(fake_hall: FakeHall) -
     assert screen_of(model) == "home" and model.item is None
 
 
+def test_the_next_citizen_starts_in_chinese_with_normal_text(fake_hall: FakeHall) -> None:
+    model = kiosk(fake_hall)
+    model.toggle_lang()
+    model.toggle_large_text()
+    take(model, "Z", "Z01")
+    model.finish()  # 完成
+    assert (model.lang, model.large_text, screen_of(model)) == ("zh", False, "home")
+
+
 def book_friday_1000(h: FakeHall) -> str:
     code: str = h.ok(
         "queue", "book", service="A03", slot=dt.datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)
