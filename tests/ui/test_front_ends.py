@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import socket
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -12,6 +17,7 @@ from bus import topics
 from bus.client import PahoBus
 from bus.core import Incoming
 from bus.models.devices import PrintJob, PrintResult
+from tests.conftest import REPO, start_mosquitto
 from tests.ui.conftest import SHANGHAI, UiHall
 from tests.waiting import wait_until
 
@@ -156,3 +162,63 @@ def test_rating_by_touch_and_stop_signs_when_the_window_pauses(ui_hall: UiHall) 
     for run in (evaluator, display):
         result = run.result()
         assert result["ok"], result
+
+
+def test_connection_lost_is_shown_and_clears_by_itself_when_the_broker_is_back(
+    ui_hall: UiHall, tmp_path: Path
+) -> None:
+    display = ui_hall.start(
+        "display",
+        [{"wait": "ready"}, {"text": "连接中断"}, {"wait": "ready", "timeout": 40},
+         {"text": "1号窗口"}],
+        "--window", "W01",
+    )  # fmt: skip
+    display.wait_steps(1)
+    broker = ui_hall.broker
+    broker.process.terminate()
+    broker.process.wait(10)
+    display.wait_steps(2)  # the overlay is up
+    again = start_mosquitto(tmp_path / "again", port=broker.port)
+    try:
+        result = display.result()
+    finally:
+        again.process.terminate()
+        again.process.wait(10)
+    assert result["ok"], result
+    assert "连接中断" not in result["texts"]
+
+
+def test_screenshot_option_saves_the_live_frame_and_tells_systemd_it_is_ready(
+    ui_hall: UiHall, tmp_path: Path
+) -> None:
+    assert ui_hall.node.send("queue", "issue", service="A01").ok
+    assert ui_hall.node.send("queue", "call", window="W01").ok
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify"))
+    notify.settimeout(60)
+    shot = tmp_path / "display.png"
+    env = {**os.environ, "DISPLAY": ui_hall.display, "NOTIFY_SOCKET": str(tmp_path / "notify"),
+           "KIVY_HOME": str(tmp_path / "kivy")}
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "controller.cli", "display", "--window", "W01",
+             "--broker", ui_hall.broker.url, "--screenshot", str(shot)],
+            cwd=REPO, env=env, capture_output=True, timeout=60,
+        )  # fmt: skip
+        messages = []
+        notify.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            while True:
+                messages.append(notify.recv(256).decode())
+    finally:
+        notify.close()
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    assert "READY=1" in messages
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        assert image.size == (1024, 600)
+        # The called ticket is drawn in yellow on the dark display: the frame has live data.
+        colors = image.convert("RGB").getcolors(1_000_000) or []
+        yellow = sum(n for n, (r, g, b) in colors if r > 230 and g > 190 and b < 120)
+        assert yellow > 5_000
