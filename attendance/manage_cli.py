@@ -121,6 +121,11 @@ def _register_store_commands(group: Any) -> None:
     report.add_argument("--csv", type=Path, help="另存 CSV / also write CSV here")
     report.add_argument("--xlsx", type=Path, help="另存 Excel / also write XLSX here")
     report.add_argument("--days", action="store_true", help="JSON 含每日明细 / include days")
+    report.add_argument(
+        "--at",
+        help="按此时间出报表（默认现在）/ report as of this time (ISO 8601; default now): "
+        "a running month counts the days before it, emergency leave stands as it did then",
+    )
     report.set_defaults(handler=_report)
     verify = group.add_parser(
         "verify-log",
@@ -246,11 +251,16 @@ def _report(args: argparse.Namespace) -> int:
         print(f"hall attendance report: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     hall = _load_hall(args.config)
+    now = dt.datetime.now(hall.tz)
+    if args.at:
+        from attendance.requests import aware
+
+        now = aware(dt.datetime.fromisoformat(_time(args.at)), hall)
     engine = _open_store(args)
     try:
         with engine.connect() as conn:
             calendar = store_calendar(conn, hall.attendance)
-            summary = month_report(conn, hall, calendar, args.month, dt.datetime.now(hall.tz))
+            summary = month_report(conn, hall, calendar, args.month, now)
     finally:
         engine.dispose()
     if args.csv:

@@ -3,6 +3,7 @@
 One code path for the bus query (``att/report``) and ``hall attendance report``: punches
 from the punch log, write-off requests with today's status, calendar overrides, all handed
 to the same :func:`attendance.rules.evaluate_month` that ``hall attendance evaluate`` uses.
+A month still running is counted up to yesterday (``through``).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from attendance.rules import (
     evaluate_month,
     parse_month,
 )
-from attendance.rules.model import PunchSource
-from config.attendance import AttendanceSettings
+from attendance.rules.model import PunchSource, StaffMonth
+from attendance.rules.month import month_totals
+from config.attendance import AttendanceProfile, AttendanceSettings
 from config.schema import HallConfig
 from controller import tables
 
@@ -83,6 +85,8 @@ class MonthSummary:
 
     report: MonthReport
     deductions: dict[str, Deductions]
+    through: dt.date | None = None
+    """Last day counted when the month is not over yet (days from today on are left out)."""
 
     def to_json(self, hall: HallConfig, days: bool = False) -> dict[str, Any]:
         """Per staff: name, totals and deductions; with ``days`` also RULES §4's days."""
@@ -100,7 +104,12 @@ class MonthSummary:
             if days:
                 entry["days"] = body["days"]
             out[staff_id] = entry
-        return {"month": self.report.month, "profile": self.report.profile, "staff": out}
+        return {
+            "month": self.report.month,
+            "profile": self.report.profile,
+            "through": self.through.isoformat() if self.through else None,
+            "staff": out,
+        }
 
 
 def month_report(
@@ -120,8 +129,24 @@ def month_report(
     writeoffs = approved_writeoffs(profile, calendar, requests, now, tz)
     roster = [s.id for s in hall.staff]
     report = evaluate_month(profile, calendar, punches, writeoffs, month, tz, roster)
+    today = now.astimezone(tz).date()
+    through: dt.date | None = None
+    if today <= parse_month(month)[1]:
+        # The month is not over: today and later have not happened (or not finished), and
+        # would all read as absence. Count the complete days only.
+        through = today - dt.timedelta(days=1)
+        report = until(report, profile, through)
     deductions = {
         staff_id: assessment_deductions(sm.totals, profile.deductions)
         for staff_id, sm in report.staff.items()
     }
-    return MonthSummary(report, deductions)
+    return MonthSummary(report, deductions, through)
+
+
+def until(report: MonthReport, profile: AttendanceProfile, last: dt.date) -> MonthReport:
+    """The report with the days after ``last`` left out and the totals counted again."""
+    staff: dict[str, StaffMonth] = {}
+    for staff_id, sm in report.staff.items():
+        days = tuple(d for d in sm.days if d.day <= last)
+        staff[staff_id] = StaffMonth(staff_id, days, month_totals(days, profile))
+    return MonthReport(report.month, report.profile, staff, report.split_day)

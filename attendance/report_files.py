@@ -134,6 +134,8 @@ def write_xlsx(path: Path, hall: HallConfig, summary: MonthSummary) -> None:
     summary_sheet.title = "汇总"
     report = summary.report
     title = f"{hall.name} {report.month} 月度考勤汇总（考勤方案 {report.profile}）"
+    if summary.through is not None:
+        title += f" 截至 {summary.through.isoformat()}"
     summary_sheet.append([title])
     summary_sheet["A1"].font = Font(bold=True)
     _table(summary_sheet, SUMMARY_HEADERS, summary_rows(hall, summary), Font(bold=True))

@@ -184,11 +184,11 @@ def test_request_then_the_chain_in_order_makes_the_day_leave(
     running: Running, hall: HallConfig
 ) -> None:
     _controller, node = running
-    wednesday = TUESDAY + dt.timedelta(days=1)
+    monday = TUESDAY - dt.timedelta(days=1)  # sick yesterday, filed today (病假补办)
     before = report(node)["staff"]["S002"]
-    assert before["days"][wednesday.isoformat()]["status"] == "absent"
+    assert before["days"][monday.isoformat()]["status"] == "absent"
 
-    filed = ok(sick_day(node, "S002", wednesday))
+    filed = ok(sick_day(node, "S002", monday))
     request_id = filed["request_id"]
     assert filed["chain"] == ["chief_representative", "hall_centre"]
     assert filed["days"] == 1.0 and filed["status"] == "pending"
@@ -199,14 +199,14 @@ def test_request_then_the_chain_in_order_makes_the_day_leave(
         node.send("att", "approve", request_id=request_id, approver_role="chief_representative")
     )
     assert first["status"] == "pending" and first["next_role"] == "hall_centre"
-    assert report(node)["staff"]["S002"]["days"][wednesday.isoformat()]["status"] == "absent"
+    assert report(node)["staff"]["S002"]["days"][monday.isoformat()]["status"] == "absent"
 
     done = node.send("att", "approve", request_id=request_id, approver_role="hall_centre")
     assert ok(done)["status"] == "approved"
     event = node.latest(topics.event(hall.hall_id, "writeoff.approved"))
     assert event["data"]["request_id"] == request_id and "发烧" not in json.dumps(event)
     after = report(node)["staff"]["S002"]
-    assert after["days"][wednesday.isoformat()]["status"] == "leave"
+    assert after["days"][monday.isoformat()]["status"] == "leave"
     assert after["totals"]["leave_days"] == 1
     assert after["totals"]["absent_days"] == before["totals"]["absent_days"] - 1
     assert after["deductions"]["absence"] == before["deductions"]["absence"] - 3
@@ -217,9 +217,9 @@ def test_request_then_the_chain_in_order_makes_the_day_leave(
 
 def test_rejected_request_changes_nothing(running: Running) -> None:
     _controller, node = running
-    thursday = TUESDAY + dt.timedelta(days=2)
+    monday = TUESDAY - dt.timedelta(days=1)
     before = report(node)["staff"]["S003"]
-    request_id = ok(sick_day(node, "S003", thursday))["request_id"]
+    request_id = ok(sick_day(node, "S003", monday))["request_id"]
     no = node.send("att", "reject", request_id=request_id, approver_role="chief_representative")
     assert ok(no)["status"] == "rejected"
     assert report(node)["staff"]["S003"] == before
@@ -256,7 +256,7 @@ def test_calendar_override_changes_the_report(
     running: Running, mosquitto: Broker, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _controller, node = running
-    friday = "2026-11-27"
+    friday = "2026-11-20"
     before = report(node)["staff"]["S008"]
     assert before["days"][friday]["status"] == "absent"
     base = ["--config", "chengdong", "--broker", mosquitto.url]
@@ -277,7 +277,7 @@ def test_manager_cli_requests_and_approves_through_the_controller(
     base = ["--config", "chengdong", "--broker", mosquitto.url]
     code, out, err = run_hall(
         ["attendance", "request", "--staff", "S009", "--kind", "punch_correction",
-         "--start", "2026-11-24T17:05:00+08:00", *base],
+         "--start", "2026-11-23T17:05:00+08:00", *base],
         capsys,
     )  # fmt: skip
     assert code == 0, err
@@ -290,7 +290,7 @@ def test_manager_cli_requests_and_approves_through_the_controller(
         ["attendance", "reject", request_id, "--role", "hall_centre", *base], capsys
     )
     assert code == 1 and "approval_refused" in err
-    day = report(node)["staff"]["S009"]["days"]["2026-11-24"]
+    day = report(node)["staff"]["S009"]["days"]["2026-11-23"]
     assert day["sign_out"] == "17:05:00" and "missing_sign_out" not in day["flags"]
 
 
@@ -346,24 +346,35 @@ def test_verify_log_sees_the_newest_punch_deleted(
 
 
 def test_report_files_match_the_bus_report(
-    running: Running, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    running: Running,
+    clock: ManualClock,
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     from openpyxl import load_workbook
 
     _controller, node = running
     assert punch(node, "S001", at(TUESDAY, "09:05:10")).ok
     assert punch(node, "S001", at(TUESDAY, "16:30:00")).ok
-    over_bus = report(node)["staff"]["S001"]
+    running_month = report(node)
+    assert running_month["through"] == "2026-11-23"  # today is not over: not counted yet
+    assert running_month["staff"]["S001"]["totals"]["late"] == 0
+    clock.now = at(dt.date(2026, 12, 1), "09:00")
+    whole_month = report(node)
+    assert whole_month["through"] is None
+    over_bus = whole_month["staff"]["S001"]
     copy = backup(data_dir, tmp_path / "copy")
     csv_path, xlsx_path = tmp_path / "m.csv", tmp_path / "m.xlsx"
     code, out, err = run_hall(
         ["attendance", "report", "--month", "2026-11", "--data-dir", str(copy),
-         "--csv", str(csv_path), "--xlsx", str(xlsx_path)],
+         "--at", "2026-12-01T09:00", "--csv", str(csv_path), "--xlsx", str(xlsx_path)],
         capsys,
     )  # fmt: skip
     assert code == 0, err
     from_store = json.loads(out)["staff"]["S001"]
     assert from_store["totals"] == over_bus["totals"]
+    assert from_store["deductions"] == over_bus["deductions"]
     assert from_store["totals"]["late"] == 1 and from_store["totals"]["early"] == 1
 
     with csv_path.open(encoding="utf-8-sig", newline="") as handle:
@@ -396,13 +407,13 @@ def test_a_restarted_controller_continues_the_chain_and_keeps_overrides(
         first = ControllerThread(hall, data_dir, mosquitto.url, clock).start()
         try:
             assert ok(punch(node, "S001", at(TUESDAY, "08:50:00")))["seq"] == 1
-            ok(node.send("att", "calendar_override", date="2026-11-27", kind="holiday"))
+            ok(node.send("att", "calendar_override", date="2026-11-20", kind="holiday"))
         finally:
             first.stop()
         second = ControllerThread(hall, data_dir, mosquitto.url, clock).start()
         try:
             assert ok(punch(node, "S002", at(TUESDAY, "08:51:00")))["seq"] == 2
-            assert report(node)["staff"]["S001"]["days"]["2026-11-27"]["status"] == "rest"
+            assert report(node)["staff"]["S001"]["days"]["2026-11-20"]["status"] == "rest"
         finally:
             second.stop()
     finally:

@@ -94,7 +94,7 @@ def test_qujiang_needs_a_substitute_before_the_window_lead_signs(
     assert named.result["substitute"] == "S002"
     done = run(engine, service, Approve, now, request_id=request_id, approver_role="centre_deputy")
     assert done.result is not None and done.result["status"] == "approved"
-    assert day_status(engine, service, now, "S001") == "leave"
+    assert day_status(engine, service, now + dt.timedelta(days=1), "S001") == "leave"
 
 
 def test_emergency_leave_completed_in_time_becomes_leave(engine: Engine, hall: HallConfig) -> None:

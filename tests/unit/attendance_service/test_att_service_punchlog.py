@@ -96,4 +96,3 @@ def test_a_rehashed_edit_still_breaks_the_next_link(engine: Engine, tmp_path: Pa
     tamper(tmp_path, f"UPDATE punches SET staff_id = 'S009', hash = '{digest}' WHERE seq = 2")
     with engine.connect() as conn:
         assert punchlog.verify_log(conn) == 3
-
