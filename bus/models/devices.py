@@ -51,3 +51,26 @@ class ShowText(StateMessage):
 
     lines: list[str]
     brightness: int | None = None
+
+
+class FingerEvent(StateMessage):
+    """``dev/<node>/fingerprint/finger``: a finger on the sensor, once per touch.
+
+    ``slot`` is the template slot the module matched, or null for a finger it does not know
+    (the terminal says so); no message while the sensor is empty.
+    """
+
+    slot: int | None = None
+
+
+class SimPress(StateMessage):
+    """``dev/<node>/<device>/press``: press a key of a *simulated* keypad or scanner.
+
+    Only bridges with ``port: sim`` devices listen; the demo and manual tests use it to press
+    a caller's 叫号 key (``{"key": "next"}``), an evaluator's rating key (``{"rating": 5}``)
+    or to scan a code (``{"scan": "B1234"}``) exactly as the hardware would.
+    """
+
+    key: str | None = None
+    rating: int | None = None
+    scan: str | None = None
