@@ -4,7 +4,7 @@ The driver (or any serial tool) then opens PATH as if it were ``/dev/ttyUSB0``. 
 runs until SIGINT/SIGTERM; commands come from stdin lines (and ``--script`` for the
 caller); stdin reaching its end does not stop it, so the demo can run it in the background.
 
-(``hall bridge`` will be registered here too, by the bridge process.)
+``hall bridge`` (the bridge process, ``firmware_bridge.bridge``) is registered here too.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ stdin lines: 'place N' (finger N on the sensor; the same N is the same finger), 
 
 
 def register(sub: Any) -> None:
+    _register_bridge(sub)
     p = sub.add_parser("sim", help="run a device simulator on a pseudo-terminal / 设备模拟器")
     kinds = p.add_subparsers(dest="sim_kind", metavar="DEVICE")
     kinds.required = True
@@ -53,6 +54,51 @@ def register(sub: Any) -> None:
     f.add_argument("--capacity", type=int, default=1000, help="template slots (AS608: 300)")
     f.add_argument("--password", type=lambda s: int(s, 0), default=0, help="module password")
     f.set_defaults(handler=_run_fingerprint)
+
+
+def _register_bridge(sub: Any) -> None:
+    b = sub.add_parser(
+        "bridge",
+        help="run the firmware bridge of a node / 设备网桥",
+        description=(
+            "把节点的设备（打印机、叫号键盘、评价器、扫码枪、LED 窗口屏、指纹模块）接入消息总线 / "
+            "Expose a node's devices (printer, keypads, scanner, LED display, fingerprint) "
+            "as MQTT endpoints under hall/<hall>/dev/<node>/<device>/…"
+        ),
+    )
+    b.add_argument("--config", default=None, help="hall YAML or shipped hall id")
+    b.add_argument(
+        "--node", action="append", default=[],
+        help="node id in the hall config (repeat for several nodes in one process)",
+    )
+    b.add_argument(
+        "--all-sim", action="store_true",
+        help="every node whose devices are all simulators (port: sim), in one process (demo)",
+    )
+    b.add_argument("--broker", default=None, help="mqtt://[user:pass@]host:port")
+    b.add_argument(
+        "--preview-dir", default=None,
+        help="where simulated printers write PNG previews (<dir>/<node>/); default "
+             "$STATE_DIRECTORY/print-preview under systemd, else the device's preview_dir",
+    )
+    b.set_defaults(handler=_run_bridge)
+
+
+def _run_bridge(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from config.loader import ConfigError, load_hall, resolve_hall_path
+    from firmware_bridge.bridge import broker_url_for, run_bridge
+
+    try:
+        hall = load_hall(resolve_hall_path(args.config))
+    except ConfigError as err:
+        print(err, file=sys.stderr)
+        return 2
+    return run_bridge(
+        hall, args.node, broker_url_for(hall, args.broker), all_sim=args.all_sim,
+        preview_dir=Path(args.preview_dir) if args.preview_dir else None,
+    )
 
 
 def _say(text: str) -> None:

@@ -1,0 +1,221 @@
+"""The bridge's node logic on the loop-back FakeBus: commands from keys, retained states,
+open retries and driver faults — no broker, no hardware."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from typing import Any
+
+import pytest
+
+from bus import topics
+from bus.core import Incoming, Payload
+from bus.models.base import Reply
+from bus.testing import FakeBroker, FakeBus
+from config.schema import DeviceConfig, HallConfig, Node
+from firmware_bridge.bridge_endpoint import Timing
+from firmware_bridge.bridge_node import NodeBridge
+from firmware_bridge.interfaces import DeviceOffline, DeviceState
+from firmware_bridge.printer.jobs import job_data
+from firmware_bridge.printer.samples import sample_ticket
+from firmware_bridge.registry import build
+from tests.waiting import wait_until
+
+FAST = Timing(state_poll_s=0.02, printer_poll_s=0.02, open_first_s=0.01, open_cap_s=0.04)
+
+
+def _now(fn: Callable[[], None]) -> None:
+    """The test thread plays the bridge's loop: handed-over work runs at once."""
+    fn()
+
+
+class RecordingBus(FakeBus):
+    """Records every request it is asked to send (paho would queue them while offline)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.requests: list[str] = []
+
+    def request(self, topic: str, payload: Payload, timeout: float = 5.0) -> Future[Incoming]:
+        self.requests.append(topic)
+        return super().request(topic, payload, timeout)
+
+
+@pytest.fixture
+def broker() -> FakeBroker:
+    return FakeBroker()
+
+
+@pytest.fixture
+def bridges() -> Iterator[list[NodeBridge]]:
+    started: list[NodeBridge] = []
+    yield started
+    for bridge in started:
+        bridge.stop()
+
+
+def _start(
+    hall: HallConfig, node: Node, bus: FakeBus, bridges: list[NodeBridge], **kwargs: Any
+) -> NodeBridge:
+    bridge = NodeBridge(hall, node, bus, _now, timing=FAST, **kwargs)
+    bus.start()
+    bridge.start()
+    bridges.append(bridge)
+    return bridge
+
+
+def _controller(broker: FakeBroker, hall: HallConfig, verb: str) -> list[dict[str, Any]]:
+    """A controller stand-in that accepts every ``queue/<verb>`` and remembers it."""
+    received: list[dict[str, Any]] = []
+    bus = broker.client(hall.hall_id, "controller")
+
+    def answer(message: Incoming) -> None:
+        body = message.json()
+        received.append(body)
+        bus.reply(message, Reply.success(body["id"]))
+
+    bus.subscribe(topics.command(hall.hall_id, "queue", verb), answer)
+    bus.start()
+    return received
+
+
+def _retained_view(broker: FakeBroker, hall: HallConfig, w: str, **data: Any) -> None:
+    broker.route(Incoming(
+        topics.window_state(hall.hall_id, w),
+        json.dumps({"v": 1, "at": "2026-11-24T09:30:00+08:00", "data": data}).encode(),
+        retain=True,
+    ))
+
+
+def test_a_key_pressed_while_the_broker_is_away_is_not_sent_later(
+    hall: HallConfig, broker: FakeBroker, bridges: list[NodeBridge]
+) -> None:
+    """paho would queue the request and deliver it on reconnect: a surprise call."""
+    calls = _controller(broker, hall, "call")
+    bus = RecordingBus(hall.hall_id, "caller-W04", broker=broker)
+    node = hall.node("caller-W04")
+    assert node is not None
+    bridge = _start(hall, node, bus, bridges)
+    keys: Any = bridge.endpoints["keys"]
+    bus.drop()
+    keys.event("key", "next")
+    bus.restore()
+    assert bus.requests == [] and calls == []
+    keys.event("key", "next")
+    assert [c["window"] for c in calls] == ["W04"]
+
+
+def test_rating_key_rates_the_finished_ticket_once(
+    hall: HallConfig, broker: FakeBroker, bridges: list[NodeBridge]
+) -> None:
+    ratings = _controller(broker, hall, "rate")
+    node = hall.node("evaluator-W04")
+    assert node is not None
+    bridge = _start(hall, node, broker.client(hall.hall_id, node.id), bridges)
+    keys: Any = bridge.endpoints["keys"]
+    keys.event("rating", "5")  # nothing finished yet
+    assert ratings == []
+    _retained_view(broker, hall, "W04", window="W04", number=4,
+                   evaluator={"state": "rating", "ticket": "B007"})
+    keys.event("rating", "4")
+    keys.event("rating", "5")  # the citizen pressed again: already rated
+    assert [(r["ticket"], r["level"], r["window"]) for r in ratings] == [("B007", 4, "W04")]
+    events = broker.messages(topics.device(hall.hall_id, node.id, "keys", "key"))
+    assert [json.loads(m.payload)["value"] for m in events] == ["5", "4", "5"]
+
+
+class FlakyPort:
+    """A device whose port cannot be opened the first ``failures`` times."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.opens = 0
+        self._state = DeviceState.OFFLINE
+
+    def open(self) -> None:
+        self.opens += 1
+        if self.opens <= self.failures:
+            raise DeviceOffline("cannot open /dev/ttyUSB7: no such device")
+        self._state = DeviceState.OK
+
+    def close(self) -> None:
+        self._state = DeviceState.OFFLINE
+
+    def state(self) -> DeviceState:
+        return self._state
+
+    def show(self, line: int, text: str) -> None:
+        pass
+
+    def set_brightness(self, level: int) -> None:
+        pass
+
+
+def test_a_device_that_cannot_be_opened_is_offline_with_the_reason_until_it_can(
+    hall: HallConfig, broker: FakeBroker, bridges: list[NodeBridge]
+) -> None:
+    device = FlakyPort(failures=3)
+    node = Node(id="display-W09", role="display", window="W09",
+                devices=[DeviceConfig(name="led", kind="led", port="/dev/ttyUSB7")])
+    _start(hall, node, broker.client(hall.hall_id, node.id), bridges,
+           build=lambda kind, port, options: device)
+    state_topic = topics.device(hall.hall_id, node.id, "led", "state")
+
+    def states() -> list[tuple[str, str]]:
+        return [(s["state"], s["detail"])
+                for s in (json.loads(m.payload) for m in broker.messages(state_topic))]
+
+    wait_until(lambda: states()[-1][0] == "ok")
+    assert device.opens == 4
+    assert ("offline", "cannot open /dev/ttyUSB7: no such device") in states()
+
+
+class BrokenPrinter:
+    """A driver with a bug: print_document raises."""
+
+    def open(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def state(self) -> DeviceState:
+        return DeviceState.OK
+
+    def print_document(self, document: object) -> DeviceState:
+        raise RuntimeError("driver bug")
+
+
+@pytest.mark.allow_logged_exceptions
+def test_a_driver_that_raises_fails_the_job_not_the_bridge(
+    hall: HallConfig, broker: FakeBroker, bridges: list[NodeBridge]
+) -> None:
+    node = hall.node("kiosk-1")
+    assert node is not None
+    bridge = _start(hall, node, broker.client(hall.hall_id, node.id), bridges,
+                    build=lambda kind, port, options: (
+                        BrokenPrinter() if kind == "printer" else build(kind, port, options)))
+    document, data = job_data(sample_ticket())
+    broker.route(Incoming(topics.device(hall.hall_id, "kiosk-1", "printer", "print"),
+                          json.dumps({"v": 1, "job_id": "j1", "document": document,
+                                      "data": data}).encode()))
+    result_topic = topics.device(hall.hall_id, "kiosk-1", "printer", "result")
+    wait_until(lambda: broker.messages(result_topic))
+    result = json.loads(broker.messages(result_topic)[0].payload)
+    assert (result["ok"], result["state"]) == (False, "error")
+    assert bridge.healthy()
+
+
+def test_devices_of_other_nodes_are_skipped_and_bad_options_fail_before_anything_opens(
+    hall: HallConfig, broker: FakeBroker
+) -> None:
+    terminal = hall.node("terminal-1")
+    assert terminal is not None
+    bridge = NodeBridge(hall, terminal, broker.client(hall.hall_id, "terminal-1"), _now)
+    assert list(bridge.endpoints) == ["fingerprint"]  # the camera is the terminal's own
+    bad = Node(id="kiosk-8", role="kiosk", devices=[
+        DeviceConfig(name="printer", kind="printer", port="sim", options={"width_mm": 76})])
+    with pytest.raises(ValueError, match="width_mm"):
+        NodeBridge(hall, bad, broker.client(hall.hall_id, "kiosk-8"), _now)
