@@ -1,0 +1,337 @@
+"""The firmware bridge (issue 5 part 5) on a real Mosquitto: the sample hall's simulated
+devices driven the way the hardware drives them (evdev ``InputEvent``s, the LED board's
+serial protocol over a pty, the emulated USB printer), with the real controller behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import threading
+import uuid
+import zoneinfo
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from evdev import InputEvent, ecodes
+from PIL import Image
+
+from bus import topics
+from bus.models.devices import PrintJob
+from config.schema import DeviceConfig, HallConfig
+from config.schema import Node as NodeConfig
+from firmware_bridge.bridge import BridgeProcess
+from firmware_bridge.bridge_endpoint import Timing
+from firmware_bridge.bridge_node import Builder, NodeBridge
+from firmware_bridge.interfaces import DeviceState
+from firmware_bridge.printer.jobs import job_data
+from firmware_bridge.printer.samples import sample_ticket
+from firmware_bridge.registry import build
+from tests.conftest import Broker, start_mosquitto
+from tests.integration.harness import ControllerThread, ManualClock, Node
+from tests.waiting import wait_until
+
+pytestmark = pytest.mark.integration
+
+TUESDAY_0930 = dt.datetime(2026, 11, 24, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+FAST = Timing(
+    state_poll_s=0.1, printer_poll_s=0.2, finger_poll_s=0.1, open_first_s=0.05,
+    open_cap_s=0.2, command_timeout_s=5.0, watchdog_s=0.5,
+)
+
+
+class BridgeThread:
+    """``hall bridge`` in-process: the real ``BridgeProcess`` on a loop in a thread."""
+
+    def __init__(
+        self, hall: HallConfig, nodes: Sequence[NodeConfig], url: str, preview_dir: Path,
+        builder: Builder = build,
+    ) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.process = BridgeProcess(hall, nodes, url, preview_dir=preview_dir, timing=FAST,
+                                     builder=builder)
+        self.process.build(self.loop)
+        self.notified: list[str] = []
+        self._stop = asyncio.Event()
+        self._thread = threading.Thread(
+            target=self.loop.run_until_complete,
+            args=(self.process.run(self._stop, self.notified.append),), daemon=True,
+        )
+
+    def start(self) -> BridgeThread:
+        self._thread.start()
+        wait_until(lambda: all(b.bus.is_connected() for b in self.process.bridges.values()))
+        return self
+
+    def node(self, node_id: str) -> NodeBridge:
+        return self.process.bridges[node_id]
+
+    def device(self, node_id: str, name: str) -> Any:
+        return self.node(node_id).endpoints[name].device
+
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(20)
+        self.loop.close()
+
+
+@pytest.fixture
+def controller(hall: HallConfig, tmp_path: Path, mosquitto: Broker) -> Iterator[ControllerThread]:
+    running = ControllerThread(hall, tmp_path / "data", mosquitto.url,
+                               ManualClock(TUESDAY_0930)).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def watcher(hall: HallConfig, mosquitto: Broker) -> Iterator[Node]:
+    node = Node(hall, mosquitto.url)
+    yield node
+    node.close()
+
+
+def _bridge(hall: HallConfig, url: str, tmp_path: Path, *node_ids: str) -> BridgeThread:
+    nodes = [n for n in hall.nodes if n.id in node_ids]
+    return BridgeThread(hall, nodes, url, tmp_path / "previews").start()
+
+
+def _dev(hall: HallConfig, node: str, device: str, leaf: str) -> str:
+    return topics.device(hall.hall_id, node, device, leaf)
+
+
+def _ticket_job() -> PrintJob:
+    document, data = job_data(sample_ticket())
+    return PrintJob(job_id=uuid.uuid4().hex, document=document, data=data)
+
+
+def _result(watcher: Node, hall: HallConfig, job: PrintJob, node: str = "kiosk-1") -> Any:
+    return watcher.latest(_dev(hall, node, "printer", "result"),
+                          until=lambda r: r is not None and r["job_id"] == job.job_id)
+
+
+def _print(watcher: Node, hall: HallConfig, node: str = "kiosk-1") -> Any:
+    """Send the sample ticket to ``node``'s printer; its PrintResult."""
+    job = _ticket_job()
+    watcher.bus.publish(_dev(hall, node, "printer", "print"), job)
+    return _result(watcher, hall, job, node)
+
+
+def _press(code: int) -> list[InputEvent]:
+    """A key pressed and released, as the kernel reports it."""
+    return [
+        InputEvent(0, 0, ecodes.EV_KEY, code, 1),
+        InputEvent(0, 1, ecodes.EV_SYN, ecodes.SYN_REPORT, 0),
+        InputEvent(0, 2, ecodes.EV_KEY, code, 0),
+        InputEvent(0, 3, ecodes.EV_SYN, ecodes.SYN_REPORT, 0),
+    ]
+
+
+def test_a_print_job_comes_out_as_a_png_preview_with_an_ok_result(
+    hall: HallConfig, mosquitto: Broker, watcher: Node, tmp_path: Path
+) -> None:
+    bridge = _bridge(hall, mosquitto.url, tmp_path, "kiosk-1")
+    try:
+        state = watcher.latest(_dev(hall, "kiosk-1", "printer", "state"),
+                               until=lambda s: s["state"] == "ok")
+        assert state["detail"] == "打印机正常"
+        job = _ticket_job()
+        watcher.bus.publish(_dev(hall, "kiosk-1", "printer", "print"), job)
+        result = _result(watcher, hall, job)
+        assert (result["ok"], result["state"]) == (True, "ok")
+        previews = list((tmp_path / "previews" / "kiosk-1").glob("*.png"))
+        assert [p.name for p in previews] == ["0001-A012.png"]
+        with Image.open(previews[0]) as image:
+            assert image.width == 80 * 8  # kiosk-1 has the 80 mm roll (8 dots/mm)
+            assert image.height > image.width  # a whole ticket, not an empty strip
+        # The same job delivered again (QoS 1) is answered, not printed twice.
+        watcher.bus.publish(_dev(hall, "kiosk-1", "printer", "print"), job)
+        wait_until(lambda: len(watcher.messages(_dev(hall, "kiosk-1", "printer", "result"))) == 2)
+        assert len(list((tmp_path / "previews" / "kiosk-1").glob("*.png"))) == 1
+    finally:
+        bridge.stop()
+
+
+def test_paper_out_is_a_retained_state_and_a_failed_result_and_printing_resumes(
+    hall: HallConfig, mosquitto: Broker, watcher: Node, tmp_path: Path
+) -> None:
+    bridge = _bridge(hall, mosquitto.url, tmp_path, "kiosk-1")
+    state_topic = _dev(hall, "kiosk-1", "printer", "state")
+    try:
+        watcher.latest(state_topic, until=lambda s: s["state"] == "ok")
+        bridge.device("kiosk-1", "printer").set_state(DeviceState.PAPER_OUT)
+        state = watcher.latest(state_topic, until=lambda s: s["state"] == "paper_out")
+        assert state["detail"].startswith("打印机缺纸")
+        result = _print(watcher, hall)
+        assert (result["ok"], result["state"]) == (False, "paper_out")
+        assert "缺纸" in result["detail"]
+        assert not list((tmp_path / "previews" / "kiosk-1").glob("*.png"))
+        # Garbage on the print topic: answered when it names a job, never a crash.
+        watcher.bus.publish(_dev(hall, "kiosk-1", "printer", "print"), b"\xff not json")
+        watcher.bus.publish(_dev(hall, "kiosk-1", "printer", "print"),
+                            {"v": 1, "job_id": "bad-1", "document": "ticket", "data": {}})
+        bad = watcher.latest(_dev(hall, "kiosk-1", "printer", "result"),
+                             until=lambda r: r["job_id"] == "bad-1")
+        assert bad["ok"] is False
+        # Paper loaded: the state clears by itself and the reprint comes out.
+        bridge.device("kiosk-1", "printer").set_state(DeviceState.OK)
+        watcher.latest(state_topic, until=lambda s: s["state"] == "ok")
+        assert _print(watcher, hall)["ok"] is True
+        assert bridge.alive()
+    finally:
+        bridge.stop()
+    stopped = watcher.latest(state_topic, until=lambda s: s["state"] == "offline")
+    assert "网桥已停止" in stopped["detail"]
+
+
+def test_emulated_usb_printer_paper_out_and_unplug_are_states(
+    hall: HallConfig, mosquitto: Broker, watcher: Node, tmp_path: Path
+) -> None:
+    """The real ESC/POS driver on the emulated USB printer, behind the bridge."""
+    from firmware_bridge.printer.config import from_config
+    from firmware_bridge.printer.usb_emulator import (
+        MODEL_80MM,
+        EmulatedPrinter,
+        EmulatedUsbBackend,
+    )
+
+    printer = EmulatedPrinter(MODEL_80MM)
+    backend = EmulatedUsbBackend([printer])
+    port = f"usb:{MODEL_80MM.id_vendor:04x}:{MODEL_80MM.id_product:04x}"
+    kiosk = NodeConfig(id="kiosk-9", role="kiosk", devices=[
+        DeviceConfig(name="printer", kind="printer", port=port, options={"width_mm": 80})])
+
+    def builder(kind: str, port: str, options: dict[str, Any]) -> Any:
+        return from_config({"port": port, **options}, backend=backend)
+
+    bridge = BridgeThread(hall, [kiosk], mosquitto.url, tmp_path, builder).start()
+    state_topic = _dev(hall, "kiosk-9", "printer", "state")
+    try:
+        watcher.latest(state_topic, until=lambda s: s["state"] == "ok")
+        assert _print(watcher, hall, "kiosk-9")["ok"] is True
+        assert b"A012" in printer.received
+
+        printer.set_switches(paper_out=True)
+        watcher.latest(state_topic, until=lambda s: s["state"] == "paper_out")
+        assert _print(watcher, hall, "kiosk-9")["state"] == "paper_out"
+
+        printer.set_switches(paper_out=False)
+        printer.unplug()
+        watcher.latest(state_topic, until=lambda s: s["state"] == "offline")
+        printer.plug()
+        watcher.latest(state_topic, until=lambda s: s["state"] == "ok")
+        assert bridge.alive()
+    finally:
+        bridge.stop()
+
+
+def test_caller_key_calls_and_the_led_display_and_evaluator_follow(
+    hall: HallConfig, mosquitto: Broker, controller: ControllerThread, watcher: Node,
+    tmp_path: Path,
+) -> None:
+    """叫号 on the keypad calls A001, the LED shows it, 办结 finishes, the rating key rates."""
+    bridge = _bridge(hall, mosquitto.url, tmp_path, "caller-W01", "display-W01", "evaluator-W01")
+    window_topic = topics.window_state(hall.hall_id, "W01")
+    try:
+        assert watcher.send("queue", "login", window="W01", staff_id="S001").ok
+        assert watcher.send("queue", "issue", service="A01").result["ticket"] == "A001"  # type: ignore[index]
+        caller = bridge.device("caller-W01", "keys")
+        caller.inject(_press(ecodes.KEY_KP1))  # 叫号 (next)
+
+        called = watcher.latest(topics.event(hall.hall_id, "ticket.called"))
+        assert (called["data"]["ticket"], called["data"]["window"]) == ("A001", "W01")
+        key = watcher.latest(_dev(hall, "caller-W01", "keys", "key"))
+        assert key["action"] == "next"
+        led = bridge.device("display-W01", "led").sim.model
+        wait_until(lambda: led.lines.get(1, ("",))[0] == "A001 请到1号窗口")
+        assert led.lines[0][0] == "1号窗口 社保医保"
+
+        caller.inject(_press(ecodes.KEY_KP8))  # 办结 (finish)
+        watcher.latest(window_topic, until=lambda v: v["data"]["evaluator"]["state"] == "rating")
+        evaluator = bridge.node("evaluator-W01")
+        wait_until(lambda: (evaluator.view or {}).get("evaluator", {}).get("state") == "rating")
+        wait_until(lambda: led.lines.get(1, ("",))[0] == "欢迎光临")
+
+        bridge.device("evaluator-W01", "keys").inject(_press(ecodes.KEY_KP5))
+        rated = watcher.latest(topics.event(hall.hall_id, "ticket.rated"))
+        assert (rated["data"]["ticket"], rated["data"]["level"]) == ("A001", 5)
+
+        caller.inject(_press(ecodes.KEY_KP6))  # 暂停 (pause)
+        wait_until(lambda: led.lines.get(1, ("",))[0] == "暂停服务")
+        caller.inject(_press(ecodes.KEY_KP7))  # 恢复 (resume) while paused: service resumes
+        watcher.latest(window_topic, until=lambda v: v["data"]["paused"] is False)
+    finally:
+        bridge.stop()
+
+
+def test_simulated_press_over_mqtt_drives_the_queue_like_a_key(
+    hall: HallConfig, mosquitto: Broker, controller: ControllerThread, watcher: Node,
+    tmp_path: Path,
+) -> None:
+    """The demo's way in: ``…/keys/press`` on a ``port: sim`` keypad is a real key press."""
+    bridge = _bridge(hall, mosquitto.url, tmp_path, "caller-W05")
+    try:
+        watcher.send("queue", "issue", service="C01")
+        watcher.bus.publish(_dev(hall, "caller-W05", "keys", "press"), {"v": 1, "key": "next"})
+        called = watcher.latest(topics.event(hall.hall_id, "ticket.called"))
+        assert (called["data"]["ticket"], called["data"]["window"]) == ("C001", "W05")
+    finally:
+        bridge.stop()
+
+
+def test_broker_restart_bridge_reconnects_restores_state_and_keys_work_again(
+    hall: HallConfig, mosquitto: Broker, controller: ControllerThread, tmp_path: Path
+) -> None:
+    bridge = _bridge(hall, mosquitto.url, tmp_path, "kiosk-1", "caller-W02")
+    try:
+        mosquitto.process.kill()
+        mosquitto.process.wait(10)
+        wait_until(lambda: not bridge.node("kiosk-1").bus.is_connected())
+        restarted = start_mosquitto(tmp_path / "again", port=mosquitto.port)
+        mosquitto.process = restarted.process  # the fixture stops whichever is running
+        wait_until(lambda: all(b.bus.is_connected() for b in bridge.process.bridges.values())
+                   and controller.bus.is_connected(), timeout=40)
+        watcher = Node(hall, mosquitto.url)
+        try:
+            # The restarted broker had no retained messages: the bridge said them again.
+            state = watcher.latest(_dev(hall, "kiosk-1", "printer", "state"))
+            assert state["state"] == "ok"
+            watcher.send("queue", "issue", service="A01")
+            bridge.device("caller-W02", "keys").inject(_press(ecodes.KEY_KP1))
+            called = watcher.latest(topics.event(hall.hall_id, "ticket.called"))
+            assert (called["data"]["ticket"], called["data"]["window"]) == ("A001", "W02")
+            assert _print(watcher, hall)["ok"] is True
+        finally:
+            watcher.close()
+        assert bridge.notified[0] == "READY=1" and "WATCHDOG=1" in bridge.notified
+    finally:
+        bridge.stop()
+
+
+def test_fingerprint_touch_is_one_finger_event_per_touch(
+    hall: HallConfig, mosquitto: Broker, watcher: Node, tmp_path: Path
+) -> None:
+    bridge = _bridge(hall, mosquitto.url, tmp_path, "terminal-1")
+    finger_topic = _dev(hall, "terminal-1", "fingerprint", "finger")
+    try:
+        assert "camera" not in bridge.node("terminal-1").endpoints  # not the bridge's
+        watcher.latest(_dev(hall, "terminal-1", "fingerprint", "state"),
+                       until=lambda s: s["state"] == "ok")
+        sim = bridge.device("terminal-1", "fingerprint").sim
+        sim.slots[3] = 42  # finger 42 enrolled in slot 3
+        sim.place_finger(42)
+        assert watcher.latest(finger_topic)["slot"] == 3
+        sim.remove_finger()
+        finger = bridge.node("terminal-1").endpoints["fingerprint"]
+        wait_until(lambda: not finger.finger_down)  # type: ignore[attr-defined]
+        sim.place_finger(7)  # nobody's finger
+        event = watcher.latest(finger_topic, until=lambda e: e["slot"] is None)
+        assert json.loads(json.dumps(event)) == {"v": 1, "slot": None}
+        assert len(watcher.messages(finger_topic)) == 2
+    finally:
+        bridge.stop()
