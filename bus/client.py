@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import logging
+import os
 import ssl
 import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import paho.mqtt.client as mqtt
@@ -72,6 +75,30 @@ class BrokerURL:
         )
 
 
+SECRET_ENV = "SERVICEHALL_MQTT_SECRET"
+"""A file with this node's MQTT password (user = node id), for running a node by hand."""
+
+
+def node_credentials(url: BrokerURL, node: str) -> BrokerURL:
+    """Fill in the node's own MQTT user and password when the URL names none.
+
+    Under systemd the password comes from ``LoadCredential=mqtt:…`` (readable only by that
+    service, never on a command line); by hand from the file named in $SERVICEHALL_MQTT_SECRET.
+    """
+    if url.username:
+        return url
+    candidates = []
+    if os.environ.get("CREDENTIALS_DIRECTORY"):
+        candidates.append(Path(os.environ["CREDENTIALS_DIRECTORY"]) / "mqtt")
+    if os.environ.get(SECRET_ENV):
+        candidates.append(Path(os.environ[SECRET_ENV]))
+    for path in candidates:
+        if path.is_file():
+            password = path.read_text(encoding="utf-8").strip()
+            return dataclasses.replace(url, username=node, password=password)
+    return url
+
+
 def inline_deliver(fn: Callable[[], None]) -> None:
     """Run handlers on paho's thread: only for short-lived command-line tools."""
     fn()
@@ -102,7 +129,9 @@ class PahoBus:
         self.hall = hall
         self.node = node
         self.role = role
-        self.url = url if isinstance(url, BrokerURL) else BrokerURL.parse(url)
+        self.url = node_credentials(
+            url if isinstance(url, BrokerURL) else BrokerURL.parse(url), node
+        )
         self._deliver: Deliver = deliver or inline_deliver
         self._session = uuid.uuid4().hex[:12]
         self._inbox = topics.reply_inbox(hall, node, self._session)

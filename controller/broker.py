@@ -85,6 +85,9 @@ def acl_for(hall: HallConfig, node: Node) -> list[str]:
         lines.append(f"topic read {root}/state/queue")
     for command in _ROLE_COMMANDS.get(node.role, ()):
         lines.append(f"topic write {root}/cmd/{command}")
+    if node.role == "terminal":
+        # Face templates, sealed with the transport key; only the controller writes them.
+        lines.append(f"topic read {root}/faces/templates")
     if node.devices or node.role == "terminal":
         lines.append(f"topic readwrite {root}/dev/{node.id}/#")
     return lines

@@ -36,6 +36,14 @@ def register(sub: Sub) -> None:
         default=None,
         help="demos and drills only: the hall clock starts at this ISO time and runs forward",
     )
+    p.add_argument(
+        "--faces-dir", default=None, help="face template store (default: DATA_DIR/faces)"
+    )
+    p.add_argument(
+        "--faces-transport-key",
+        default=None,
+        help="key sealing templates for terminals (default /etc/servicehall/faces-transport.key)",
+    )
     p.set_defaults(handler=_run_controller)
 
     notice = sub.add_parser("notice", help="hall notices / 公告").add_subparsers(
@@ -110,7 +118,11 @@ def _run_controller(args: argparse.Namespace) -> int:
     from controller.main import run_controller
 
     start = dt.datetime.fromisoformat(args.clock_start) if args.clock_start else None
-    return run_controller(_load(args), args.data_dir, args.broker, args.db_url, start)
+    from pathlib import Path
+
+    faces = Path(args.faces_dir) if args.faces_dir else None
+    key = Path(args.faces_transport_key) if args.faces_transport_key else None
+    return run_controller(_load(args), args.data_dir, args.broker, args.db_url, start, faces, key)
 
 
 def _send(args: argparse.Namespace, area: str, verb: str, fields: dict[str, Any]) -> int:

@@ -15,6 +15,7 @@ from config.schema import HallConfig
 from controller.app import Controller, hall_clock, run_forever
 from controller.calendar_store import HallCalendar
 from controller.events import EventFactory
+from controller.faces import DEFAULT_TRANSPORT_KEY, FaceTemplateService
 from controller.notices import NoticeService
 from controller.remote import broker_url_for
 from controller.service import Service
@@ -23,10 +24,18 @@ from controller.store import open_engine
 log = logging.getLogger("controller")
 
 
-def build_services(hall: HallConfig, calendar: HallCalendar, events: EventFactory) -> list[Service]:
+def build_services(
+    hall: HallConfig,
+    calendar: HallCalendar,
+    events: EventFactory,
+    faces: tuple[Path, Path] | None = None,
+) -> list[Service]:
+    """The controller's services; ``faces`` is (template store dir, transport key file)."""
     from hallqueue.service import QueueService
 
     services: list[Service] = [QueueService(hall, calendar, events), NoticeService(hall, events)]
+    if faces is not None:
+        services.append(FaceTemplateService(hall, *faces))
     try:
         from attendance.service import AttendanceService
     except ImportError:  # attendance intake not installed in this build
@@ -41,6 +50,8 @@ def run_controller(
     broker_url: str | None,
     db_url: str | None = None,
     clock_start: dt.datetime | None = None,
+    faces_dir: Path | None = None,
+    transport_key: Path | None = None,
 ) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -54,7 +65,8 @@ def run_controller(
     with engine.begin() as conn:
         calendar.load(conn)
     events = EventFactory(hall.hall_id)
-    services = build_services(hall, calendar, events)
+    faces = (faces_dir or Path(data_dir) / "faces", transport_key or DEFAULT_TRANSPORT_KEY)
+    services = build_services(hall, calendar, events, faces)
     controller = Controller(hall, engine, bus, services, hall_clock(hall, clock_start))
     controller.start()
     bus.start()

@@ -42,6 +42,17 @@ class TemplatesMessage(StateMessage):
     """Base64 of ``TemplateStore.export_encrypted(transport_key)``."""
 
 
+def templates_message(
+    store: TemplateStore, transport_key: bytes, now: dt.datetime | None = None
+) -> TemplatesMessage:
+    """The retained ``faces/templates`` payload for ``store``, sealed with the transport key."""
+    return TemplatesMessage(
+        revision=store.revision,
+        at=now or dt.datetime.now(dt.UTC),
+        blob=base64.b64encode(store.export_encrypted(transport_key)).decode("ascii"),
+    )
+
+
 def publish_templates(
     bus: Bus,
     hall: str,
@@ -51,14 +62,10 @@ def publish_templates(
 ) -> TemplatesMessage:
     """Publish ``store`` for the terminals of ``hall`` (retained, QoS 1).
 
-    Call it at controller start and after every enrolment or removal; a terminal that
-    starts or reconnects later gets the retained copy from the broker.
+    The controller republishes at start, on every reconnect and when the store changes
+    (``controller.faces``); a terminal that starts or reconnects later gets the retained copy.
     """
-    message = TemplatesMessage(
-        revision=store.revision,
-        at=now or dt.datetime.now(dt.UTC),
-        blob=base64.b64encode(store.export_encrypted(transport_key)).decode("ascii"),
-    )
+    message = templates_message(store, transport_key, now)
     bus.publish(topics.face_templates(hall), message, qos=1, retain=True)
     return message
 

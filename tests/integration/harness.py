@@ -49,6 +49,7 @@ class ControllerThread:
         broker_url: str,
         clock: ManualClock,
         db_url: str | None = None,
+        faces: tuple[Path, Path] | None = None,
     ) -> None:
         self.hall = hall
         self.loop = asyncio.new_event_loop()
@@ -63,7 +64,7 @@ class ControllerThread:
         calendar = HallCalendar()
         with self.engine.begin() as conn:
             calendar.load(conn)
-        services = build_services(hall, calendar, EventFactory(hall.hall_id))
+        services = build_services(hall, calendar, EventFactory(hall.hall_id), faces)
         self.controller = Controller(hall, self.engine, self.bus, services, clock)
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 
