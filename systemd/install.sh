@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Install servicehall's systemd units on a node.
 #   sudo systemd/install.sh --role controller|kiosk|display|screen|bridge|terminal \
-#        [--window W03] [--config hall.yaml] [--prefix /opt/servicehall] [--user servicehall]
+#        [--window W03] [--config hall.yaml] [--secret NODE.secret] [--prefix /opt/servicehall]
+#        [--user servicehall]
+# --secret is the node's MQTT password file from the controller's `hall broker config` output
+# (credentials/<node>.secret); units read it with LoadCredential (the node id is the host
+# name, or display-<window> for a window display).
 # The controller role also writes the hall's Mosquitto config (per-node passwords and ACLs).
 # --dest DIR renders the units into DIR without touching the system (used by the tests).
 set -euo pipefail
@@ -12,6 +16,7 @@ role=""
 window=""
 config=""
 dest=""
+secret=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --role) role=$2; shift 2 ;;
@@ -20,6 +25,7 @@ while [ $# -gt 0 ]; do
     --prefix) prefix=$2; shift 2 ;;
     --user) user=$2; shift 2 ;;
     --dest) dest=$2; shift 2 ;;
+    --secret) secret=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -48,6 +54,12 @@ if [ -n "$config" ]; then
   install -m 0640 -g "$user" "$config" /etc/servicehall/hall.yaml
 fi
 render "$here/$unit" > "/etc/systemd/system/$unit"
+if [ -n "$secret" ]; then
+  node=$(hostname)
+  [ "$role" = display ] && node="display-${window}"
+  install -d -m 0700 /etc/servicehall/credentials
+  install -m 0600 "$secret" "/etc/servicehall/credentials/${node}.secret"
+fi
 
 if [ "$role" = controller ]; then
   "$prefix/.venv/bin/hall" broker config --config /etc/servicehall/hall.yaml --out /etc/servicehall/broker
