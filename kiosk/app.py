@@ -66,6 +66,7 @@ class FrontEndApp(App):  # type: ignore[misc]  # Kivy has no type hints
         self._redraw = Clock.create_trigger(self._render, 0)
         self._settle = Clock.create_trigger(self._take_screenshot, SETTLE_SECONDS)
         self._shot_taken = False
+        self._notices_shown: list[str] = []
 
     # Scale: everything is sized in hundredths of the shorter window side -----------------
 
@@ -131,6 +132,7 @@ class FrontEndApp(App):  # type: ignore[misc]  # Kivy has no type hints
                 Text(tr("waiting_data", self.model.lang), self.u * 6, hex_color("6B7280"),
                      halign="center")
             )
+        self._notices_shown = [n.notice_id for n in self.model.visible_notices()]
         self._show_overlay(self.model.lost)
         for hook in list(self.after_render):
             hook()
@@ -148,6 +150,10 @@ class FrontEndApp(App):  # type: ignore[misc]  # Kivy has no type hints
             self.root_layout.remove_widget(self.overlay)
 
     def _every_second(self, _dt: float) -> None:
+        # A notice can start or end with no message arriving: redraw when the set changes.
+        shown = [n.notice_id for n in self.model.visible_notices()]
+        if shown != self._notices_shown:
+            self._redraw()
         self.tick()
 
     def tick(self) -> None:

@@ -152,8 +152,8 @@ class KioskModel(FrontEndModel):
         if self.printer is None or self.printer_state is None:
             return None
         state = self.printer_state.state
-        if state == "ok":
-            return None
+        if state in ("ok", "paper_near_end"):
+            return None  # near the end still prints: a matter for staff, not for citizens
         return tr(f"printer_{state}", self.lang) if state else None
 
     # Touches -----------------------------------------------------------------------------

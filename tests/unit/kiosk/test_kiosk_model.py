@@ -124,6 +124,9 @@ def test_printer_fault_is_shown_in_plain_words_and_reprint_sends_the_ticket_agai
     model = kiosk(fake_hall)
     bridge.publish(printer_topic("state"), DeviceStatus(state="paper_out"), retain=True)
     assert model.printer_fault() == "打印机缺纸，请联系工作人员更换纸卷"
+    bridge.publish(printer_topic("state"), DeviceStatus(state="paper_near_end"), retain=True)
+    assert model.printer_fault() is None  # still prints: not the citizen's concern
+    bridge.publish(printer_topic("state"), DeviceStatus(state="paper_out"), retain=True)
     take(model, "A", "A01")
     job = fake_hall.payloads(printer_topic("print"))[-1]
     bridge.publish(printer_topic("result"), PrintResult(job_id="other", ok=True, state="ok"))
@@ -228,6 +231,15 @@ def test_a_scanned_booking_code_checks_in_from_any_screen(fake_hall: FakeHall) -
     assert screen_of(model) == "ticket" and (model.ticket or {})["booking"] == code
 
 
+def test_a_notice_announced_ahead_appears_when_its_start_comes(fake_hall: FakeHall) -> None:
+    model = kiosk(fake_hall)
+    start = dt.datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
+    fake_hall.ok("notice", "push", text="十点起暂停受理不动产业务", start=start.isoformat())
+    assert model.visible_notices() == []
+    fake_hall.at(start)  # the beacon moves the kiosk's hall clock
+    assert [n.text for n in model.visible_notices()] == ["十点起暂停受理不动产业务"]
+
+
 def test_kiosk_notices_are_shown_and_a_revoked_one_disappears(fake_hall: FakeHall) -> None:
     model = kiosk(fake_hall)
     mine = fake_hall.ok("notice", "push", text="今日下午不动产登记延时服务", targets=["kiosks"])
@@ -260,3 +272,33 @@ def test_english_toggle_changes_names_and_refusals(fake_hall: FakeHall) -> None:
     assert model.refusal[1] == "This service is temporarily suspended: 系统升级"
     item = dict(model.items())["A02"]
     assert model.item_status_text(item) == "Suspended: 系统升级"
+
+
+def test_the_bridge_can_print_the_ticket_and_the_one_time_notice_the_kiosk_sends(
+    fake_hall: FakeHall,
+) -> None:
+    """The jobs' data are the printer documents of firmware_bridge (RULES Q1, Q13)."""
+    from firmware_bridge.printer.document import OneTimeNotice, Ticket
+    from firmware_bridge.printer.jobs import document_from_job
+
+    model = kiosk(fake_hall)
+    model.choose_category("A")
+    model.choose_item("A03")
+    model.print_guide()
+    model.take_ticket()
+    guide, ticket = fake_hall.payloads(printer_topic("print"))
+    notice = document_from_job(guide["document"], guide["data"])
+    assert isinstance(notice, OneTimeNotice)
+    assert (notice.item_name, notice.item_type, notice.promised_workdays) == (
+        "养老保险待遇申领",
+        "承诺件",
+        5,
+    )
+    assert notice.materials[0] == "居民身份证原件" and notice.enquiry_phone == "0000-12333"
+    printed = document_from_job(ticket["document"], ticket["data"])
+    assert isinstance(printed, Ticket)
+    assert (printed.number, printed.windows, printed.ahead) == (
+        "A001",
+        ("1号窗口", "2号窗口", "9号窗口", "10号窗口"),
+        0,
+    )
