@@ -420,3 +420,42 @@ def test_a_restarted_controller_continues_the_chain_and_keeps_overrides(
         node.close()
     code, out, _ = run_hall(["attendance", "verify-log", "--data-dir", str(data_dir)], capsys)
     assert code == 0 and "2" in out
+
+
+def test_the_report_says_what_hall_attendance_evaluate_says(
+    running: Running, clock: ManualClock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One code path: the store's month and the same month as CSVs give the same days."""
+    _controller, node = running
+    monday = TUESDAY - dt.timedelta(days=1)
+    clocks = {monday: ("08:40:00", "17:20:00"), TUESDAY: ("09:12:00", "16:58:00")}
+    for day, pair in clocks.items():
+        for clock_text in pair:
+            assert punch(node, "S001", at(day, clock_text)).ok
+    request_id = ok(sick_day(node, "S002", monday))["request_id"]
+    for role in ("chief_representative", "hall_centre"):
+        ok(node.send("att", "approve", request_id=request_id, approver_role=role))
+    ok(node.send("att", "calendar_override", date="2026-11-20", kind="holiday"))
+    clock.now = at(dt.date(2026, 12, 2), "09:00")
+    stored = report(node)["staff"]
+
+    punches_csv, writeoffs_csv = tmp_path / "p.csv", tmp_path / "w.csv"
+    rows = [f"S001,{at(d, c).isoformat()},face,terminal-1" for d, p in clocks.items() for c in p]
+    punches_csv.write_text("staff_id,time,source,device\n" + "\n".join(rows) + "\n")
+    writeoffs_csv.write_text(
+        "staff_id,kind,start,end,status\n"
+        f"S002,sick,{at(monday, '00:00').isoformat()},{at(monday, '23:59:59').isoformat()},"
+        "approved\n"
+    )
+    code, out, err = run_hall(
+        ["attendance", "evaluate", "--profile", "chengdong", "--month", "2026-11",
+         "--punches", str(punches_csv), "--writeoffs", str(writeoffs_csv),
+         "--holiday", "2026-11-20", "--staff", "S003"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    evaluated = json.loads(out)["staff"]
+    for staff_id in ("S001", "S002", "S003"):
+        assert stored[staff_id]["days"] == evaluated[staff_id]["days"]
+        assert stored[staff_id]["totals"] == evaluated[staff_id]["totals"]
+    assert stored["S001"]["totals"]["late"] == 1 and stored["S002"]["totals"]["leave_days"] == 1
