@@ -459,3 +459,38 @@ def test_the_report_says_what_hall_attendance_evaluate_says(
         assert stored[staff_id]["days"] == evaluated[staff_id]["days"]
         assert stored[staff_id]["totals"] == evaluated[staff_id]["totals"]
     assert stored["S001"]["totals"]["late"] == 1 and stored["S002"]["totals"]["leave_days"] == 1
+
+
+def test_a_terminal_outbox_drains_into_the_controller(
+    running: Running, hall: HallConfig, mosquitto: Broker, clock: ManualClock, tmp_path: Path
+) -> None:
+    """The terminal's sender and the controller agree on the wire: a punch is taken with its
+    monotonic reading and boot, an unknown person's punch is refused for good."""
+    import asyncio
+
+    from attendance.terminal.clock import ClockState
+    from attendance.terminal.outbox import Outbox
+    from attendance.terminal.sender import OutboxSender
+    from bus.client import PahoBus
+
+    controller, _node = running
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    synced = ClockState(synced=True, ntp=True, beacon_offset_s=0.0)
+    taken = outbox.append("S001", "face", "terminal-1", clock.now, 10.0, "boot-1", synced)
+    stranger = outbox.append("S999", "face", "terminal-1", clock.now, 11.0, "boot-1", synced)
+    bus = PahoBus(hall.hall_id, "terminal-1", mosquitto.url, role="terminal")
+    bus.start()
+    try:
+        assert bus.wait_connected(10)
+        drained = asyncio.run(OutboxSender(outbox, bus).drain())
+        refused_entry = outbox.get(stranger.id)
+    finally:
+        bus.stop()
+        outbox.close()
+    assert (drained.sent, drained.refused, drained.stopped) == ([taken.id], [stranger.id], None)
+    assert refused_entry is not None and refused_entry.state == "refused"
+    assert (refused_entry.last_error or "").startswith("unknown_staff")
+    rows = punch_rows(controller)
+    assert [(r["punch_id"], r["monotonic"], r["boot_id"]) for r in rows] == [
+        (taken.id, 10.0, "boot-1")
+    ]
