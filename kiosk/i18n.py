@@ -63,7 +63,7 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "your_number": ("您的号码", "Your number"),
         "ahead": ("前面等候", "People ahead"),
         "est_wait": ("预计等候", "Estimated wait"),
-        "go_to": ("办理窗口", "Windows"),
+        "go_to": ("办理窗口", "Go to"),
         "listen": (
             "请留意语音叫号和窗口显示屏",
             "Listen for your number and watch the window displays",

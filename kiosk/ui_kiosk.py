@@ -223,7 +223,7 @@ class KioskApp(FrontEndApp):
         ]
         for key, value in rows:
             line = hbox(size_hint_y=None, height=self.fs(8))
-            line.add_widget(Text(self.t(key), self.fs(4.2), GREY, size_hint_x=0.36))
+            line.add_widget(Text(self.t(key), self.fs(4.2), GREY, size_hint_x=0.36, shrink=True))
             shown = Text(value, self.fs(4.6), INK, bold=True, fit=True,
                          pos_hint={"center_y": 0.5})
             shown.bind(height=lambda w, h, row=line: setattr(row, "height", max(h, self.fs(8))))

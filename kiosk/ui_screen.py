@@ -153,11 +153,11 @@ class ScreenApp(FrontEndApp):
                 (f"{row['prefix']}  {row['name']}", WHITE),
                 (str(row["waiting"]), YELLOW),
                 (self.t("minutes", n=minutes) if minutes is not None else "—", WHITE),
-                ("、".join(str(n) for n in row["windows"]), MUTED),
+                (("、" if self.model.lang == "zh" else ", ").join(map(str, row["windows"])), MUTED),
             )
             for (text, color), w in zip(cells, widths, strict=True):
                 grid.add_widget(Text(text, u * 3.6, color, size_hint=(w, None),
-                                     height=u * 7.2))
+                                     height=u * 7.2, shrink=True))
         col.add_widget(grid)
         col.add_widget(Widget())
         return col
