@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from bus import topics
 from bus.core import Incoming
+from bus.models.devices import KeyEvent
 from bus.models.notices import Notice
 from kiosk.i18n import tr
 from kiosk.model_base import CommandResult, FrontEndModel
@@ -102,11 +103,32 @@ class EvaluatorModel(WindowModel):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        node = self.hall.node(self.bus.node)
+        self.keypad = next(
+            (d.name for d in (node.devices if node else []) if d.kind == "evaluator_keypad"), None
+        )
+        """Physical rating keys beside the screen; their bridge sends the rating itself."""
         self._sending: str | None = None
         self._rated: str | None = None
         """The ticket this evaluator has just rated (thanked until the view moves on)."""
         self._message_until = 0.0
         self.refusal: tuple[str, str] | None = None
+
+    def subscribe(self) -> None:
+        super().subscribe()
+        if self.keypad is not None:
+            key = topics.device(self.hall.hall_id, self.bus.node, self.keypad, "key")
+            self.bus.subscribe(key, self._on_key)
+
+    def _on_key(self, message: Incoming) -> None:
+        """A rating key was pressed: the bridge sends ``queue/rate``; the screen says thanks."""
+        key = self.parse(KeyEvent, message)
+        ticket = self.rating_ticket()
+        if key is None or key.action != "rating" or self.state != "rating" or ticket is None:
+            return
+        self._rated, self.refusal = ticket, None
+        self._message_until = self.monotonic() + THANKS_SECONDS
+        self.changed()
 
     def rating_ticket(self) -> str | None:
         ev = (self.view or {}).get("evaluator") or {}

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from bus import topics
+from bus.models.devices import KeyEvent
 from kiosk.model_screen import ScreenModel
 from kiosk.model_window import THANKS_SECONDS, DisplayModel, EvaluatorModel
 from tests.conftest import REPO
@@ -128,6 +129,19 @@ def test_evaluator_rates_the_finished_ticket_once_and_thanks(fake_hall: FakeHall
     fake_hall.ticks.advance(THANKS_SECONDS)
     model.tick()
     assert state_of(model) == "idle"
+
+
+def test_a_press_on_the_evaluator_keypad_is_thanked_on_screen(fake_hall: FakeHall) -> None:
+    """The bridge sends the keypad's rating itself; the screen only says thank you."""
+    model, _bus = fake_hall.model(EvaluatorModel, "evaluator-W01", window="W01")
+    finished_at_w01(fake_hall)
+    bridge = fake_hall.broker.client(HALL, "bridge-evaluator-W01")
+    bridge.start()
+    bridge.publish(
+        topics.device(HALL, "evaluator-W01", "keys", "key"), KeyEvent(action="rating", value="3")
+    )
+    assert state_of(model) == "thanks"
+    assert fake_hall.payloads(topics.command(HALL, "queue", "rate")) == []
 
 
 def test_evaluator_after_the_rating_timeout_says_so(fake_hall: FakeHall) -> None:
