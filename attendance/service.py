@@ -145,10 +145,12 @@ class AttendanceService:
         punch_id = cmd.punch_id or cmd.id
         p = tables.punches.c
         existing = conn.execute(
-            sa.select(p.seq, p.staff_id, p.time, p.flags).where(p.punch_id == punch_id)
+            sa.select(p.seq, p.staff_id, p.time, p.flags, p.skew_seconds).where(
+                p.punch_id == punch_id
+            )
         ).first()
         if existing is not None:
-            seq, staff_id, at, flags = existing
+            seq, staff_id, at, flags, skew_seconds = existing
             if staff_id != cmd.staff_id:
                 return Outcome.refused(
                     "id_conflict",
@@ -161,6 +163,7 @@ class AttendanceService:
                     "seq": seq,
                     "duplicate": True,
                     "flags": list(flags),
+                    "skew_seconds": skew_seconds,
                     **self._judged(staff_id, punchlog.utc(at)),
                 }
             )
