@@ -24,7 +24,7 @@ from kivy.uix.widget import Widget
 from bus.core import Bus
 from kiosk.i18n import tr
 from kiosk.model_base import FrontEndModel
-from kiosk.widgets import RGBA, WHITE, YELLOW, Text, hex_color, paint, vbox
+from kiosk.widgets import RGBA, WHITE, YELLOW, Blocker, Text, hex_color, paint, vbox
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,6 @@ class FrontEndApp(App):  # type: ignore[misc]  # Kivy has no type hints
         self.bus = bus
         self.screenshot_path = screenshot
         self.exit_code = 0
-        self.after_render: list[Callable[[], None]] = []
-        """Test hooks run after each redraw (the UI test runner uses it)."""
         self._notifier = sdnotify.SystemdNotifier() if os.environ.get("NOTIFY_SOCKET") else None
         self._redraw = Clock.create_trigger(self._render, 0)
         self._settle = Clock.create_trigger(self._take_screenshot, SETTLE_SECONDS)
@@ -91,7 +89,9 @@ class FrontEndApp(App):  # type: ignore[misc]  # Kivy has no type hints
         return root
 
     def _build_overlay(self) -> Widget:
-        box = vbox(size_hint=(1, 1), pos_hint={"x": 0, "y": 0}, padding=self.u * 8)
+        # While lost, nothing under the overlay can be touched (no ticket on stale data).
+        box = Blocker(orientation="vertical", size_hint=(1, 1), pos_hint={"x": 0, "y": 0},
+                      padding=self.u * 8)
         paint(box, hex_color("101010", 0.95))
         self._overlay_title = Text("", self.u * 12, YELLOW, halign="center", bold=True)
         self._overlay_hint = Text("", self.u * 4, WHITE, halign="center")
@@ -134,8 +134,6 @@ class FrontEndApp(App):  # type: ignore[misc]  # Kivy has no type hints
             )
         self._notices_shown = [n.notice_id for n in self.model.visible_notices()]
         self._show_overlay(self.model.lost)
-        for hook in list(self.after_render):
-            hook()
         if self.screenshot_path is not None and self.model.ready and not self.model.lost:
             self._settle()  # restarted by every change: shoot when the burst is over
 

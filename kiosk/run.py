@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
     if kind == "screen" and not args.no_voice:
         from kiosk.voice import Announcer
 
-        player = args.player.split() if args.player else None
+        player = shlex.split(args.player) if args.player else None
         voice = Announcer(player=player, repeat=args.voice_repeat)
     screenshot = Path(args.screenshot) if args.screenshot else None
     app = build_app(

@@ -161,6 +161,19 @@ class TouchButton(Button):  # type: ignore[misc]
             self._callback()
 
 
+class Blocker(BoxLayout):  # type: ignore[misc]
+    """A layer that takes every touch, so nothing under it can be pressed (the overlay)."""
+
+    def on_touch_down(self, touch: Any) -> bool:
+        return True
+
+    def on_touch_move(self, touch: Any) -> bool:
+        return True
+
+    def on_touch_up(self, touch: Any) -> bool:
+        return True
+
+
 def vbox(**kwargs: Any) -> BoxLayout:
     return BoxLayout(orientation="vertical", **kwargs)
 

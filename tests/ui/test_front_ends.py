@@ -167,20 +167,27 @@ def test_rating_by_touch_and_stop_signs_when_the_window_pauses(ui_hall: UiHall) 
 def test_connection_lost_is_shown_and_clears_by_itself_when_the_broker_is_back(
     ui_hall: UiHall, tmp_path: Path
 ) -> None:
-    display = ui_hall.start(
-        "display",
-        [{"wait": "ready"}, {"text": "连接中断"}, {"wait": "ready", "timeout": 40},
-         {"text": "1号窗口"}],
-        "--window", "W01",
+    kiosk = ui_hall.start(
+        "kiosk",
+        [
+            {"wait": "ready"},
+            {"text": "连接中断"},
+            {"touch": "category:A"},  # lands on the overlay, not on the stale catalogue
+            {"attr": "screen", "value": "home"},
+            {"wait": "ready", "timeout": 40},
+            {"touch": "category:A"},
+            {"text": "社保卡补换"},
+        ],
+        "--node", "kiosk-2",
     )  # fmt: skip
-    display.wait_steps(1)
+    kiosk.wait_steps(1)
     broker = ui_hall.broker
     broker.process.terminate()
     broker.process.wait(10)
-    display.wait_steps(2)  # the overlay is up
+    kiosk.wait_steps(4)  # the overlay is up and took the touch
     again = start_mosquitto(tmp_path / "again", port=broker.port)
     try:
-        result = display.result()
+        result = kiosk.result()
     finally:
         again.process.terminate()
         again.process.wait(10)
