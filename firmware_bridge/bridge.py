@@ -3,6 +3,18 @@
     hall bridge --config chengdong --node kiosk-1 [--broker mqtt://host:1883]
     hall bridge --config chengdong --all-sim --broker … --preview-dir /tmp/demo/tickets
 
+Topics, under ``hall/<hall>/dev/<node>/<device>/`` (models in ``bus.models.devices``):
+
+    state   retained DeviceStatus (ok, paper_near_end, paper_out, cover_open, offline, error)
+    print   PrintJob in (printer)           result  PrintResult out, once per job_id
+    key     KeyEvent out (caller action, or action "rating" with the level)
+    scan    ScanEvent out (scanner)         finger  FingerEvent out ({"slot": N | null})
+    show    ShowText in (LED display; otherwise it renders ``state/window/<w>``)
+    press   SimPress in, ``port: sim`` keypads and scanners only (demo, manual tests)
+
+A caller keypad's key also sends ``cmd/queue/<verb>`` for the node's window; an evaluator's
+rating key sends ``cmd/queue/rate`` for the ticket the window view offers for rating.
+
 One asyncio loop; each device on its own thread (``bridge_worker``); one ``PahoBus`` per
 node with that node's identity, which reconnects by itself. ``--all-sim`` runs every node
 whose bridge devices are all simulators in this one process: the demo's 36 nodes would be

@@ -8,6 +8,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import signal
+import subprocess
+import sys
 import threading
 import uuid
 import zoneinfo
@@ -30,7 +33,7 @@ from firmware_bridge.interfaces import DeviceState
 from firmware_bridge.printer.jobs import job_data
 from firmware_bridge.printer.samples import sample_ticket
 from firmware_bridge.registry import build
-from tests.conftest import Broker, start_mosquitto
+from tests.conftest import REPO, Broker, start_mosquitto
 from tests.integration.harness import ControllerThread, ManualClock, Node
 from tests.waiting import wait_until
 
@@ -335,3 +338,30 @@ def test_fingerprint_touch_is_one_finger_event_per_touch(
         assert len(watcher.messages(finger_topic)) == 2
     finally:
         bridge.stop()
+
+
+def test_hall_bridge_command_serves_a_node_and_stops_cleanly_on_sigterm(
+    hall: HallConfig, mosquitto: Broker, watcher: Node, tmp_path: Path
+) -> None:
+    """As systemd runs it: ``hall bridge --node``; SIGTERM leaves the devices ``offline``."""
+    hall_cmd = [sys.executable, "-m", "controller.cli", "bridge", "--config", "chengdong"]
+    unknown = subprocess.run([*hall_cmd, "--node", "kiosk-7", "--broker", mosquitto.url],
+                             cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert unknown.returncode == 2 and "kiosk-7" in unknown.stderr
+    log = tmp_path / "bridge.log"
+    process = subprocess.Popen(
+        [*hall_cmd, "--node", "kiosk-2", "--broker", mosquitto.url,
+         "--preview-dir", str(tmp_path / "previews")],
+        cwd=REPO, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )
+    state_topic = _dev(hall, "kiosk-2", "printer", "state")
+    try:
+        watcher.latest(state_topic, until=lambda s: s["state"] == "ok")
+        assert _print(watcher, hall, "kiosk-2")["ok"] is True
+        assert list((tmp_path / "previews" / "kiosk-2").glob("*.png"))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(20) == 0, log.read_text()
+    stopped = watcher.latest(state_topic, until=lambda s: s["state"] != "ok")
+    assert (stopped["state"], stopped["detail"]) == ("offline", "网桥已停止 / the bridge stopped")
+    assert "Traceback" not in log.read_text()

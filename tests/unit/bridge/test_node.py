@@ -219,3 +219,47 @@ def test_devices_of_other_nodes_are_skipped_and_bad_options_fail_before_anything
         DeviceConfig(name="printer", kind="printer", port="sim", options={"width_mm": 76})])
     with pytest.raises(ValueError, match="width_mm"):
         NodeBridge(hall, bad, broker.client(hall.hall_id, "kiosk-8"), _now)
+
+
+def test_a_simulated_scan_is_published_as_the_scanned_text(
+    hall: HallConfig, broker: FakeBroker, bridges: list[NodeBridge]
+) -> None:
+    node = hall.node("kiosk-2")
+    assert node is not None
+    _start(hall, node, broker.client(hall.hall_id, node.id), bridges)
+    broker.route(Incoming(topics.device(hall.hall_id, "kiosk-2", "scanner", "press"),
+                          b'{"v": 1, "scan": "YY-20261124-Q7"}'))
+    scan_topic = topics.device(hall.hall_id, "kiosk-2", "scanner", "scan")
+    wait_until(lambda: broker.messages(scan_topic))
+    assert json.loads(broker.messages(scan_topic)[0].payload)["text"] == "YY-20261124-Q7"
+
+
+class RecordingDisplay(FlakyPort):
+    def __init__(self) -> None:
+        super().__init__(failures=0)
+        self.lines: dict[int, str] = {}
+        self.brightness: int | None = None
+
+    def show(self, line: int, text: str) -> None:
+        self.lines[line] = text
+
+    def set_brightness(self, level: int) -> None:
+        self.brightness = level
+
+
+def test_led_follows_the_window_view_and_takes_explicit_text(
+    hall: HallConfig, broker: FakeBroker, bridges: list[NodeBridge]
+) -> None:
+    display = RecordingDisplay()
+    node = hall.node("display-W07")
+    assert node is not None
+    _start(hall, node, broker.client(hall.hall_id, node.id), bridges,
+           build=lambda kind, port, options: display)
+    _retained_view(broker, hall, "W07", window="W07", number=7, department_name="税务",
+                   current={"ticket": "E015"}, paused=False, closed=False, display=None)
+    wait_until(lambda: display.lines == {0: "7号窗口 税务", 1: "E015 请到7号窗口"})
+    broker.route(Incoming(topics.device(hall.hall_id, node.id, "led", "show"),
+                          b'{"v": 1, "lines": ["\\u7cfb\\u7edf\\u7ef4\\u62a4"], "brightness": 40}'))
+    wait_until(lambda: display.lines == {0: "系统维护", 1: ""} and display.brightness == 40)
+    broker.route(Incoming(topics.device(hall.hall_id, node.id, "led", "show"), b"[1, 2"))
+    assert bridges[0].endpoints["led"].invalid_messages == 1
