@@ -64,7 +64,13 @@ def xvfb() -> Iterator[str]:
         print("UI tests skipped: Xvfb is not installed (apt-get install xvfb)")
         pytest.skip("Xvfb is not installed (apt-get install xvfb)")
     proc, display = start_xvfb()
+    before = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = display  # for anything in this process that opens a window
     yield display
+    if before is None:
+        os.environ.pop("DISPLAY", None)
+    else:
+        os.environ["DISPLAY"] = before
     proc.terminate()
     proc.wait(timeout=10)
 
