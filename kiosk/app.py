@@ -127,7 +127,7 @@ class FrontEndApp(App):  # type: ignore[misc]  # Kivy has no type hints
         self.content.clear_widgets()
         if self.model.ready:
             self.content.add_widget(self.build_view())
-        else:
+        elif not self.model.lost:  # while lost the overlay alone explains the empty screen
             self.content.add_widget(
                 Text(tr("waiting_data", self.model.lang), self.u * 6, hex_color("6B7280"),
                      halign="center")
