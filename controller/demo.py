@@ -54,6 +54,15 @@ class Demo:
         self.random = random.Random(seed)
         self.processes: list[subprocess.Popen[bytes]] = []
         self.stop = threading.Event()
+        self.tickets_dir = self.data_dir / "tickets"
+        """The simulated kiosk printers' PNG previews, ``<tickets>/<kiosk node>/``."""
+        self.views: dict[str, dict[str, Any]] = {}
+        """``state/window/<w>`` as last heard: the demo's staff look at the window display."""
+        self.keypads = {
+            n.id: d.name for n in hall.nodes for d in n.devices
+            if d.kind in ("keypad", "evaluator_keypad") and d.port == "sim"
+        }
+        """Simulated caller and evaluator keypads (node → device), pressed over MQTT."""
 
     # Processes ---------------------------------------------------------------------------
 
@@ -79,10 +88,11 @@ class Demo:
             [*hall, "controller", *config, "--data-dir", str(self.data_dir / "controller"),
              "--broker", url, "--clock-start", opening.isoformat()],
         )
-        for node in self.hall.nodes:
-            if node.devices and node.role != "controller" and self._has_bridge():
-                self._spawn(f"bridge-{node.id}", [*hall, "bridge", *config, "--node", node.id,
-                                                  "--broker", url])
+        if self._has_bridge():
+            # One process for every simulated node: 36 bridge processes would take ~1.5 GB
+            # and most of two cores just to start.
+            self._spawn("bridge", [*hall, "bridge", *config, "--all-sim", "--broker", url,
+                                   "--preview-dir", str(self.tickets_dir)])
         return url
 
     def _config_path(self) -> Path:
@@ -124,6 +134,7 @@ class Demo:
     def run(self, url: str, duration: float | None) -> None:
         printer = PahoBus(self.hall.hall_id, "demo-log", url, role="console")
         printer.subscribe(topics.all_events(self.hall.hall_id), self._print_event)
+        printer.subscribe(topics.all_window_states(self.hall.hall_id), self._on_view)
         printer.start()
         kiosk = PahoBus(self.hall.hall_id, "kiosk-1", url, role="kiosk")
         kiosk.start()
@@ -132,7 +143,7 @@ class Demo:
         self._wait_for_controller(printer)
         services = [i.code for i in self.hall.items]
         for _ in range(WAITING_AT_OPENING):  # citizens already waiting when the doors open
-            self._command(kiosk, "issue", service=self.random.choice(services), node="kiosk-1")
+            self._issue(kiosk, self.random.choice(services))
         windows = self._open_windows(url)
         deadline = None if duration is None else time.monotonic() + duration
         next_arrival = time.monotonic()
@@ -140,8 +151,8 @@ class Demo:
             while not self.stop.is_set() and (deadline is None or time.monotonic() < deadline):
                 now = time.monotonic()
                 if now >= next_arrival:
-                    self._command(kiosk, "issue", service=self.random.choice(services),
-                                  priority=self.random.random() < 0.05, node="kiosk-1")
+                    self._issue(kiosk, self.random.choice(services),
+                                priority=self.random.random() < 0.05)
                     next_arrival = now + self.random.expovariate(self.rate / MEAN_ARRIVAL_SECONDS)
                 for w in windows:
                     if now >= w.next_at:
@@ -175,7 +186,31 @@ class Demo:
             windows.append(sim)
         return windows
 
+    def _issue(self, kiosk: PahoBus, service: str, priority: bool = False) -> None:
+        """A citizen takes a ticket at kiosk-1; its printer prints it (a PNG preview)."""
+        from kiosk.model_kiosk import KioskModel
+
+        reply = self._command(kiosk, "issue", service=service, priority=priority,
+                              node=kiosk.node)
+        if reply.get("ok") and reply.get("result"):
+            job = KioskModel(kiosk, self.hall).ticket_job(reply["result"])
+            kiosk.publish(topics.device(self.hall.hall_id, kiosk.node, "printer", "print"), job)
+
+    def _on_view(self, message: Incoming) -> None:
+        try:
+            self.views[message.topic.rsplit("/", 1)[-1]] = message.json()["data"]
+        except (ValueError, KeyError, TypeError):
+            return
+
+    def _press(self, bus: PahoBus, node: str, **press: Any) -> None:
+        """Press a key of a simulated keypad: the bridge turns it into the queue command."""
+        topic = topics.device(self.hall.hall_id, node, self.keypads[node], "press")
+        bus.publish(topic, {"v": 1, **press})
+
     def _step(self, w: SimWindow, now: float) -> None:
+        if f"caller-{w.window}" in self.keypads:
+            self._step_by_keys(w, now)
+            return
         if w.serving is not None:
             reply = self._command(w.bus, "finish", window=w.window)
             w.finished, w.serving = (w.serving, None) if reply.get("ok") else (None, None)
@@ -191,6 +226,31 @@ class Demo:
             w.next_at = now + self.random.uniform(*SERVICE_SECONDS) / self.rate
         else:
             w.next_at = now + IDLE_RETRY_SECONDS / self.rate
+
+    def _step_by_keys(self, w: SimWindow, now: float) -> None:
+        """Staff press 叫号 and 办结 on the caller keypad, citizens a key on the evaluator."""
+        view = self.views.get(w.window) or {}
+        current = (view.get("current") or {}).get("ticket")
+        rating = view.get("evaluator") or {}
+        if current is not None:
+            if w.serving != current:  # just called: serve for a while
+                w.serving = current
+                w.next_at = now + self.random.uniform(*SERVICE_SECONDS) / self.rate
+                return
+            self._press(w.bus, f"caller-{w.window}", key="finish")
+            w.serving = None
+            w.next_at = now + 1.0 / self.rate
+            return
+        evaluator = f"evaluator-{w.window}"
+        if rating.get("state") == "rating" and rating.get("ticket") != w.finished:
+            w.finished = rating.get("ticket")
+            if evaluator in self.keypads and self.random.random() < 0.85:
+                level = self.random.choices(list(RATING_WEIGHTS), list(RATING_WEIGHTS.values()))[0]
+                self._press(w.bus, evaluator, rating=level)
+            w.next_at = now + 1.0 / self.rate
+            return
+        self._press(w.bus, f"caller-{w.window}", key="next")
+        w.next_at = now + IDLE_RETRY_SECONDS / self.rate
 
     def _command(self, bus: PahoBus, verb: str, **fields: Any) -> dict[str, Any]:
         payload = {"v": 1, "id": f"{bus.node}-{uuid.uuid4().hex[:12]}", **fields}
@@ -227,6 +287,7 @@ def run_demo(hall: HallConfig, data_dir: str | Path, rate: float = 1.0,
             "broker": url,
             "data": str(demo.data_dir / "controller"),
             "logs": str(demo.data_dir / "logs"),
+            "tickets": str(demo.tickets_dir),
             "watch": f"mosquitto_sub -v -p {url.rsplit(':', 1)[1]} -t 'hall/{hall.hall_id}/#'",
         }, ensure_ascii=False, indent=2), flush=True)
         print("演示大厅已启动，按 Ctrl-C 结束 / demo hall running, Ctrl-C to stop", flush=True)
