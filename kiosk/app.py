@@ -90,8 +90,9 @@ class FrontEndApp(App):  # type: ignore[misc]  # Kivy has no type hints
 
     def _build_overlay(self) -> Widget:
         # While lost, nothing under the overlay can be touched (no ticket on stale data).
-        box = Blocker(orientation="vertical", size_hint=(1, 1), pos_hint={"x": 0, "y": 0},
-                      padding=self.u * 8)
+        box = Blocker(
+            orientation="vertical", size_hint=(1, 1), pos_hint={"x": 0, "y": 0}, padding=self.u * 8
+        )
         paint(box, hex_color("101010", 0.95))
         self._overlay_title = Text("", self.u * 12, YELLOW, halign="center", bold=True)
         self._overlay_hint = Text("", self.u * 4, WHITE, halign="center")
@@ -129,8 +130,12 @@ class FrontEndApp(App):  # type: ignore[misc]  # Kivy has no type hints
             self.content.add_widget(self.build_view())
         elif not self.model.lost:  # while lost the overlay alone explains the empty screen
             self.content.add_widget(
-                Text(tr("waiting_data", self.model.lang), self.u * 6, hex_color("6B7280"),
-                     halign="center")
+                Text(
+                    tr("waiting_data", self.model.lang),
+                    self.u * 6,
+                    hex_color("6B7280"),
+                    halign="center",
+                )
             )
         self._notices_shown = [n.notice_id for n in self.model.visible_notices()]
         self._show_overlay(self.model.lost)

@@ -23,9 +23,7 @@ IDLE_SECONDS = 60.0
 PRINT_ANSWER_SECONDS = 15.0
 """A print job with no result by then is reported as "the printer does not answer"."""
 
-Screen = Literal[
-    "home", "items", "guide", "issuing", "ticket", "refused", "checkin", "checking"
-]
+Screen = Literal["home", "items", "guide", "issuing", "ticket", "refused", "checkin", "checking"]
 PrintStatus = Literal["", "printing", "printed", "failed", "no_answer", "no_printer"]
 CODE_MAX = 40
 
@@ -165,10 +163,7 @@ class KioskModel(FrontEndModel):
         """Called every second: back to the start after IDLE_SECONDS without a touch (not
         while waiting for the controller), and give up waiting for a silent printer."""
         now = self.monotonic()
-        if (
-            self.print_status == "printing"
-            and now - self._print_sent_at > PRINT_ANSWER_SECONDS
-        ):
+        if self.print_status == "printing" and now - self._print_sent_at > PRINT_ANSWER_SECONDS:
             self.print_status = "no_answer"
             self.changed()
         if self.screen in ("home", "issuing", "checking"):

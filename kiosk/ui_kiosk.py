@@ -62,16 +62,31 @@ class KioskApp(FrontEndApp):
         page = vbox()
         header = hbox(size_hint_y=None, height=self.u * 12, padding=self.u * 1.5, spacing=self.u)
         paint(header, BLUE)
-        header.add_widget(Text(pick(m.lang, self.model.hall.name, m.hall.name_en),
-                               self.u * 4.5, WHITE, bold=True, shrink=True))
+        header.add_widget(
+            Text(
+                pick(m.lang, self.model.hall.name, m.hall.name_en),
+                self.u * 4.5,
+                WHITE,
+                bold=True,
+                shrink=True,
+            )
+        )
         large = self.t("large_text_off" if m.large_text else "large_text_on")
         for text, action, press, width in (
             (large, "large_text", m.toggle_large_text, 24),
             (self.t("lang_toggle"), "lang", m.toggle_lang, 19),
         ):
-            header.add_widget(TouchButton(text, action, press, self.u * 3.6,
-                                          bg=hex_color("1565C0"), size_hint_x=None,
-                                          width=self.u * width))
+            header.add_widget(
+                TouchButton(
+                    text,
+                    action,
+                    press,
+                    self.u * 3.6,
+                    bg=hex_color("1565C0"),
+                    size_hint_x=None,
+                    width=self.u * width,
+                )
+            )
         page.add_widget(header)
         fault = m.printer_fault()
         if fault:
@@ -110,36 +125,65 @@ class KioskApp(FrontEndApp):
             elif waiting is not None:
                 lines.append(self.t("waiting_n", n=waiting))
             bg = BLUE if cat["status"] == "open" else GREY
-            grid.add_widget(TouchButton("\n".join(lines), f"category:{prefix}",
-                                         partial(m.choose_category, prefix), self.fs(4.6),
-                                         bg=bg))
+            grid.add_widget(
+                TouchButton(
+                    "\n".join(lines),
+                    f"category:{prefix}",
+                    partial(m.choose_category, prefix),
+                    self.fs(4.6),
+                    bg=bg,
+                )
+            )
         body.add_widget(grid)
-        body.add_widget(TouchButton(self.t("checkin"), "checkin", m.open_checkin, self.fs(5),
-                                     bg=GREEN, size_hint_y=None, height=self.u * 14))
+        body.add_widget(
+            TouchButton(
+                self.t("checkin"),
+                "checkin",
+                m.open_checkin,
+                self.fs(5),
+                bg=GREEN,
+                size_hint_y=None,
+                height=self.u * 14,
+            )
+        )
 
     def _items(self, body: Widget) -> None:
         m = self.model
         cat = dict(m.categories()).get(m.category or "", {})
-        self._title(body, f"{pick(m.lang, cat.get('name', ''), cat.get('name_en'))} · "
-                          f"{self.t('choose_item')}")
+        self._title(
+            body,
+            f"{pick(m.lang, cat.get('name', ''), cat.get('name_en'))} · {self.t('choose_item')}",
+        )
         scroll = ScrollView(do_scroll_x=False, bar_width=self.u)
         box = vbox(spacing=self.u * 2, size_hint_y=None)
         box.bind(minimum_height=box.setter("height"))
         for code, item in m.items():
             name = pick(m.lang, item["name"], item.get("name_en"))
             text = f"{name}\n{m.item_status_text(item)}"
-            bg = BLUE if item["status"] == "open" else (RED if item["status"] == "suspended"
-                                                        else GREY)
-            box.add_widget(TouchButton(text, f"item:{code}", partial(m.choose_item, code),
-                                       self.fs(4.4), bg=bg, min_height=self.fs(20)))
+            bg = (
+                BLUE
+                if item["status"] == "open"
+                else (RED if item["status"] == "suspended" else GREY)
+            )
+            box.add_widget(
+                TouchButton(
+                    text,
+                    f"item:{code}",
+                    partial(m.choose_item, code),
+                    self.fs(4.4),
+                    bg=bg,
+                    min_height=self.fs(20),
+                )
+            )
         scroll.add_widget(box)
         body.add_widget(scroll)
         body.add_widget(self._back())
 
     def _back(self, action: Any = None, fill: bool = False) -> Widget:
         size = {"size_hint_y": 1} if fill else {"size_hint_y": None, "height": self.u * 12}
-        return TouchButton(self.t("back"), "back", action or self.model.back, self.fs(4.4),
-                           bg=GREY, **size)
+        return TouchButton(
+            self.t("back"), "back", action or self.model.back, self.fs(4.4), bg=GREY, **size
+        )
 
     def _guide(self, body: Widget) -> None:
         m = self.model
@@ -166,8 +210,12 @@ class KioskApp(FrontEndApp):
                 for i, entry in enumerate(entries, 1):
                     # No ASCII space: Kivy wraps at spaces, which would strand the number.
                     sheet.add_widget(Text(f"\u3000{i}、{entry}", self.fs(3.6), INK, fit=True))
-        for key, value in (("fees", guide.get("fees")), ("legal_basis", guide.get("legal_basis")),
-                           ("location", guide.get("location")), ("phone", guide.get("phone"))):
+        for key, value in (
+            ("fees", guide.get("fees")),
+            ("legal_basis", guide.get("legal_basis")),
+            ("location", guide.get("location")),
+            ("phone", guide.get("phone")),
+        ):
             if value:
                 sheet.add_widget(Text(f"{self.t(key)}：{value}", self.fs(3.6), INK, fit=True))
         scroll.add_widget(sheet)
@@ -175,18 +223,38 @@ class KioskApp(FrontEndApp):
         if m.print_status and m.print_document == "guide":
             body.add_widget(Text(m.print_message(), self.fs(3.6), BLUE, fit=True))
         ok = m.can_issue()
-        body.add_widget(TouchButton(self.t("take_ticket"), "take",
-                                     (lambda: m.take_ticket(False)) if ok else None,
-                                     self.fs(6), bg=GREEN if ok else GREY, size_hint_y=None,
-                                     height=self.u * 15))
+        body.add_widget(
+            TouchButton(
+                self.t("take_ticket"),
+                "take",
+                (lambda: m.take_ticket(False)) if ok else None,
+                self.fs(6),
+                bg=GREEN if ok else GREY,
+                size_hint_y=None,
+                height=self.u * 15,
+            )
+        )
         # Two lines of large text fit: the row grows with the text size (适老化).
         row = hbox(size_hint_y=None, height=self.fs(12.5), spacing=self.u * 2)
         row.add_widget(self._back(fill=True))
-        row.add_widget(TouchButton(self.t("print_guide"), "print_guide", m.print_guide,
-                                   self.fs(4), bg=hex_color("1565C0")))
-        row.add_widget(TouchButton(self.t("take_priority"), "take_priority",
-                                   (lambda: m.take_ticket(True)) if ok else None, self.fs(4),
-                                   bg=hex_color("00796B") if ok else GREY))
+        row.add_widget(
+            TouchButton(
+                self.t("print_guide"),
+                "print_guide",
+                m.print_guide,
+                self.fs(4),
+                bg=hex_color("1565C0"),
+            )
+        )
+        row.add_widget(
+            TouchButton(
+                self.t("take_priority"),
+                "take_priority",
+                (lambda: m.take_ticket(True)) if ok else None,
+                self.fs(4),
+                bg=hex_color("00796B") if ok else GREY,
+            )
+        )
         body.add_widget(row)
         body.add_widget(Text(self.t("priority_hint"), self.fs(3), GREY, fit=True))
 
@@ -206,14 +274,35 @@ class KioskApp(FrontEndApp):
         paint(card, WHITE, radius=self.u * 1.5)
         card.add_widget(Widget())  # spacers above and below keep the card's text centred
         if ticket.get("booking"):
-            card.add_widget(Text(self.t("checked_in"), self.fs(4), GREEN, halign="center",
-                                 fit=True))
-        card.add_widget(Text(self.t("your_number"), self.fs(4.5), GREY, halign="center",
-                             size_hint_y=None, height=self.fs(7)))
-        card.add_widget(Text(str(ticket.get("ticket", "")), self.u * 24, BLUE, halign="center",
-                             bold=True, size_hint_y=None, height=self.u * 28))
-        service = pick(m.lang, ticket.get("service_name", ""),
-                       (m.hall.item(ticket.get("service", "")) or _NoName).name_en)
+            card.add_widget(
+                Text(self.t("checked_in"), self.fs(4), GREEN, halign="center", fit=True)
+            )
+        card.add_widget(
+            Text(
+                self.t("your_number"),
+                self.fs(4.5),
+                GREY,
+                halign="center",
+                size_hint_y=None,
+                height=self.fs(7),
+            )
+        )
+        card.add_widget(
+            Text(
+                str(ticket.get("ticket", "")),
+                self.u * 24,
+                BLUE,
+                halign="center",
+                bold=True,
+                size_hint_y=None,
+                height=self.u * 28,
+            )
+        )
+        service = pick(
+            m.lang,
+            ticket.get("service_name", ""),
+            (m.hall.item(ticket.get("service", "")) or _NoName).name_en,
+        )
         card.add_widget(Text(service, self.fs(5), INK, halign="center", bold=True, fit=True))
         wait = ticket.get("estimated_wait_minutes")
         rows = [
@@ -224,8 +313,7 @@ class KioskApp(FrontEndApp):
         for key, value in rows:
             line = hbox(size_hint_y=None, height=self.fs(8))
             line.add_widget(Text(self.t(key), self.fs(4.2), GREY, size_hint_x=0.36, shrink=True))
-            shown = Text(value, self.fs(4.6), INK, bold=True, fit=True,
-                         pos_hint={"center_y": 0.5})
+            shown = Text(value, self.fs(4.6), INK, bold=True, fit=True, pos_hint={"center_y": 0.5})
             shown.bind(height=lambda w, h, row=line: setattr(row, "height", max(h, self.fs(8))))
             line.add_widget(shown)
             card.add_widget(line)
@@ -238,8 +326,11 @@ class KioskApp(FrontEndApp):
             body.add_widget(self._banner(message, AMBER if bad else LIGHT_BLUE, INK))
         row = hbox(size_hint_y=None, height=self.u * 14, spacing=self.u * 2)
         if m.print_status in ("failed", "no_answer"):
-            row.add_widget(TouchButton(self.t("reprint"), "reprint", m.reprint, self.fs(4.6),
-                                        bg=hex_color("1565C0")))
+            row.add_widget(
+                TouchButton(
+                    self.t("reprint"), "reprint", m.reprint, self.fs(4.6), bg=hex_color("1565C0")
+                )
+            )
         row.add_widget(TouchButton(self.t("done"), "done", m.finish, self.fs(5), bg=GREEN))
         body.add_widget(row)
 
@@ -253,25 +344,42 @@ class KioskApp(FrontEndApp):
     def _checkin(self, body: Widget) -> None:
         m = self.model
         self._title(body, self.t("checkin_title"))
-        code = Text(m.code or "—", self.fs(6), INK, halign="center", bold=True,
-                    size_hint_y=None, height=self.u * 13)
+        code = Text(
+            m.code or "—",
+            self.fs(6),
+            INK,
+            halign="center",
+            bold=True,
+            size_hint_y=None,
+            height=self.u * 13,
+        )
         paint(code, WHITE, radius=self.u)
         body.add_widget(code)
         letters = sorted({prefix for prefix, _cat in m.categories()})
         keys = [*"123456789", "-", "0", *letters]
         pad = GridLayout(cols=4, spacing=self.u * 1.2)
         for key in keys:
-            pad.add_widget(TouchButton(key, f"key:{key}", partial(m.type_key, key),
-                                        self.u * 6, bg=hex_color("1565C0")))
-        pad.add_widget(TouchButton(self.t("delete"), "key:delete", m.delete_key, self.fs(4),
-                                    bg=GREY))
-        pad.add_widget(TouchButton(self.t("clear"), "key:clear", m.clear_code, self.fs(4),
-                                    bg=GREY))
+            pad.add_widget(
+                TouchButton(
+                    key, f"key:{key}", partial(m.type_key, key), self.u * 6, bg=hex_color("1565C0")
+                )
+            )
+        pad.add_widget(
+            TouchButton(self.t("delete"), "key:delete", m.delete_key, self.fs(4), bg=GREY)
+        )
+        pad.add_widget(TouchButton(self.t("clear"), "key:clear", m.clear_code, self.fs(4), bg=GREY))
         body.add_widget(pad)
         row = hbox(size_hint_y=None, height=self.u * 14, spacing=self.u * 2)
         row.add_widget(self._back(m.go_home, fill=True))
-        row.add_widget(TouchButton(self.t("checkin_send"), "checkin_send",
-                                    m.send_checkin if m.code else None, self.fs(5), bg=GREEN))
+        row.add_widget(
+            TouchButton(
+                self.t("checkin_send"),
+                "checkin_send",
+                m.send_checkin if m.code else None,
+                self.fs(5),
+                bg=GREEN,
+            )
+        )
         body.add_widget(row)
 
 

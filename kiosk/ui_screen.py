@@ -80,8 +80,9 @@ class ScreenApp(FrontEndApp):
         page = vbox()
         header = hbox(size_hint_y=None, height=u * 11, padding=(u * 3, u * 1))
         paint(header, hex_color("0B4F9C"))
-        header.add_widget(Text(pick(m.lang, m.hall.name, m.hall.name_en), u * 5.5, WHITE,
-                               bold=True, shrink=True))
+        header.add_widget(
+            Text(pick(m.lang, m.hall.name, m.hall.name_en), u * 5.5, WHITE, bold=True, shrink=True)
+        )
         if self.clock_label.parent is not None:
             self.clock_label.parent.remove_widget(self.clock_label)
         self.tick()
@@ -95,8 +96,9 @@ class ScreenApp(FrontEndApp):
             body.add_widget(self._calls())
             body.add_widget(self._waiting())
             page.add_widget(body)
-        ticker_text = "    ".join(f"【{self.t('notice')}】{m.notice_text(n)}"
-                                   for n in m.ticker_notices())
+        ticker_text = "    ".join(
+            f"【{self.t('notice')}】{m.notice_text(n)}" for n in m.ticker_notices()
+        )
         self.ticker.set_text(ticker_text)
         if self.ticker.parent is not None:
             self.ticker.parent.remove_widget(self.ticker)
@@ -107,8 +109,16 @@ class ScreenApp(FrontEndApp):
     def _urgent(self, text: str) -> Widget:
         box = vbox(padding=self.u * 6)
         paint(box, hex_color("7F1010"))
-        box.add_widget(Text(f"【{self.t('notice')}】", self.u * 8, YELLOW, halign="center",
-                            bold=True, size_hint_y=0.3))
+        box.add_widget(
+            Text(
+                f"【{self.t('notice')}】",
+                self.u * 8,
+                YELLOW,
+                halign="center",
+                bold=True,
+                size_hint_y=0.3,
+            )
+        )
         box.add_widget(Text(text, self.u * 7, WHITE, halign="center"))
         return box
 
@@ -116,21 +126,27 @@ class ScreenApp(FrontEndApp):
         m = self.model
         u = self.u
         col = vbox(size_hint_x=0.5, spacing=u * 1.2)
-        col.add_widget(Text(self.t("calls"), u * 5, MUTED, bold=True, size_hint_y=None,
-                            height=u * 7))
+        col.add_widget(
+            Text(self.t("calls"), u * 5, MUTED, bold=True, size_hint_y=None, height=u * 7)
+        )
         calls = m.calls()
         if not calls:
             col.add_widget(Text(self.t("no_calls"), u * 5, MUTED, halign="center"))
             return col
         for i, call in enumerate(calls[:5]):
             newest = i == 0
-            row = hbox(size_hint_y=None, height=u * (15 if newest else 9.5),
-                       padding=(u * 2.5, 0), spacing=u * 2)
+            row = hbox(
+                size_hint_y=None,
+                height=u * (15 if newest else 9.5),
+                padding=(u * 2.5, 0),
+                spacing=u * 2,
+            )
             paint(row, YELLOW if newest else ROW, radius=u)
             ink = hex_color("1A1A1A") if newest else WHITE
             size = u * (8 if newest else 5.5)
-            row.add_widget(Text(call.ticket, size, RED if newest else YELLOW, bold=True,
-                                size_hint_x=0.34))
+            row.add_widget(
+                Text(call.ticket, size, RED if newest else YELLOW, bold=True, size_hint_x=0.34)
+            )
             window = self.t("window_n", n=call.window_number or "?")
             row.add_widget(Text(window, size, ink, bold=True, halign="right"))
             col.add_widget(row)
@@ -145,8 +161,7 @@ class ScreenApp(FrontEndApp):
         widths = (0.36, 0.14, 0.22, 0.28)
         heads = ("category", "waiting", "est", "windows")
         for key, w in zip(heads, widths, strict=True):
-            grid.add_widget(Text(self.t(key), u * 3.4, MUTED, size_hint=(w, None),
-                                 height=u * 6))
+            grid.add_widget(Text(self.t(key), u * 3.4, MUTED, size_hint=(w, None), height=u * 6))
         for row in self.model.waiting_rows():
             minutes = row["minutes"]
             cells = (
@@ -156,8 +171,9 @@ class ScreenApp(FrontEndApp):
                 (("、" if self.model.lang == "zh" else ", ").join(map(str, row["windows"])), MUTED),
             )
             for (text, color), w in zip(cells, widths, strict=True):
-                grid.add_widget(Text(text, u * 3.6, color, size_hint=(w, None),
-                                     height=u * 7.2, shrink=True))
+                grid.add_widget(
+                    Text(text, u * 3.6, color, size_hint=(w, None), height=u * 7.2, shrink=True)
+                )
         col.add_widget(grid)
         col.add_widget(Widget())
         return col

@@ -145,9 +145,7 @@ class UiHall:
 
 
 @pytest.fixture
-def ui_hall(
-    xvfb: str, hall: HallConfig, tmp_path: Path, mosquitto: Broker
-) -> Iterator[UiHall]:
+def ui_hall(xvfb: str, hall: HallConfig, tmp_path: Path, mosquitto: Broker) -> Iterator[UiHall]:
     clock = ManualClock(TUESDAY_0930)
     controller = ControllerThread(hall, tmp_path / "data", mosquitto.url, clock).start()
     node = Node(hall, mosquitto.url, node="ui-test")

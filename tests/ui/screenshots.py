@@ -22,8 +22,8 @@ from typing import Any
 from config.loader import load_hall, resolve_hall_path
 from tests.conftest import REPO, start_mosquitto
 from tests.integration.harness import ControllerThread, ManualClock, Node
+from tests.ui.bridge_double import FakeBridge
 from tests.ui.conftest import TUESDAY_0930, start_xvfb
-from tests.ui.test_front_ends import FakeBridge
 
 
 class Shooter:
@@ -36,8 +36,18 @@ class Shooter:
 
     def cli(self, name: str, *args: str) -> None:
         """``hall <front end> --screenshot``: the first settled frame with live data."""
-        cmd = [sys.executable, "-m", "controller.cli", *args, "--config", "chengdong",
-               "--broker", self.broker_url, "--screenshot", str(self.out / f"{name}.png")]
+        cmd = [
+            sys.executable,
+            "-m",
+            "controller.cli",
+            *args,
+            "--config",
+            "chengdong",
+            "--broker",
+            self.broker_url,
+            "--screenshot",
+            str(self.out / f"{name}.png"),
+        ]
         subprocess.run(cmd, cwd=REPO, env=self.env, check=True, capture_output=True, timeout=60)
         print(f"{name}.png")
 
@@ -49,9 +59,20 @@ class Shooter:
             if "shot" in step:
                 step["shot"] = str(self.out / f"{step['shot']}.png")
         result_file = self.tmp / f"{front_end}.json"
-        cmd = [sys.executable, "-m", "tests.ui.runner", "--front-end", front_end,
-               "--broker", broker or self.broker_url, "--steps", json.dumps(steps),
-               "--out", str(result_file), *args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "tests.ui.runner",
+            "--front-end",
+            front_end,
+            "--broker",
+            broker or self.broker_url,
+            "--steps",
+            json.dumps(steps),
+            "--out",
+            str(result_file),
+            *args,
+        ]
         subprocess.run(cmd, cwd=REPO, env=self.env, capture_output=True, timeout=90)
         result = json.loads(result_file.read_text())
         if not result["ok"]:
@@ -61,6 +82,7 @@ class Shooter:
 
 def morning(node: Node, clock: ManualClock) -> None:
     """A few tickets, calls at four windows, a suspension, notices, a logged-in staff."""
+
     def ok(area: str, verb: str, **fields: Any) -> None:
         reply = node.send(area, verb, **fields)
         assert reply.ok, reply.error
@@ -73,8 +95,13 @@ def morning(node: Node, clock: ManualClock) -> None:
         clock.advance(seconds=40)  # calls a little apart, as at a real counter
         ok("queue", "call", window=window)
     ok("queue", "suspend", service="A02", notice="医保系统升级，今日暂停受理，请改日办理")
-    ok("notice", "push", text="今日不动产登记窗口延时服务至17:30，请有序排队取号",
-       text_en="Real estate windows open until 17:30 today", targets=["all"])
+    ok(
+        "notice",
+        "push",
+        text="今日不动产登记窗口延时服务至17:30，请有序排队取号",
+        text_en="Real estate windows open until 17:30 today",
+        targets=["all"],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,16 +158,35 @@ def shoot(s: Shooter, node: Node) -> None:
     s.cli("display_paused", "display", "--window", "W03")
     s.cli("evaluator_rating", "evaluator", "--window", "W01")
     s.cli("evaluator_stopped", "evaluator", "--window", "W03")
-    s.driven("evaluator", [{"wait": "ready"}, {"touch": "rate:5"}, {"text": "感谢您的评价！"},
-                           {"shot": "evaluator_thanks"}], "--window", "W01")
-    urgent = node.send("notice", "push", text="消防演练：请听从工作人员指引，有序从东门离开大厅",
-                       targets=["screens"], priority="urgent")
+    s.driven(
+        "evaluator",
+        [
+            {"wait": "ready"},
+            {"touch": "rate:5"},
+            {"text": "感谢您的评价！"},
+            {"shot": "evaluator_thanks"},
+        ],
+        "--window",
+        "W01",
+    )
+    urgent = node.send(
+        "notice",
+        "push",
+        text="消防演练：请听从工作人员指引，有序从东门离开大厅",
+        targets=["screens"],
+        priority="urgent",
+    )
     assert urgent.ok and urgent.result is not None
     s.cli("screen_urgent_notice", "screen", "--node", "screen-1", "--no-voice")
     node.send("notice", "revoke", notice_id=urgent.result["notice_id"])
     # Nothing listens on port 9: the broker is unreachable, the overlay says so.
-    s.driven("display", [{"text": "连接中断"}, {"shot": "display_connection_lost"}],
-             "--window", "W05", broker="mqtt://127.0.0.1:9")
+    s.driven(
+        "display",
+        [{"text": "连接中断"}, {"shot": "display_connection_lost"}],
+        "--window",
+        "W05",
+        broker="mqtt://127.0.0.1:9",
+    )
 
 
 if __name__ == "__main__":

@@ -8,47 +8,19 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 from bus import topics
-from bus.client import PahoBus
-from bus.core import Incoming
-from bus.models.devices import PrintJob, PrintResult
 from tests.conftest import REPO, start_mosquitto
+from tests.ui.bridge_double import FakeBridge
 from tests.ui.conftest import SHANGHAI, UiHall
 from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.ui, pytest.mark.integration]
 
 HALL = "chengdong"
-
-
-class FakeBridge:
-    """The kiosk's printer as the bridge exposes it: the first job finds no paper."""
-
-    def __init__(self, broker_url: str) -> None:
-        self.jobs: list[PrintJob] = []
-        self._lock = threading.Lock()
-        self.bus = PahoBus(HALL, "bridge-kiosk-1", broker_url, role="bridge")
-        self.bus.subscribe(topics.device(HALL, "kiosk-1", "printer", "print"), self._on_job)
-        self.bus.start()
-        assert self.bus.wait_connected(10)
-
-    def _on_job(self, message: Incoming) -> None:
-        job = PrintJob.model_validate_json(message.payload)
-        with self._lock:
-            self.jobs.append(job)
-            first = len(self.jobs) == 1
-        result = PrintResult(
-            job_id=job.job_id, ok=not first, state="paper_out" if first else "ok"
-        )
-        self.bus.publish(topics.device(HALL, "kiosk-1", "printer", "result"), result)
-
-    def close(self) -> None:
-        self.bus.stop()
 
 
 def test_ticket_taken_by_touch_reaches_the_queue_and_the_hall_screen(
@@ -204,8 +176,12 @@ def test_screenshot_option_saves_the_live_frame_and_tells_systemd_it_is_ready(
     notify.bind(str(tmp_path / "notify"))
     notify.settimeout(60)
     shot = tmp_path / "display.png"
-    env = {**os.environ, "DISPLAY": ui_hall.display, "NOTIFY_SOCKET": str(tmp_path / "notify"),
-           "KIVY_HOME": str(tmp_path / "kivy")}
+    env = {
+        **os.environ,
+        "DISPLAY": ui_hall.display,
+        "NOTIFY_SOCKET": str(tmp_path / "notify"),
+        "KIVY_HOME": str(tmp_path / "kivy"),
+    }
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "controller.cli", "display", "--window", "W01",

@@ -18,9 +18,7 @@ HALL = "chengdong"
 
 def screen(h: FakeHall) -> tuple[ScreenModel, list[tuple[str, int | None, bool]]]:
     heard: list[tuple[str, int | None, bool]] = []
-    model, _bus = h.model(
-        ScreenModel, "screen-1", announce=lambda t, w, r: heard.append((t, w, r))
-    )
+    model, _bus = h.model(ScreenModel, "screen-1", announce=lambda t, w, r: heard.append((t, w, r)))
     return model, heard
 
 
