@@ -61,7 +61,6 @@ class AttendanceService:
         self.calendar = calendar
         self.events = events
         self.profile = hall.attendance.resolved_profile()
-        self._workdays: tuple[WorkdayCalendar, WorkdayCalendar] | None = None
 
     # Lifecycle ----------------------------------------------------------------------------
 
@@ -85,15 +84,8 @@ class AttendanceService:
         return None
 
     def workdays(self) -> WorkdayCalendar:
-        """The hall config's calendar overrides under the manager's (kept per shared calendar
-        version, so the no-data warning is logged once per year, not once per report)."""
-        current = self.calendar.current
-        if self._workdays is None or self._workdays[0] is not current:
-            layered = WorkdayCalendar.from_settings(
-                self.hall.attendance, holidays=current.holidays, workdays=current.workdays
-            )
-            self._workdays = (current, layered)
-        return self._workdays[1]
+        """The shared hall calendar: the hall config's dates under the manager's overrides."""
+        return self.calendar.current
 
     def handle(self, conn: Connection, cmd: Command, now: dt.datetime) -> Outcome:
         try:
@@ -305,12 +297,10 @@ class AttendanceService:
 
     def _override(self, conn: Connection, cmd: CalendarOverride, now: dt.datetime) -> Outcome:
         updated = self.calendar.set_override(conn, cmd.date, cmd.kind, now)
-        kind = WorkdayCalendar.from_settings(
-            self.hall.attendance, holidays=updated.holidays, workdays=updated.workdays
-        ).day_kind(cmd.date)
+        kind = updated.day_kind(cmd.date)
 
         def commit() -> None:
-            self.calendar.current = updated
+            self.calendar.adopt(updated)
 
         data = {"date": cmd.date.isoformat(), "kind": cmd.kind, "workday": kind.workday}
         return Outcome(

@@ -54,7 +54,7 @@ def main() -> None:
         bus = FakeBroker().client(hall.hall_id, "controller")
         bus.start()
         clock_value = [start]
-        services = build_services(hall, HallCalendar(), EventFactory(hall.hall_id))
+        services = build_services(hall, HallCalendar(hall.attendance), EventFactory(hall.hall_id))
         controller = Controller(hall, store, bus, services, lambda: clock_value[0])
         controller.start()
         t0 = time.perf_counter()

@@ -1,7 +1,8 @@
-"""The hall's workday calendar with the manager's overrides from the store.
+"""The hall's workday calendar: chinesecalendar, the hall config's dates, the manager's overrides.
 
-Queue (work-order due dates) and attendance (workdays) share one instance, so an override
-takes effect for both at once.
+Queue (work-order due dates, open days) and attendance (workdays) share one instance, so
+an override takes effect for both at once. Manager overrides live in the store and win
+over the hall config's ``attendance.holidays`` / ``attendance.workdays``.
 """
 
 from __future__ import annotations
@@ -12,41 +13,55 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from attendance.calendar import DayKind, WorkdayCalendar
+from config.attendance import AttendanceSettings
 from controller import tables
 from controller.upsert import upsert
 
 
 class HallCalendar:
-    """A ``WorkdayCalendar`` whose overrides live in ``calendar_overrides``."""
+    """A ``WorkdayCalendar`` rebuilt from the hall config and the stored overrides."""
 
-    def __init__(self) -> None:
-        self.current = WorkdayCalendar()
+    def __init__(self, settings: AttendanceSettings | None = None) -> None:
+        self.settings = settings or AttendanceSettings()
+        self.stored: dict[dt.date, str] = {}
+        self.current = WorkdayCalendar.from_settings(self.settings)
+        self._pending: dict[dt.date, str] | None = None
+
+    def _build(self, stored: dict[dt.date, str]) -> WorkdayCalendar:
+        return WorkdayCalendar.from_settings(
+            self.settings,
+            holidays=[d for d, k in stored.items() if k == "holiday"],
+            workdays=[d for d, k in stored.items() if k == "workday"],
+        )
 
     def load(self, conn: Connection) -> None:
-        rows = conn.execute(
-            sa.select(tables.calendar_overrides.c.day, tables.calendar_overrides.c.kind)
-        )
-        holidays = [d for d, k in rows if k == "holiday"]
-        rows = conn.execute(
-            sa.select(tables.calendar_overrides.c.day, tables.calendar_overrides.c.kind)
-        )
-        workdays = [d for d, k in rows if k == "workday"]
-        self.current = WorkdayCalendar(holidays=holidays, workdays=workdays)
+        table = tables.calendar_overrides
+        self.stored = {
+            day: kind for day, kind in conn.execute(sa.select(table.c.day, table.c.kind))
+        }
+        self.current = self._build(self.stored)
 
     def set_override(
         self, conn: Connection, day: dt.date, kind: str, now: dt.datetime
     ) -> WorkdayCalendar:
-        """Store an override; returns the calendar to swap in after commit."""
+        """Store an override (``holiday``, ``workday`` or ``clear``); returns the calendar to
+        swap in after the commit (``adopt``)."""
         table = tables.calendar_overrides
+        stored = dict(self.stored)
         if kind == "clear":
             conn.execute(table.delete().where(table.c.day == day))
-            holidays = self.current.holidays - {day}
-            workdays = self.current.workdays - {day}
-            return WorkdayCalendar(holidays=holidays, workdays=workdays)
-        upsert(conn, table, {"day": day}, {"kind": kind, "set_at": now})
-        if kind == "holiday":
-            return self.current.with_overrides(holidays=[day])
-        return self.current.with_overrides(workdays=[day])
+            stored.pop(day, None)
+        else:
+            upsert(conn, table, {"day": day}, {"kind": kind, "set_at": now})
+            stored[day] = kind
+        self._pending = stored
+        return self._build(stored)
+
+    def adopt(self, calendar: WorkdayCalendar) -> None:
+        """After commit: the calendar returned by ``set_override`` is now in force."""
+        self.current = calendar
+        if self._pending is not None:
+            self.stored, self._pending = self._pending, None
 
     # The protocol the queue engine and the attendance rules use.
     def is_workday(self, day: dt.date) -> bool:

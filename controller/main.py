@@ -61,7 +61,7 @@ def run_controller(
     asyncio.set_event_loop(loop)
     url = broker_url_for(hall, broker_url)
     bus = PahoBus(hall.hall_id, "controller", url, role="controller", deliver=asyncio_deliver(loop))
-    calendar = HallCalendar()
+    calendar = HallCalendar(hall.attendance)
     with engine.begin() as conn:
         calendar.load(conn)
     events = EventFactory(hall.hall_id)

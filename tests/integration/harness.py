@@ -61,7 +61,7 @@ class ControllerThread:
             role="controller",
             deliver=asyncio_deliver(self.loop),
         )
-        calendar = HallCalendar()
+        calendar = HallCalendar(hall.attendance)
         with self.engine.begin() as conn:
             calendar.load(conn)
         services = build_services(hall, calendar, EventFactory(hall.hall_id), faces)
