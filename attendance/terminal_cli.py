@@ -61,7 +61,6 @@ def _run(args: argparse.Namespace) -> int:
 
     from attendance.terminal.run import TerminalArgs, run_terminal
     from config.loader import ConfigError, load_hall, resolve_hall_path
-    from controller.remote import broker_url_for
 
     try:
         hall = load_hall(resolve_hall_path(args.config))
@@ -73,7 +72,7 @@ def _run(args: argparse.Namespace) -> int:
         hall,
         TerminalArgs(
             node=args.node,
-            broker_url=broker_url_for(hall, args.broker),
+            broker_url=hall.broker_url(args.broker),
             outbox=outbox,
             faces_dir=Path(args.faces_dir) if args.faces_dir else outbox.parent / "faces",
             transport_key=Path(args.transport_key),

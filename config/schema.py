@@ -233,6 +233,17 @@ class HallConfig(StrictModel):
     nodes: list[Node] = []
     staff: list[Staff] = []
     attendance: AttendanceSettings = AttendanceSettings()
+    ticket_status_url: str = ""
+    """The QR code on a ticket: a URL template with ``{hall}``, ``{ticket}`` and ``{day}``
+    (e.g. ``https://zwfw.example.gov.cn/q/{hall}/{ticket}?d={day}``); empty prints the
+    hall's own ticket reference instead."""
+
+    def broker_url(self, override: str | None = None) -> str:
+        """``--broker`` if given, else the broker of this hall config."""
+        if override:
+            return override
+        scheme = "mqtts" if self.broker.tls else "mqtt"
+        return f"{scheme}://{self.broker.host}:{self.broker.port}"
 
     @field_validator("timezone")
     @classmethod

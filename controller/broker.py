@@ -71,6 +71,8 @@ def acl_for(hall: HallConfig, node: Node) -> list[str]:
         f"topic write {root}/node/{node.id}/status",
         f"topic read {root}/reply/{node.id}/#",
         f"topic read {root}/time",
+        # Front ends show "connection lost" when the controller's last will says offline.
+        f"topic read {root}/node/controller/status",
     ]
     if node.role == "controller":
         return [f"user {node.id}", f"topic readwrite {root}/#"]

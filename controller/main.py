@@ -17,7 +17,6 @@ from controller.calendar_store import HallCalendar
 from controller.events import EventFactory
 from controller.faces import DEFAULT_TRANSPORT_KEY, FaceTemplateService
 from controller.notices import NoticeService
-from controller.remote import broker_url_for
 from controller.service import Service
 from controller.store import open_engine
 
@@ -59,7 +58,7 @@ def run_controller(
     engine = open_engine(data_dir, db_url)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    url = broker_url_for(hall, broker_url)
+    url = hall.broker_url(broker_url)
     bus = PahoBus(hall.hall_id, "controller", url, role="controller", deliver=asyncio_deliver(loop))
     calendar = HallCalendar(hall.attendance)
     with engine.begin() as conn:

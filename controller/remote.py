@@ -16,22 +16,15 @@ CONNECT_TIMEOUT = 5.0
 REPLY_TIMEOUT = 10.0
 
 
-def broker_url_for(hall: HallConfig, url: str | None) -> str:
-    if url:
-        return url
-    scheme = "mqtts" if hall.broker.tls else "mqtt"
-    return f"{scheme}://{hall.broker.host}:{hall.broker.port}"
-
-
 def send_command(
     hall: HallConfig, area: str, verb: str, fields: dict[str, Any], broker_url: str | None = None
 ) -> Reply:
     """One request/reply round trip; raises RequestTimeout when nothing answers."""
-    bus = PahoBus(hall.hall_id, f"cli-{os.getpid()}", broker_url_for(hall, broker_url), role="cli")
+    bus = PahoBus(hall.hall_id, f"cli-{os.getpid()}", hall.broker_url(broker_url), role="cli")
     bus.start()
     try:
         if not bus.wait_connected(CONNECT_TIMEOUT):
-            raise RequestTimeout(f"cannot reach the broker at {broker_url_for(hall, broker_url)}")
+            raise RequestTimeout(f"cannot reach the broker at {hall.broker_url(broker_url)}")
         payload = {"v": 1, "id": f"cli-{uuid.uuid4().hex}", **fields}
         future = bus.request(topics.command(hall.hall_id, area, verb), payload, REPLY_TIMEOUT)
         message = future.result(REPLY_TIMEOUT + 1)

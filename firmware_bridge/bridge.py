@@ -189,12 +189,3 @@ def run_bridge(
     finally:
         loop.close()
     return 0
-
-
-def broker_url_for(hall: HallConfig, url: str | None) -> str:
-    """``--broker`` if given, else the hall config's broker (``firmware_bridge`` does not
-    import ``controller``, whose ``remote.broker_url_for`` says the same)."""
-    if url:
-        return url
-    scheme = "mqtts" if hall.broker.tls else "mqtt"
-    return f"{scheme}://{hall.broker.host}:{hall.broker.port}"

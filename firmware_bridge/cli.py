@@ -88,7 +88,7 @@ def _run_bridge(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from config.loader import ConfigError, load_hall, resolve_hall_path
-    from firmware_bridge.bridge import broker_url_for, run_bridge
+    from firmware_bridge.bridge import run_bridge
 
     try:
         hall = load_hall(resolve_hall_path(args.config))
@@ -96,7 +96,7 @@ def _run_bridge(args: argparse.Namespace) -> int:
         print(err, file=sys.stderr)
         return 2
     return run_bridge(
-        hall, args.node, broker_url_for(hall, args.broker), all_sim=args.all_sim,
+        hall, args.node, hall.broker_url(args.broker), all_sim=args.all_sim,
         preview_dir=Path(args.preview_dir) if args.preview_dir else None,
     )
 

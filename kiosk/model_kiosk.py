@@ -282,9 +282,22 @@ class KioskModel(FrontEndModel):
             "ahead": ticket.get("ahead", 0),
             "estimated_wait_min": ticket.get("estimated_wait_minutes"),
             "issued_at": issued,
-            "status_url": f"servicehall:{self.hall.hall_id}/ticket/{ticket.get('key', '')}",
+            "status_url": self._status_url(ticket),
         }
         return PrintJob(job_id=uuid.uuid4().hex, document="ticket", data=data)
+
+    def _status_url(self, ticket: dict[str, Any]) -> str:
+        """What the ticket's QR code says: the hall's status page, or its own reference."""
+        key = str(ticket.get("key", ""))
+        day, _, number = key.partition("/")
+        template = self.hall.ticket_status_url
+        if not template:
+            return f"servicehall:{self.hall.hall_id}/ticket/{key}"
+        return template.format(
+            hall=self.hall.hall_id,
+            ticket=number or ticket.get("ticket", ""),
+            day=day.replace("-", ""),
+        )
 
     def guide_job(self) -> PrintJob | None:
         """The one-time notice of the chosen item (RULES Q13)."""

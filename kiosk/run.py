@@ -64,14 +64,6 @@ def parse_size(value: str | None, kind: str) -> tuple[int, int]:
         raise UsageError(f"--size {value!r}: use WIDTHxHEIGHT, e.g. 1080x1920") from None
 
 
-def broker_url_for(hall: HallConfig, url: str | None) -> str:
-    """``--broker`` if given, else the hall config's broker."""
-    if url:
-        return url
-    scheme = "mqtts" if hall.broker.tls else "mqtt"
-    return f"{scheme}://{hall.broker.host}:{hall.broker.port}"
-
-
 def build_app(
     kind: str,
     hall: HallConfig,
@@ -147,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
         kind,
         hall,
         node,
-        broker_url_for(hall, args.broker),
+        hall.broker_url(args.broker),
         window=window,
         screenshot=screenshot,
         lang=args.lang,

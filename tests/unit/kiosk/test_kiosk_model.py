@@ -302,3 +302,15 @@ def test_the_bridge_can_print_the_ticket_and_the_one_time_notice_the_kiosk_sends
         ("1号窗口", "2号窗口", "9号窗口", "10号窗口"),
         0,
     )
+
+
+def test_ticket_qr_points_at_the_halls_status_page_when_configured(fake_hall: FakeHall) -> None:
+    """Q1: the ticket's QR code lets the citizen check the queue from a phone."""
+    model = kiosk(fake_hall)
+    model.hall = model.hall.model_copy(
+        update={"ticket_status_url": "https://zwfw.example.gov.cn/q/{hall}/{ticket}?d={day}"}
+    )
+    take(model, "B", "B01")
+    url = fake_hall.payloads(printer_topic("print"))[-1]["data"]["status_url"]
+    assert url.startswith("https://zwfw.example.gov.cn/q/chengdong/B001?d=")
+    assert len(url.rsplit("=", 1)[1]) == 8  # the hall day, YYYYMMDD
