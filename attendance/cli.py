@@ -1,15 +1,13 @@
 """``hall attendance …``: the attendance commands.
 
 ``evaluate`` lives here. Other commands (report, verify-log, request, approve, …) join the
-group in one of two ways: a module under ``attendance/`` listed in ``_COMMAND_MODULES`` with
-``register_commands(group)``, or any package's ``register(sub)`` calling
-``command_group(sub).add_parser(...)`` (whichever runs first creates the group).
+group from their own module's ``register(sub)`` by calling ``command_group(sub)``
+(whichever runs first creates the group); see ``attendance/manage_cli.py``.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -17,13 +15,6 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
     from config.attendance import AttendanceSettings
-
-# Modules that add sub-commands to `hall attendance`; a module not written yet is skipped.
-_COMMAND_MODULES: tuple[str, ...] = (
-    "attendance.report_cli",
-    "attendance.log_cli",
-    "attendance.request_cli",
-)
 
 EXIT_BAD_INPUT = 2
 
@@ -47,16 +38,7 @@ def command_group(sub: Any) -> Any:
 
 def register(sub: Any) -> None:
     """Add the ``attendance`` group and its commands to the ``hall`` command."""
-    group = command_group(sub)
-    _register_evaluate(group)
-    for name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        module.register_commands(group)
+    _register_evaluate(command_group(sub))
 
 
 def _print_help(parser: argparse.ArgumentParser) -> int:
