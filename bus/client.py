@@ -125,9 +125,13 @@ class PahoBus:
         role: str = "",
         deliver: Deliver | None = None,
         ca_file: str | None = None,
+        status_id: str | None = None,
     ) -> None:
         self.hall = hall
         self.node = node
+        self.status_topic = topics.node_status(hall, status_id or node)
+        """Where this process says online/offline; a bridge beside a kiosk app on the same
+        node uses ``<node>.bridge`` so that one stopping does not mark the other offline."""
         self.role = role
         self.url = node_credentials(
             url if isinstance(url, BrokerURL) else BrokerURL.parse(url), node
@@ -153,7 +157,7 @@ class PahoBus:
         if self.url.tls:
             self._client.tls_set(ca_certs=ca_file, cert_reqs=ssl.CERT_REQUIRED)
         self._client.will_set(
-            topics.node_status(hall, node),
+            self.status_topic,
             NodeStatus(state="offline", role=role).model_dump_json(),
             qos=1,
             retain=True,
@@ -181,7 +185,7 @@ class PahoBus:
         self._stopping = True
         if self._connected.is_set():
             info = self._client.publish(
-                topics.node_status(self.hall, self.node),
+                self.status_topic,
                 NodeStatus(state="offline", role=self.role).model_dump_json(),
                 qos=1,
                 retain=True,
@@ -305,7 +309,7 @@ class PahoBus:
                 "%s: broker refused %d subscription(s): %s", self.node, len(refused), refused
             )
         client.publish(
-            topics.node_status(self.hall, self.node),
+            self.status_topic,
             NodeStatus(
                 state="online", role=self.role, at=dt.datetime.now(dt.UTC)
             ).model_dump_json(),

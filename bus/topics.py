@@ -30,6 +30,11 @@ def node_status(hall: str, node: str) -> str:
     return f"{base(hall)}/node/{node}/status"
 
 
+def bridge_status_id(node: str) -> str:
+    """The status name of a node's firmware bridge: ``node/<node>.bridge/status``."""
+    return f"{node}.bridge"
+
+
 def time_beacon(hall: str) -> str:
     return f"{base(hall)}/time"
 

@@ -18,6 +18,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from bus.topics import bridge_status_id
 from config.schema import HallConfig, Node
 
 PBKDF2_ITERATIONS = 101  # mosquitto_passwd's default for $7$
@@ -92,6 +93,8 @@ def acl_for(hall: HallConfig, node: Node) -> list[str]:
         lines.append(f"topic read {root}/faces/templates")
     if node.devices or node.role == "terminal":
         lines.append(f"topic readwrite {root}/dev/{node.id}/#")
+        # The node's firmware bridge connects as the node but says online/offline apart.
+        lines.append(f"topic write {root}/node/{bridge_status_id(node.id)}/status")
     return lines
 
 

@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bus.client import PahoBus, asyncio_deliver
+from bus.topics import bridge_status_id
 from config.schema import HallConfig, Node
 from firmware_bridge.bridge_endpoint import Timing
 from firmware_bridge.bridge_node import Builder, NodeBridge, bridge_devices
@@ -107,7 +108,7 @@ class BridgeProcess:
         """Make the buses and devices (nothing opened); config errors raise here."""
         for node in self.nodes:
             bus = PahoBus(self.hall.hall_id, node.id, self.broker_url, role=node.role,
-                          deliver=asyncio_deliver(loop))
+                          deliver=asyncio_deliver(loop), status_id=bridge_status_id(node.id))
             self.bridges[node.id] = NodeBridge(
                 self.hall, node, bus, _handoff(loop), preview_dir=self.preview_dir,
                 timing=self.timing, build=self.builder,

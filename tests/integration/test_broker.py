@@ -171,3 +171,17 @@ def test_wrong_password_and_anonymous_are_refused(secured: Secured) -> None:
             timeout=10,
         )
         assert res.returncode != 0
+
+
+def test_a_nodes_bridge_has_its_own_status_and_may_write_it(secured: Secured) -> None:
+    """A kiosk app and its firmware bridge are both node kiosk-1; each says online/offline apart."""
+    broker, files = secured
+    kiosk = _secret(files, "kiosk-1")
+    status = "hall/chengdong/node/kiosk-1.bridge/status"
+    assert _received(
+        broker.port, files, status, lambda: _pub(broker.port, "kiosk-1", kiosk, status)
+    )
+    other = "hall/chengdong/node/kiosk-2.bridge/status"
+    assert not _received(
+        broker.port, files, other, lambda: _pub(broker.port, "kiosk-1", kiosk, other)
+    )
