@@ -10,6 +10,7 @@ packages=(
   espeak-ng sox                 # offline Mandarin voice for the hall screen
   systemd                       # systemd-analyze verify for the unit files
   python3-venv                  # .venv on a fresh machine
+  gcc python3-dev linux-libc-dev  # evdev ships no wheel: it compiles against linux/input.h
   postgresql                    # the PostgreSQL store test (multi-hall deployments)
 )
 missing=()
