@@ -24,7 +24,7 @@ $(STAMP): setup.py pyproject.toml
 venv: system-packages $(STAMP)
 
 demo: venv
-	$(VENV)/bin/hall demo --data-dir $(DEMO_DIR)
+	$(VENV)/bin/hall demo --data-dir $(DEMO_DIR) $(DEMO_ARGS)
 
 test: venv
 	$(PY) -m ruff check .

@@ -98,6 +98,11 @@ def register(sub: Sub) -> None:
     demo.add_argument(
         "--duration", type=float, default=None, help="seconds to run (default: until Ctrl-C)"
     )
+    demo.add_argument(
+        "--with-screens",
+        action="store_true",
+        help="also open the hall screen, a kiosk, a window display and an evaluator",
+    )
     demo.set_defaults(handler=_demo)
 
 
@@ -210,4 +215,12 @@ def _broker_run(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from controller.demo import run_demo
 
-    return int(run_demo(_load(args), args.data_dir, rate=args.rate, duration=args.duration))
+    return int(
+        run_demo(
+            _load(args),
+            args.data_dir,
+            rate=args.rate,
+            duration=args.duration,
+            screens=args.with_screens,
+        )
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import signal
 import subprocess
@@ -47,13 +48,22 @@ class SimWindow:
 
 
 class Demo:
-    def __init__(self, hall: HallConfig, data_dir: Path, rate: float, seed: int | None = None):
+    def __init__(
+        self,
+        hall: HallConfig,
+        data_dir: Path,
+        rate: float,
+        seed: int | None = None,
+        screens: bool = False,
+    ):
         self.hall = hall
         self.data_dir = data_dir.resolve()
         self.rate = max(rate, 0.05)
         self.random = random.Random(seed)
         self.processes: list[subprocess.Popen[bytes]] = []
         self.stop = threading.Event()
+        self.screens = screens
+        """Also open the hall screen, a kiosk, a display and an evaluator (needs $DISPLAY)."""
         self.tickets_dir = self.data_dir / "tickets"
         """The simulated kiosk printers' PNG previews, ``<tickets>/<kiosk node>/``."""
         self.views: dict[str, dict[str, Any]] = {}
@@ -93,7 +103,22 @@ class Demo:
             # and most of two cores just to start.
             self._spawn("bridge", [*hall, "bridge", *config, "--all-sim", "--broker", url,
                                    "--preview-dir", str(self.tickets_dir)])
+        if self.screens:
+            self._open_screens(hall, config, url)
         return url
+
+    def _open_screens(self, hall: list[str], config: list[str], url: str) -> None:
+        """The front ends as separate windows on this desktop, on the demo's broker."""
+        broker = ["--broker", url]
+        first = self.hall.windows[0].id
+        self._spawn("screen", [*hall, "screen", *config, "--node", "screen-1", *broker,
+                               "--size", "1280x720"])
+        self._spawn("kiosk", [*hall, "kiosk", *config, "--node", "kiosk-2", *broker,
+                              "--size", "540x960"])
+        self._spawn("display", [*hall, "display", *config, "--window", first, *broker,
+                                "--size", "640x200"])
+        self._spawn("evaluator", [*hall, "evaluator", *config, "--window", first, *broker,
+                                  "--size", "800x500"])
 
     def _config_path(self) -> Path:
         from config.loader import HALLS_DIR
@@ -277,8 +302,12 @@ class Demo:
 
 
 def run_demo(hall: HallConfig, data_dir: str | Path, rate: float = 1.0,
-             duration: float | None = None) -> int:
-    demo = Demo(hall, Path(data_dir), rate)
+             duration: float | None = None, screens: bool = False) -> int:
+    if screens and not os.environ.get("DISPLAY"):
+        print("--with-screens needs a desktop ($DISPLAY is not set); running without them",
+              flush=True)
+        screens = False
+    demo = Demo(hall, Path(data_dir), rate, screens=screens)
     signal.signal(signal.SIGTERM, lambda *_: demo.stop.set())
     try:
         url = demo.start_backend()
