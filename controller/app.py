@@ -118,14 +118,19 @@ class Controller:
         try:
             with self.engine.begin() as conn:
                 if not cmd.readonly:
+                    c = tables.commands.c
                     stored = conn.execute(
-                        sa.select(tables.commands.c.reply).where(
-                            tables.commands.c.command_id == cmd.id
-                        )
+                        sa.select(c.reply, c.area, c.verb).where(c.command_id == cmd.id)
                     ).first()
+                    if stored is not None and (stored.area, stored.verb) != (cmd.area, cmd.verb):
+                        return Reply.failure(
+                            cmd.id,
+                            "id_conflict",
+                            f"命令编号已用于 {stored.area}/{stored.verb} / command id already used",
+                        )
                     if stored is not None:
                         # A resend from an outbox or a retry after a lost reply: applied once.
-                        return Reply.model_validate(stored[0])
+                        return Reply.model_validate(stored.reply)
                 outcome = service.handle(conn, cmd, now)
                 reply = self._reply(cmd, outcome)
                 if not cmd.readonly:

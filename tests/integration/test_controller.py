@@ -77,6 +77,8 @@ def test_resent_command_id_is_applied_once(running: Running) -> None:
     b = node.send("queue", "issue", service="B01", id="kiosk-1-0001")
     assert a == b
     assert node.send("queue", "issue", service="B01").result["ticket"] == "B002"  # type: ignore[index]
+    clash = node.send("queue", "call", window="W03", id="kiosk-1-0001")
+    assert clash.error is not None and clash.error.code == "id_conflict"
 
 
 def test_call_publishes_event_and_retained_window_state(running: Running, hall: HallConfig) -> None:
