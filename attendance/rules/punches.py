@@ -58,13 +58,22 @@ def drop_duplicates(times: Iterable[datetime], period_seconds: int) -> list[date
 
 def usable_punches(profile: AttendanceProfile, punches: Iterable[LocalPunch]) -> list[datetime]:
     """The punches that count, in time order: invalid ones ignored first (as if they never
-    happened, so they cannot swallow a valid punch as its duplicate), then duplicates merged."""
+    happened, so they cannot swallow a valid punch as its duplicate), then duplicates merged.
+
+    Registered punches (an approved correction or patrol registration, A4) are added after
+    the terminal's duplicates are merged: the centre stated that punch, so a terminal punch
+    less than a minute before it does not swallow it (a forgotten 17:00 sign-out corrected
+    after a 16:59:30 punch is on time)."""
     valid: list[datetime] = []
+    registered: list[datetime] = []
     for punch in punches:
+        if punch.registered:
+            registered.append(punch.at)
+            continue
         slot = profile.slots[slot_index(profile, punch.at.time())]
-        if punch.registered or is_valid_for(slot, punch.at.time()):
+        if is_valid_for(slot, punch.at.time()):
             valid.append(punch.at)
-    return drop_duplicates(valid, profile.duplicate_punch_seconds)
+    return sorted(drop_duplicates(valid, profile.duplicate_punch_seconds) + registered)
 
 
 def judge_slot(slot: PunchSlot, punch: time | None, excused: bool) -> SlotResult:

@@ -6,11 +6,11 @@ Only ``approved`` write-offs count; pending and rejected ones change nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from attendance.rules.model import COVERING_KINDS, PUNCH_ADDING_KINDS, WriteOff
 from attendance.rules.punches import LocalPunch
-from config.attendance import AttendanceProfile
+from config.attendance import AttendanceProfile, WriteOffKind
 
 
 def to_hall_time(at: datetime, tz: tzinfo) -> datetime:
@@ -50,13 +50,30 @@ def covered_slots(
 
 def registered_punches(writeoffs: Iterable[WriteOff], tz: tzinfo) -> list[LocalPunch]:
     """Punches added by approved corrections (第八条: the stated punch, start = end) and
-    device-failure registrations (第三条: the patrol saw the person at start and at end)."""
+    device-failure registrations (第三条: the patrol saw the person at start and at end).
+
+    A registration over several days registers each of them: the first day from ``start``
+    to its end (23:59:59), the days between whole, the last day from 00:00 to ``end`` — so
+    a terminal out of order 11-05..11-06 leaves neither day early nor late."""
     added: list[LocalPunch] = []
     for w in approved(writeoffs):
         if w.kind not in PUNCH_ADDING_KINDS:
             continue
         start, end = to_hall_time(w.start, tz), to_hall_time(w.end, tz)
+        if w.kind is WriteOffKind.DEVICE_FAILURE and end.date() > start.date():
+            day = start.date()
+            while day <= end.date():
+                first = max(start, datetime.combine(day, time(0, 0)))
+                last = min(end, datetime.combine(day, _DAY_END))
+                added.append(LocalPunch(first, registered=True))
+                if last != first:
+                    added.append(LocalPunch(last, registered=True))
+                day += timedelta(days=1)
+            continue
         added.append(LocalPunch(start, registered=True))
         if end != start:
             added.append(LocalPunch(end, registered=True))
     return added
+
+
+_DAY_END = time(23, 59, 59)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from attendance.calendar import WorkdayCalendar
-from attendance.rules import DayStatus, MonthReport, Punch, WriteOff, evaluate_month
+from attendance.rules import DayStatus, Flag, MonthReport, Punch, WriteOff, evaluate_month
 from config.attendance import (
     AttendanceProfile,
     MonthlyConversion,
@@ -330,3 +330,39 @@ def test_a4_excused_punches_are_not_judged() -> None:
     day = result.days[1]
     assert (day.status, day.sign_in, day.late_minutes) == (DayStatus.LEAVE, time(10, 30), None)
     assert (result.totals.late, result.totals.leave_days) == (0, 1)
+
+
+def test_a4_corrected_punch_is_not_swallowed_by_a_terminal_punch_just_before() -> None:
+    """A4 / 第八条 + A1 duplicates: a correction at 17:00:00 stands next to a terminal punch
+    at 16:59:30; the 60 s duplicate rule merges terminal reads, not the centre's punch."""
+    punches = [Punch("S1", at("2026-11-02 08:50:00")), Punch("S1", at("2026-11-02 16:59:30"))]
+    writeoffs = [
+        WriteOff(
+            "S1",
+            WriteOffKind.PUNCH_CORRECTION,
+            at("2026-11-02 17:00:00"),
+            at("2026-11-02 17:00:00"),
+        )
+    ]
+    day = run("2026-11", punches, writeoffs).staff["S1"].days[1]
+    assert (day.status, day.sign_out, day.early_minutes) == (DayStatus.NORMAL, time(17, 0), 0)
+
+
+def test_a4_device_failure_over_several_days_registers_each_day() -> None:
+    """A4 / 第三条: a terminal down from Thursday 08:40 to Monday 12:00 — the patrol's
+    registration makes Thursday and Friday normal; on Monday the terminal works again from
+    noon, so a missing sign-out is still early; the weekend stays `rest`."""
+    writeoffs = [
+        WriteOff(
+            "S1",
+            WriteOffKind.DEVICE_FAILURE,
+            at("2026-11-05 08:40:00"),
+            at("2026-11-09 12:00:00"),
+        )
+    ]
+    by_day = {d.day.day: d for d in run("2026-11", [], writeoffs).staff["S1"].days}
+    assert (by_day[5].status, by_day[5].sign_in) == (DayStatus.NORMAL, time(8, 40))
+    assert by_day[6].status is DayStatus.NORMAL
+    assert by_day[7].status is DayStatus.REST
+    assert (by_day[9].status, by_day[9].flags) == (DayStatus.EARLY, (Flag.MISSING_SIGN_OUT,))
+    assert by_day[10].status is DayStatus.ABSENT
