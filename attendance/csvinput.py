@@ -108,6 +108,15 @@ def read_punches(path: Path) -> list[Punch]:
             at = parse_time(row["time"])
         except ValueError as exc:
             raise CsvInputError(path, line, f"time: {exc}") from None
+        if _is_bare_date(row["time"]):
+            # A punch happens at a time of day; reading a date as 00:00 would make an
+            # on-time sign-in out of a typo.
+            raise CsvInputError(
+                path,
+                line,
+                f"time: 缺少时刻 / a punch needs a time of day, got {row['time']!r} "
+                "(e.g. 2026-11-02T08:55:12+08:00)",
+            )
         source = row["source"].lower()
         if source not in PUNCH_SOURCES:
             raise CsvInputError(
@@ -130,9 +139,12 @@ def read_writeoffs(path: Path) -> list[WriteOff]:
             raise CsvInputError(
                 path, line, f"kind 应为 / must be one of {', '.join(kinds)}, got {row['kind']!r}"
             )
+        end_text = row["end"]
+        if not end_text and kind_text == WriteOffKind.PUNCH_CORRECTION.value:
+            end_text = row["start"]  # a correction is one punch: end = start (§4)
         try:
             start = parse_time(row["start"])
-            end = parse_time(row["end"], end_of_day=True)
+            end = parse_time(end_text, end_of_day=True)
         except ValueError as exc:
             raise CsvInputError(path, line, f"start/end: {exc}") from None
         # A time without offset is hall time; only compare two of the same kind here, the
@@ -151,6 +163,14 @@ def read_writeoffs(path: Path) -> list[WriteOff]:
             WriteOff(staff_id, WriteOffKind(kind_text), start, end, _as_status(status))
         )
     return writeoffs
+
+
+def _is_bare_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return True
 
 
 def _as_source(value: str) -> PunchSource:

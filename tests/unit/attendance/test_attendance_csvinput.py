@@ -71,3 +71,23 @@ def test_section4_bad_write_off_rows_are_refused_with_their_line(
         read_writeoffs(path)
     assert caught.value.line == 2
     assert str(caught.value).startswith(f"{path}:2:")
+
+
+def test_section4_punch_time_without_time_of_day_is_refused(tmp_path: Path) -> None:
+    """§4: a punch `time` must be a time of day; `2026-11-02` alone is a bad row, not 00:00."""
+    path = tmp_path / "p.csv"
+    path.write_text("staff_id,time,source,device\nS001,2026-11-02,face,t1\n")
+    with pytest.raises(CsvInputError, match="time of day") as caught:
+        read_punches(path)
+    assert caught.value.line == 2
+
+
+def test_a4_punch_correction_with_empty_end_is_its_start(tmp_path: Path) -> None:
+    """A4 / §4: for `punch_correction` start = end; an empty `end` is read as the start."""
+    path = tmp_path / "w.csv"
+    path.write_text(
+        "staff_id,kind,start,end,status\n"
+        "S001,punch_correction,2026-11-02T17:05:00+08:00,,approved\n"
+    )
+    (correction,) = read_writeoffs(path)
+    assert correction.start == correction.end == datetime(2026, 11, 2, 17, 5, tzinfo=TZ)
