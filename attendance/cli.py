@@ -82,6 +82,17 @@ def _register_evaluate(group: Any) -> None:
         help="额外工作日 / extra workday (override), repeatable",
     )
     p.add_argument(
+        "--conversion",
+        choices=("once", "per_threshold"),
+        help="迟到早退折算旷工方式 / A2 mode: once (default) or per_threshold",
+    )
+    p.add_argument(
+        "--conversion-threshold",
+        type=int,
+        metavar="N",
+        help="每 N 次迟到早退折算旷工 / A2 threshold (default 3)",
+    )
+    p.add_argument(
         "--staff",
         action="append",
         default=[],
@@ -131,6 +142,20 @@ def _evaluate(args: argparse.Namespace) -> int:
     except CsvInputError as exc:
         return _fail(str(exc))
     profile = settings.resolved_profile()
+    if args.conversion or args.conversion_threshold is not None:
+        if args.conversion_threshold is not None and args.conversion_threshold < 1:
+            return _fail("--conversion-threshold 须 ≥ 1 / must be at least 1")
+        conversion = profile.monthly_conversion.model_copy(
+            update={
+                k: v
+                for k, v in (
+                    ("mode", args.conversion),
+                    ("threshold", args.conversion_threshold),
+                )
+                if v is not None
+            }
+        )
+        profile = profile.model_copy(update={"monthly_conversion": conversion})
     report = evaluate_month(profile, calendar, punches, writeoffs, args.month, tz, args.staff)
     json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")

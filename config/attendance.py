@@ -286,7 +286,7 @@ class UnknownProfileError(ValueError):
 def get_profile(name_or_model: str | AttendanceProfile | AttendanceSettings) -> AttendanceProfile:
     """The profile for a preset name, a profile given as data, or the hall's settings."""
     if isinstance(name_or_model, AttendanceSettings):
-        name_or_model = name_or_model.profile
+        return name_or_model.resolved_profile()
     if isinstance(name_or_model, AttendanceProfile):
         return name_or_model
     try:
@@ -309,6 +309,10 @@ class AttendanceSettings(StrictModel):
     """Dates the hall is closed although the statutory calendar says workday (A6 override)."""
     workdays: tuple[date, ...] = ()
     """Dates the hall works although the statutory calendar says holiday (A6 override)."""
+    monthly_conversion: MonthlyConversion | None = None
+    """A2 for this hall over the profile's own, so a preset can be kept with another
+    threshold or ``per_threshold`` (``{profile: chengdong, monthly_conversion: {mode:
+    per_threshold}}``); omitted: the profile's (3, ``once``)."""
 
     @model_validator(mode="after")
     def _check(self) -> AttendanceSettings:
@@ -321,5 +325,8 @@ class AttendanceSettings(StrictModel):
         return self
 
     def resolved_profile(self) -> AttendanceProfile:
-        """The profile these settings name."""
-        return get_profile(self.profile)
+        """The profile these settings name, with this hall's monthly conversion if set."""
+        profile = get_profile(self.profile)
+        if self.monthly_conversion is not None:
+            profile = profile.model_copy(update={"monthly_conversion": self.monthly_conversion})
+        return profile

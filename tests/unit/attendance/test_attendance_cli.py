@@ -233,3 +233,25 @@ def test_other_packages_can_add_commands_to_the_attendance_group() -> None:
     assert args.handler(args) == 7
     args = parser.parse_args(["attendance", "evaluate", "--month", "2026-11", "--punches", "x"])
     assert args.handler.__name__ == "_evaluate"
+
+
+def test_a2_conversion_mode_and_threshold_from_the_command_line(tmp_path: Path) -> None:
+    """A2: 7 late/early occurrences → 1 absence (`once`), 2 (`per_threshold`, 3), 3 (per 2)."""
+    rows = ["staff_id,time,source,device"]
+    for day in range(2, 9):  # Mon 2nd .. Sun 8th: 5 workdays
+        rows.append(f"S001,2026-11-{day:02d}T09:10:00+08:00,face,t1")
+        rows.append(f"S001,2026-11-{day:02d}T{'16:50' if day < 4 else '17:10'}:00+08:00,face,t1")
+    punches = write(tmp_path / "p.csv", "\n".join(rows) + "\n")
+    base = ("attendance", "evaluate", "--month", "2026-11", "--punches", str(punches))
+
+    def converted(*extra: str) -> tuple[int, int, int]:
+        result = hall(*base, *extra)
+        assert result.returncode == 0, result.stderr
+        totals = json.loads(result.stdout)["staff"]["S001"]["totals"]
+        return totals["late"], totals["early"], totals["converted_absences"]
+
+    assert converted() == (5, 2, 1)
+    assert converted("--conversion", "per_threshold") == (5, 2, 2)
+    assert converted("--conversion", "per_threshold", "--conversion-threshold", "2") == (5, 2, 3)
+    bad = hall(*base, "--conversion-threshold", "0")
+    assert bad.returncode == 2 and "--conversion-threshold" in bad.stderr

@@ -119,3 +119,21 @@ def test_a6_settings_refuse_a_date_that_is_both_holiday_and_workday() -> None:
     """A6 overrides in the hall config must not contradict each other."""
     with pytest.raises(ValidationError, match="2026-10-01"):
         AttendanceSettings(holidays=(date(2026, 10, 1),), workdays=(date(2026, 10, 1),))
+
+
+def test_a2_hall_keeps_a_preset_with_its_own_monthly_conversion() -> None:
+    """A2 is configurable: `attendance: {profile: chengdong, monthly_conversion: {mode:
+    per_threshold}}` keeps the preset's hours and changes only the conversion."""
+    settings = AttendanceSettings.model_validate(
+        {"profile": "chengdong", "monthly_conversion": {"mode": "per_threshold", "threshold": 2}}
+    )
+    profile = settings.resolved_profile()
+    assert profile.slots == get_profile("chengdong").slots
+    assert (profile.monthly_conversion.mode, profile.monthly_conversion.threshold) == (
+        "per_threshold",
+        2,
+    )
+    assert get_profile(settings) == profile
+    assert get_profile("chengdong").monthly_conversion.mode == "once"  # preset untouched
+    with pytest.raises(ValidationError):
+        AttendanceSettings.model_validate({"monthly_conversion": {"threshold": 0}})
