@@ -36,10 +36,17 @@ def active_closure(closures: dict[str, Closure] | Any, window_id: str, ctx: Ctx)
 
 
 def find_ticket(draft: Draft, ref: str) -> Ticket | None:
-    """A ticket by key (2026-11-23/A001) or by number of the current hall day (A001)."""
+    """A ticket by key (2026-11-23/A001) or by number (A001): the current hall day's, else the
+    latest earlier day's still in the live state (before the next opening yesterday's tickets
+    are still served, Q8, and today's numbering has not reached them yet)."""
     if "/" in ref:
         return draft.tickets.get(ref)
-    return draft.tickets.get(ticket_key(draft.day, ref.upper()))
+    number = ref.upper()
+    today = draft.tickets.get(ticket_key(draft.day, number))
+    if today is not None:
+        return today
+    earlier = [t for t in draft.tickets.values() if t.number == number and t.day < draft.day]
+    return max(earlier, key=lambda t: t.day, default=None)
 
 
 def counter(draft: Draft, ctx: Ctx, category: str) -> Counter:

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 EMPTY: Mapping[str, object] = MappingProxyType({})
 
-OrderKey = tuple[int, dt.datetime, str]
+OrderKey = tuple[int, dt.datetime, int, str]
 Entry = tuple[OrderKey, str]
 
 K = TypeVar("K")
@@ -119,6 +119,10 @@ class Ticket:
     rating_due: dt.datetime | None = None
     rated_at: dt.datetime | None = None
     history: tuple[Step, ...] = ()
+    ordinal: int = 0
+    """Place in the hall day's issue order across all categories (1 = first ticket of the
+    day): breaks ties between tickets issued at the same time in the order they were issued,
+    whatever their prefixes (Q4). 0 in records written before it existed."""
 
     @property
     def tier(self) -> Tier:
@@ -128,8 +132,9 @@ class Ticket:
 
     @property
     def order_key(self) -> OrderKey:
-        """Position in the call order: tier, then original issue time (Q4)."""
-        return (int(self.tier), self.issued_at, self.number)
+        """Position in the call order: tier, then original issue time (Q4); tickets issued at
+        the same time keep the order they were issued in."""
+        return (int(self.tier), self.issued_at, self.ordinal, self.number)
 
 
 @dataclass(frozen=True, slots=True)

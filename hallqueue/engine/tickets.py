@@ -68,6 +68,8 @@ def new_ticket(
     d.put_counter(c)
     # 3 digits as in the rules; a 1000th ticket widens to A1000 rather than reusing A000.
     number = f"{item.category}{c.last_seq:03d}"
+    # Tickets issued today in every category, this one included: the issue order (Q4).
+    ordinal = sum(k.last_seq for k in d.counters.values() if k.day == ctx.day)
     ticket = Ticket(
         key=ticket_key(ctx.day, number),
         day=ctx.day,
@@ -80,6 +82,7 @@ def new_ticket(
         issued_at=ctx.now,
         booking=booking,
         history=(Step(TicketStatus.WAITING, ctx.now, None, "issued"),),
+        ordinal=ordinal,
     )
     d.put_ticket(ticket)
     ahead = ahead_of(d.waiting, ticket)

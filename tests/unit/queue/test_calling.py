@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from hallqueue.engine import (
     Call,
     Finish,
@@ -183,3 +185,27 @@ def test_q5_actions_without_a_current_ticket_are_refused(q: Driver) -> None:
     for op in (Recall("W01"), Skip("W01"), Finish("W01"), Hold("W01"), Transfer("W01", "B01")):
         assert refused(q(op, "09:00")) == "no_current_ticket"
     assert refused(q(Call("W99"), "09:00")) == "unknown_window"
+
+
+def test_q4_tickets_issued_at_the_same_time_are_called_in_issue_order(q: Driver) -> None:
+    """Equal issue times (a script may repeat ``at``): the ticket issued first is first, at a
+    comprehensive window too, whatever the category letters say."""
+    q(Issue("B01"), "09:00")  # B001, issued first
+    q(Issue("A01"), "09:00")  # A001
+    q(Issue("E01", priority=True), "09:00")  # E001
+    q(Issue("C01", priority=True), "09:00")  # C001
+    order = [called(q, w, "09:01") for w in ("W09", "W10", "W09", "W10")]
+    assert order == ["E001", "C001", "B001", "A001"]
+
+
+def test_q5_q8_a_skipped_ticket_is_reactivated_by_number_before_the_next_opening(
+    q: Driver,
+) -> None:
+    """Yesterday's tickets are served until the next opening; their numbers still name them."""
+    tuesday = q.day + dt.timedelta(days=1)
+    q(Issue("D01"), "16:00")
+    q(Call("W06"), "16:50")
+    q(Skip("W06"), "16:55")
+    out = q(Reactivate("D001"), "08:30", tuesday)
+    assert public(out.events) == [{"event": "ticket.reactivated", "ticket": "D001"}]
+    assert called(q, "W06", "08:31") == "D001"
