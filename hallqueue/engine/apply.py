@@ -118,10 +118,11 @@ def apply(
     advance(ctx, draft)
     handled = handler(ctx, draft, op)
     if isinstance(handled, Refusal):
+        names = op.ident()
         event = Event(
             f"{op.name}.refused",
-            {**op.ident(), "reason": handled.code},
-            {"message": handled.message_zh, "message_en": handled.message_en},
+            {**(names if op.refusal_names_op else {}), "reason": handled.code},
+            {**names, "message": handled.message_zh, "message_en": handled.message_en},
         )
         return Outcome(state, (event,), None, handled)
     return Outcome(draft.build(), tuple(draft.events), handled, None, draft.changed())

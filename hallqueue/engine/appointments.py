@@ -79,8 +79,9 @@ def checkin_deadline(ctx: Ctx, appointment: Appointment) -> dt.datetime:
 
 
 def checkin(ctx: Ctx, d: Draft, op: Checkin) -> Handled:
-    """From 30 min before the slot until 30 min after it; later, the booking is forfeited and
-    the citizen takes a normal ticket. A checked-in booking becomes a priority ticket."""
+    """From 30 min before the slot until 30 min after it (both inclusive); later, the booking
+    is forfeited and the citizen takes a normal ticket. A checked-in booking becomes a priority
+    ticket (Q12). No ticket while the item is suspended (Q10)."""
     appointment = d.appointments.get(op.code) if op.code else None
     if appointment is None:
         return Refusal.of("unknown")
@@ -95,7 +96,12 @@ def checkin(ctx: Ctx, d: Draft, op: Checkin) -> Handled:
     before = ctx.hall.appointments.checkin_before_minutes
     if ctx.now < appointment.slot - dt.timedelta(minutes=before):
         return Refusal.of("early", minutes=before)
-    # The booking holds the citizen's place: no last-ticket, cap or suspension check here.
+    # Q10: while the item is suspended the kiosk issues no ticket for it, booked or not; the
+    # booking stays valid and can check in once the suspension ends (within its window).
+    suspension = d.suspensions.get(appointment.service)
+    if suspension is not None and suspension.active(ctx.now):
+        return Refusal.of("suspended", notice=suspension.notice)
+    # The booking holds the citizen's place: no last-ticket or cap check here.
     ticket, reply = new_ticket(ctx, d, appointment.service, True, booking=appointment.key)
     d.put_appointment(
         dataclasses.replace(

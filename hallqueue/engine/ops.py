@@ -20,6 +20,9 @@ class Op:
     name: ClassVar[str] = ""
     ident_fields: ClassVar[tuple[str, ...]] = ()
     """Fields repeated in the ``<name>.refused`` event so a reader sees what was refused."""
+    refusal_names_op: ClassVar[bool] = True
+    """False where RULES.md §5 gives the refusal as ``<op>.refused`` with ``reason`` alone
+    (``book``, ``checkin``): the identifying fields then go to the event's detail only."""
 
     def ident(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -145,6 +148,7 @@ class Unsuspend(Op):
 class Book(Op):
     name = "book"
     ident_fields = ("service",)
+    refusal_names_op = False
     service: str
     slot: dt.datetime
     ref: str | None = None
@@ -155,6 +159,7 @@ class Book(Op):
 class Checkin(Op):
     name = "checkin"
     ident_fields = ("code",)
+    refusal_names_op = False
     code: str = ""
     ref: str | None = None
     """The script's name for the booking (replay only); the code is what the kiosk scans."""

@@ -11,7 +11,9 @@ from hallqueue.engine import (
     Checkin,
     CloseWindow,
     Issue,
+    Suspend,
     Tick,
+    Unsuspend,
 )
 from tests.unit.queue.conftest import Driver, ok, public, refused
 
@@ -94,9 +96,9 @@ def test_q11_closure_over_a_month_returns_the_window_to_the_pool(q: Driver) -> N
 
 def test_q12_booking_lead_time_is_three_calendar_days(q: Driver) -> None:
     out = q(Book("A01", slot("10:00", dt.date(2026, 11, 25))), "09:00")  # Monday → Wednesday
-    assert public(out.events) == [
-        {"event": "book.refused", "service": "A01", "reason": "lead_time"}
-    ]
+    # §5: book.refused carries the reason alone; the service is in the detail.
+    assert public(out.events) == [{"event": "book.refused", "reason": "lead_time"}]
+    assert out.events[0].detail()["service"] == "A01"
     out = q(Book("A01", slot("10:00")), "09:00")  # Thursday: 3 days
     assert public(out.events) == [
         {
@@ -154,3 +156,20 @@ def test_q12_hall_cancels_at_least_8_hours_ahead(q: Driver) -> None:
     ok(q(CancelBooking(a, by_hall=True), "09:00", dt.date(2026, 11, 25)))
     assert refused(q(CancelBooking(b, by_hall=True), "03:00", THURSDAY)) == "short_notice"
     ok(q(CancelBooking(b), "09:00", THURSDAY))  # the citizen may cancel late
+
+
+def test_q10_q12_no_check_in_while_the_item_is_suspended(q: Driver) -> None:
+    """Q10: a suspended item gets no ticket, booked or not; after the suspension ends the
+    booking checks in as usual within its window."""
+    code = ok(q(Book("A01", slot("10:00")), "09:00"))["code"]
+    q(Suspend("A01", "系统升级"), "09:00", THURSDAY)
+    out = q(Checkin(code), "09:45", THURSDAY)
+    assert public(out.events) == [{"event": "checkin.refused", "reason": "suspended"}]
+    q(Unsuspend("A01"), "10:00", THURSDAY)
+    assert ok(q(Checkin(code), "10:05", THURSDAY))["priority"] is True
+
+
+def test_q12_checkin_refusal_has_the_reason_alone_as_in_section_5(q: Driver) -> None:
+    out = q(Checkin("NO-SUCH"), "09:00")
+    assert public(out.events) == [{"event": "checkin.refused", "reason": "unknown"}]
+    assert out.events[0].detail()["code"] == "NO-SUCH"
