@@ -42,7 +42,7 @@ def _replay(args: argparse.Namespace) -> int:
 
     from config.loader import ConfigError, load_hall, resolve_hall_path
     from hallqueue.replay import run
-    from hallqueue.workdays import default_calendar
+    from hallqueue.workdays import hall_calendar
 
     try:
         hall = load_hall(resolve_hall_path(args.config))
@@ -57,7 +57,7 @@ def _replay(args: argparse.Namespace) -> int:
     with stream:
         replay = run(
             hall,
-            default_calendar(),
+            hall_calendar(hall),
             stream,
             sys.stdout,
             sys.stderr,

@@ -56,6 +56,8 @@ class Replay:
         at = to_hall_time(self.hall, parse_time(data["at"], "at"))
         if self.last_at is not None and at < self.last_at:
             raise ValueError(f"time goes backwards: {at.isoformat()} < {self.last_at.isoformat()}")
+        if data.get("op") == "checkin" and "code" not in data and "ref" not in data:
+            raise ValueError('checkin: missing "code" (booking code) or "ref" (its script name)')
         op = self._resolve(op_from_dict(data, strict=False))
         if self.state is None:
             self.state = initial_state(self.hall, at)

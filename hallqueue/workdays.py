@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from hallqueue.engine.hours import WorkdayCalendarProtocol
+
+if TYPE_CHECKING:
+    from config.schema import HallConfig
 
 
 class FixedCalendar:
@@ -30,3 +34,11 @@ def default_calendar() -> WorkdayCalendarProtocol:
     from attendance.calendar import WorkdayCalendar
 
     return WorkdayCalendar()
+
+
+def hall_calendar(hall: HallConfig) -> WorkdayCalendarProtocol:
+    """The hall's own calendar without a controller: statutory days under the hall config's
+    ``attendance.holidays`` / ``attendance.workdays`` (what the controller starts from)."""
+    from attendance.calendar import WorkdayCalendar
+
+    return WorkdayCalendar.from_settings(hall.attendance)

@@ -122,3 +122,61 @@ def test_cli_writes_the_replayed_days_statistics_as_csv(tmp_path: Path) -> None:
     total = dict(zip(rows[0].split(","), rows[1].split(","), strict=True))
     # Friday: A001 served after hours, A002 expired at Monday's opening; Monday: A001 called.
     assert (total["issued"], total["served"], total["expired"]) == ("3", "1", "1")
+
+
+def test_equal_times_are_accepted_and_only_an_earlier_time_is_skipped(
+    hall: HallConfig, calendar: WorkdayCalendarProtocol
+) -> None:
+    """§5 scripts often repeat a time; the same instant written with another offset is equal."""
+    script = "\n".join(
+        [
+            '{"at": "2026-11-23T09:00:00", "op": "issue", "service": "A01"}',
+            '{"at": "2026-11-23T09:00:00+08:00", "op": "issue", "service": "A01"}',
+            '{"at": "2026-11-23T01:00:00Z", "op": "issue", "service": "A01"}',
+            '{"at": "2026-11-23T08:59:59+08:00", "op": "issue", "service": "A01"}',
+        ]
+    )
+    events, err = replay(hall, calendar, script)
+    assert [(e["ticket"], e["ahead"]) for e in events] == [("A001", 0), ("A002", 1), ("A003", 2)]
+    assert err.startswith("script:4: time goes backwards")
+
+
+def test_checkin_needs_a_code_or_a_ref(hall: HallConfig, calendar: WorkdayCalendarProtocol) -> None:
+    """§5: ``{"op": "checkin", "code": …}`` or ``{"op": "checkin", "ref": …}``; neither is a
+    malformed line (stderr, skipped), not a refusal."""
+    events, err = replay(hall, calendar, '{"at": "2026-11-23T09:00:00", "op": "checkin"}')
+    assert events == []
+    assert err.startswith("script:1: checkin: missing")
+
+
+def test_cli_uses_the_hall_configs_calendar_dates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A date the hall config declares closed (attendance.holidays) is closed in the replay
+    too, as in the controller: no ticket (Q8), and work orders skip it (Q7)."""
+    from hallqueue import cli
+
+    source = Path(__file__).resolve().parents[3] / "config" / "halls" / "chengdong.yaml"
+    text = source.read_text(encoding="utf-8")
+    assert "attendance:\n  profile: chengdong\n" in text
+    config = tmp_path / "hall.yaml"
+    config.write_text(
+        text.replace(
+            "attendance:\n  profile: chengdong\n",
+            "attendance:\n  profile: chengdong\n  holidays: [2026-11-24]\n",
+        ),
+        encoding="utf-8",
+    )
+    script = tmp_path / "day.jsonl"
+    script.write_text(
+        '{"at": "2026-11-24T10:00:00", "op": "issue", "service": "A01"}\n', encoding="utf-8"
+    )
+    parser = argparse.ArgumentParser()
+    cli.register(parser.add_subparsers())
+    args = parser.parse_args(["queue", "replay", "--config", str(config), "--script", str(script)])
+    assert args.handler(args) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "event": "issue.refused",
+        "service": "A01",
+        "reason": "closed",
+    }
