@@ -66,7 +66,10 @@ def _register_evaluate(group: Any) -> None:
         "--punches", required=True, help="打卡 CSV / punches: staff_id,time,source,device"
     )
     p.add_argument("--writeoffs", help="核销 CSV / write-offs: staff_id,kind,start,end,status")
-    p.add_argument("--tz", default="Asia/Shanghai", help="大厅时区 / hall time zone")
+    p.add_argument(
+        "--tz",
+        help="大厅时区 / hall time zone (default: the hall config's timezone, else Asia/Shanghai)",
+    )
     p.add_argument(
         "--holiday",
         action="append",
@@ -118,17 +121,18 @@ def _evaluate(args: argparse.Namespace) -> int:
     from attendance.rules import evaluate_month, parse_month
 
     try:
-        tz = ZoneInfo(args.tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        return _fail(f"未知时区 / unknown time zone {args.tz!r}")
-    try:
         parse_month(args.month)
     except ValueError as exc:
         return _fail(str(exc))
     try:
-        settings = _load_settings(args.profile)
+        settings, hall_tz = _load_settings(args.profile)
     except ValueError as exc:
         return _fail(str(exc))
+    tz_name = args.tz or hall_tz or "Asia/Shanghai"
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return _fail(f"未知时区 / unknown time zone {tz_name!r}")
     try:
         calendar = WorkdayCalendar(settings.holidays, settings.workdays).with_overrides(
             holidays=[date.fromisoformat(d) for d in args.holiday],
@@ -162,9 +166,10 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_settings(name: str) -> AttendanceSettings:
+def _load_settings(name: str) -> tuple[AttendanceSettings, str | None]:
     """A preset by name, or from a YAML/JSON file: a hall config (its ``attendance:``
-    section, calendar overrides included), such a section alone, or a bare profile."""
+    section, calendar overrides included, and its ``timezone``), such a section alone, or
+    a bare profile. Returns the settings and the hall config's time zone, if it names one."""
     from pathlib import Path
 
     import yaml
@@ -175,7 +180,7 @@ def _load_settings(name: str) -> AttendanceSettings:
     path = Path(name)
     if path.suffix.lower() not in (".yaml", ".yml", ".json"):
         try:
-            return AttendanceSettings(profile=name)
+            return AttendanceSettings(profile=name), None
         except ValidationError as exc:
             raise ValueError(_first_error(exc)) from None
 
@@ -183,12 +188,15 @@ def _load_settings(name: str) -> AttendanceSettings:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"{path}: 无法读取考勤方案 / cannot read profile: {exc}") from None
+    hall_tz: str | None = None
     if isinstance(data, dict) and "attendance" in data:
+        zone = data.get("timezone")
+        hall_tz = zone if isinstance(zone, str) else None
         data = data["attendance"]
     try:
         if isinstance(data, dict) and "slots" in data:
-            return AttendanceSettings(profile=AttendanceProfile.model_validate(data))
-        return AttendanceSettings.model_validate(data)
+            return AttendanceSettings(profile=AttendanceProfile.model_validate(data)), hall_tz
+        return AttendanceSettings.model_validate(data), hall_tz
     except ValidationError as exc:
         raise ValueError(f"{path}: 考勤方案无效 / invalid profile:\n{exc}") from None
 

@@ -255,3 +255,35 @@ def test_a2_conversion_mode_and_threshold_from_the_command_line(tmp_path: Path) 
     assert converted("--conversion", "per_threshold", "--conversion-threshold", "2") == (5, 2, 3)
     bad = hall(*base, "--conversion-threshold", "0")
     assert bad.returncode == 2 and "--conversion-threshold" in bad.stderr
+
+
+def test_section4_hall_config_time_zone_is_the_hall_time(tmp_path: Path) -> None:
+    """§4 / issue 4 item 4: times are converted to the hall's zone: the `timezone` of a hall
+    config given as --profile, unless --tz says otherwise (default Asia/Shanghai)."""
+    punches = write(
+        tmp_path / "p.csv",
+        """
+staff_id,time,source,device
+S001,2026-11-02T08:00:00Z,face,t1
+S001,2026-11-02T16:00:00Z,face,t1
+""",
+    )
+    hall_yaml = write(
+        tmp_path / "hall.yaml", "timezone: Europe/Berlin\nattendance: {profile: chengdong}\n"
+    )
+    base = ("attendance", "evaluate", "--month", "2026-11", "--punches", str(punches))
+
+    def day(*extra: str) -> dict[str, object]:
+        result = hall(*base, *extra)
+        assert result.returncode == 0, result.stderr
+        return dict(json.loads(result.stdout)["staff"]["S001"]["days"]["2026-11-02"])
+
+    berlin = day("--profile", str(hall_yaml))
+    assert (berlin["status"], berlin["sign_in"], berlin["sign_out"]) == (
+        "normal",
+        "09:00:00",
+        "17:00:00",
+    )
+    shanghai = day("--profile", str(hall_yaml), "--tz", "Asia/Shanghai")
+    assert (shanghai["sign_in"], shanghai["sign_out"]) == (None, "16:00:00")  # 00:00 is the 3rd
+    assert day()["sign_out"] == "16:00:00"
