@@ -33,12 +33,16 @@ def covered_slots(
     last: date,
 ) -> dict[date, frozenset[int]]:
     """Per date from ``first`` to ``last``: indexes of the slots whose deadline lies inside an
-    approved leave, business trip or official business (the interval includes its ends)."""
+    approved leave, business trip or official business (the interval includes its ends).
+
+    Like punches (A1), the interval is compared to the minute: a leave from 09:00:30
+    contains the 09:00 sign-in deadline, one until 16:59:59 does not contain 17:00."""
     covered: dict[date, set[int]] = {}
     for w in approved(writeoffs):
         if w.kind not in COVERING_KINDS:
             continue
-        start, end = to_hall_time(w.start, tz), to_hall_time(w.end, tz)
+        start = _to_minute(to_hall_time(w.start, tz))
+        end = _to_minute(to_hall_time(w.end, tz))
         day = max(start.date(), first)
         while day <= min(end.date(), last):
             for i, slot in enumerate(profile.slots):
@@ -46,6 +50,10 @@ def covered_slots(
                     covered.setdefault(day, set()).add(i)
             day += timedelta(days=1)
     return {day: frozenset(slots) for day, slots in covered.items()}
+
+
+def _to_minute(at: datetime) -> datetime:
+    return at.replace(second=0, microsecond=0)
 
 
 def registered_punches(writeoffs: Iterable[WriteOff], tz: tzinfo) -> list[LocalPunch]:

@@ -366,3 +366,14 @@ def test_a4_device_failure_over_several_days_registers_each_day() -> None:
     assert by_day[7].status is DayStatus.REST
     assert (by_day[9].status, by_day[9].flags) == (DayStatus.EARLY, (Flag.MISSING_SIGN_OUT,))
     assert by_day[10].status is DayStatus.ABSENT
+
+
+def test_a4_write_off_interval_is_compared_to_the_minute() -> None:
+    """A1 + A4: like punches, a write-off's ends are whole minutes: 09:00:30–16:59:59 contains
+    the 09:00 sign-in deadline, not the 17:00 sign-out deadline."""
+    punches = [Punch("S1", at("2026-11-02 17:05:00"))]
+    writeoffs = [
+        WriteOff("S1", WriteOffKind.OFFICIAL, at("2026-11-02 09:00:30"), at("2026-11-02 16:59:59"))
+    ]
+    day = run("2026-11", punches, writeoffs).staff["S1"].days[1]
+    assert (day.status, [f.value for f in day.flags]) == (DayStatus.NORMAL, ["excused_sign_in"])
