@@ -63,7 +63,12 @@ class Replay:
             self.state = initial_state(self.hall, at)
             for kind, key, initial in records_of(self.state):
                 self.history[kind, key] = initial
-        outcome = apply(self.hall, self.calendar, self.state, op, at)
+        try:
+            outcome = apply(self.hall, self.calendar, self.state, op, at)
+        except OverflowError:
+            # A date next to year 9999: the rule's arithmetic (timeouts, due dates) leaves the
+            # calendar. The engine is pure, so the state is as before the line.
+            raise ValueError("a time or date this operation needs is out of range") from None
         for kind, key, entity in changed_records(outcome):
             if entity is not None:
                 self.history[kind, key] = entity

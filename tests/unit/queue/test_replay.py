@@ -180,3 +180,22 @@ def test_cli_uses_the_hall_configs_calendar_dates(
         "service": "A01",
         "reason": "closed",
     }
+
+
+def test_a_line_whose_dates_leave_the_calendar_is_skipped_not_a_crash(
+    hall: HallConfig, calendar: WorkdayCalendarProtocol
+) -> None:
+    """§5: the replay goes on. A bad review on 9999-12-31 has no due date 10 workdays later."""
+    day = "9999-12-31T09:0"
+    script = "\n".join(
+        [
+            f'{{"at": "{day}0:00", "op": "issue", "service": "A01"}}',
+            f'{{"at": "{day}1:00", "op": "call", "window": "W01"}}',
+            f'{{"at": "{day}2:00", "op": "finish", "window": "W01"}}',
+            f'{{"at": "{day}3:00", "op": "rate", "window": "W01", "level": 1}}',
+            f'{{"at": "{day}4:00", "op": "rate", "window": "W01", "level": 5}}',
+        ]
+    )
+    events, err = replay(hall, calendar, script)
+    assert err.startswith("script:4: ") and "out of range" in err
+    assert events[-1] == {"event": "ticket.rated", "ticket": "A001", "level": 5}
