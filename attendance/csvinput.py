@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -52,19 +53,35 @@ def parse_time(text: str, *, end_of_day: bool = False) -> datetime:
         ) from None
 
 
+def _decode(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without Excel's BOM); else GB18030, which is what Excel on a Chinese
+    Windows saves as "CSV"; else an error naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        line = data.count(b"\n", 0, first_bad) + 1
+        raise CsvInputError(
+            path, line, "不是 UTF-8 或 GB18030 文本 / not UTF-8 (or GB18030) text"
+        ) from None
+
+
 def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        data = path.read_bytes()
     except OSError as exc:
         raise CsvInputError(path, 0, f"无法读取文件 / cannot read: {exc.strerror}") from None
-    with handle:
+    with io.StringIO(_decode(path, data), newline="") as handle:
         reader = csv.reader(handle)
         try:
             header = [h.strip() for h in next(reader)]
         except StopIteration:
             raise CsvInputError(path, 1, "文件为空 / empty file, expected a header") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise CsvInputError(path, 1, f"不是 UTF-8 CSV / not a UTF-8 CSV: {exc}") from None
+        except csv.Error as exc:
+            raise CsvInputError(path, 1, f"CSV 格式错误 / bad CSV: {exc}") from None
         missing = [c for c in columns if c not in header]
         if missing:
             raise CsvInputError(
@@ -88,7 +105,7 @@ def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str,
                     reader.line_num,
                     {h: cell.strip() for h, cell in zip(header, row, strict=True)},
                 )
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except csv.Error as exc:
             raise CsvInputError(path, reader.line_num, f"CSV 格式错误 / bad CSV: {exc}") from None
 
 

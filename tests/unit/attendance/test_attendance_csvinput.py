@@ -91,3 +91,28 @@ def test_a4_punch_correction_with_empty_end_is_its_start(tmp_path: Path) -> None
     )
     (correction,) = read_writeoffs(path)
     assert correction.start == correction.end == datetime(2026, 11, 2, 17, 5, tzinfo=TZ)
+
+
+def test_section4_csv_saved_by_chinese_excel_as_gb18030_is_read(tmp_path: Path) -> None:
+    """§4: Excel on a Chinese Windows saves "CSV" in GB18030; a device named 一楼考勤机 reads."""
+    path = tmp_path / "p.csv"
+    path.write_bytes(
+        "staff_id,time,source,device\nS001,2026-11-02T08:55:00+08:00,face,一楼考勤机\n".encode(
+            "gb18030"
+        )
+    )
+    (punch,) = read_punches(path)
+    assert punch.device == "一楼考勤机"
+
+
+def test_section4_undecodable_bytes_are_reported_on_their_line(tmp_path: Path) -> None:
+    """§4: bytes that are neither UTF-8 nor GB18030 name the line they are on."""
+    path = tmp_path / "p.csv"
+    path.write_bytes(
+        b"staff_id,time,source,device\n"
+        b"S001,2026-11-02T08:55:00+08:00,face,t1\n"
+        b"S001,2026-11-02T17:05:00+08:00,face,t\xff\n"
+    )
+    with pytest.raises(CsvInputError, match="UTF-8") as caught:
+        read_punches(path)
+    assert caught.value.line == 3
