@@ -119,6 +119,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from attendance.calendar import WorkdayCalendar
     from attendance.csvinput import CsvInputError, read_punches, read_writeoffs
     from attendance.rules import evaluate_month, parse_month
+    from config.attendance import MonthlyConversion
 
     try:
         parse_month(args.month)
@@ -149,15 +150,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.conversion or args.conversion_threshold is not None:
         if args.conversion_threshold is not None and args.conversion_threshold < 1:
             return _fail("--conversion-threshold 须 ≥ 1 / must be at least 1")
-        conversion = profile.monthly_conversion.model_copy(
-            update={
-                k: v
-                for k, v in (
-                    ("mode", args.conversion),
-                    ("threshold", args.conversion_threshold),
-                )
-                if v is not None
-            }
+        conversion = MonthlyConversion(
+            mode=args.conversion or profile.monthly_conversion.mode,
+            threshold=args.conversion_threshold or profile.monthly_conversion.threshold,
         )
         profile = profile.model_copy(update={"monthly_conversion": conversion})
     report = evaluate_month(profile, calendar, punches, writeoffs, args.month, tz, args.staff)

@@ -12,6 +12,8 @@ from attendance.rules.model import COVERING_KINDS, PUNCH_ADDING_KINDS, WriteOff
 from attendance.rules.punches import LocalPunch
 from config.attendance import AttendanceProfile, WriteOffKind
 
+_DAY_END = time(23, 59, 59)
+
 
 def to_hall_time(at: datetime, tz: tzinfo) -> datetime:
     """A naive hall-time datetime: aware times are converted, naive ones are hall time."""
@@ -82,6 +84,3 @@ def registered_punches(writeoffs: Iterable[WriteOff], tz: tzinfo) -> list[LocalP
         if end != start:
             added.append(LocalPunch(end, registered=True))
     return added
-
-
-_DAY_END = time(23, 59, 59)
