@@ -129,7 +129,11 @@ class QueueService:
 
     def _apply(self, conn: Connection, op: engine.Op, now: dt.datetime) -> Outcome:
         old = self._require_state()
-        result = engine.apply(self.hall, self.calendar, old, op, now)
+        try:
+            result = engine.apply(self.hall, self.calendar, old, op, now)
+        except OverflowError:
+            # A date next to year 9999 in a command: the engine is pure, nothing changed.
+            return Outcome.refused("invalid", "日期超出范围 / a time or date is out of range")
         public = [e.public() for e in result.events]
         if result.refusal is not None:
             r = result.refusal
