@@ -142,9 +142,10 @@ def judge_day(
     ordered = tuple(f for f in FLAG_ORDER if f in flags)
     late = sum(1 for s in slots if s.faulty and s.kind == "sign_in")
     early = sum(1 for s in slots if s.faulty and s.kind == "sign_out")
-    if not times:
-        # 第四条(三): no punch at all on a workday is absence, not late plus early — also
-        # when a write-off excuses part of the day (第十条 7: 考勤记录不全且无有效请假).
+    if not times and not excused:
+        # 第四条(三): no punch at all on a workday is absence, not late plus early. With part
+        # of the day excused, A4 judges the day on the rest: an excused sign-in and no
+        # sign-out is 早退 (第四条(一)), as if the excused punch had been made.
         return DayResult(day, DayStatus.ABSENT, None, None, None, None, ordered, slots=slots)
     if late and early:
         status = DayStatus.LATE_EARLY

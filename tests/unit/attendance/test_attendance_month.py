@@ -309,15 +309,17 @@ def test_a6_punches_on_a_rest_day_are_shown_but_not_judged(profile: str) -> None
     assert report.staff["S1"].totals.late == 0
 
 
-def test_a4_half_day_leave_and_no_punch_is_still_absent() -> None:
-    """A1 + A4: an approved afternoon off does not excuse a morning without any punch:
-    no punch on a workday is absent (第四条(三), 第十条 7)."""
+def test_a4_half_day_leave_and_no_punch_is_judged_on_the_rest() -> None:
+    """A4: an approved afternoon off excuses the sign-out; the day is judged on the rest. The
+    sign-in is missing, which A1 (第四条(二)) counts as late, with null minutes."""
     writeoffs = [
         WriteOff("S1", WriteOffKind.PERSONAL, at("2026-11-02 13:00:00"), at("2026-11-02 18:00:00"))
     ]
-    day = run("2026-11", [], writeoffs).staff["S1"].days[1]
-    assert day.status is DayStatus.ABSENT
+    result = run("2026-11", [], writeoffs).staff["S1"]
+    day = result.days[1]
+    assert (day.status, day.late_minutes, day.early_minutes) == (DayStatus.LATE, None, None)
     assert [f.value for f in day.flags] == ["missing_sign_in", "excused_sign_out"]
+    assert result.totals.late == 1  # the other workdays of the month have no punch: absent
 
 
 def test_a4_excused_punches_are_not_judged() -> None:
