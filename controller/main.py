@@ -43,6 +43,19 @@ def build_services(
     return services
 
 
+def hours_line(hall: HallConfig, calendar: HallCalendar, now: dt.datetime) -> str:
+    """One log line saying whether tickets are issued now, so a closed hall is no surprise."""
+    h = hall.hours
+    hours = f"{h.open:%H:%M}–{h.last_ticket:%H:%M}"
+    workday = h.open_on_rest_days or calendar.is_workday(now.date())
+    issuing = workday and h.open <= now.time() < h.last_ticket
+    state = "取号中 / issuing tickets" if issuing else "未在取号时间 / not issuing tickets now"
+    return (
+        f"hall time {now:%Y-%m-%d %H:%M} {hall.timezone}: {state} "
+        f"(tickets {hours} on workdays; --clock-start runs a drill at another time)"
+    )
+
+
 def run_controller(
     hall: HallConfig,
     data_dir: str | Path,
@@ -70,6 +83,7 @@ def run_controller(
     controller.start()
     bus.start()
     log.info("controller for %s (%s) on %s, data in %s", hall.name, hall.hall_id, url, data_dir)
+    log.info(hours_line(hall, calendar, controller.clock()))
 
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
