@@ -111,11 +111,18 @@ class EvdevKeySource:
                 return
             try:
                 device = self._open(path)
-                if self.grab:
-                    device.grab()  # keystrokes no longer reach the kiosk UI
             except OSError as exc:
                 log.warning("cannot open %s (%s); check permissions (group input)", path, exc)
                 return
+            if self.grab:
+                try:
+                    device.grab()  # keystrokes no longer reach the kiosk UI
+                except OSError as exc:
+                    # EBUSY: another process holds the grab. Close it, or every rescan
+                    # leaks one open file descriptor.
+                    log.warning("cannot grab %s (%s); is another program using it?", path, exc)
+                    self._release(device)
+                    return
             self._device = device
             self._reader = threading.Thread(target=self._read, args=(device,), daemon=True,
                                             name=f"evdev {path}")

@@ -301,3 +301,32 @@ def test_replugged_scanner_is_reattached_and_grabbed_again() -> None:
         source.close()
         for device in devices:
             device.close()
+
+
+def test_a_device_that_cannot_be_grabbed_is_closed_again() -> None:
+    """EBUSY on EVIOCGRAB (another program holds the scanner): the source stays offline and
+    closes the node it opened, so the rescan every few seconds does not leak descriptors."""
+    opened: list[FakeInputDevice] = []
+
+    class BusyDevice(FakeInputDevice):
+        def grab(self) -> None:
+            raise OSError(errno.EBUSY, "Device or resource busy")
+
+    def open_device(path: str) -> FakeInputDevice:
+        device = BusyDevice("USB Barcode Scanner", 0x1A86, 0xE026)
+        opened.append(device)
+        return device
+
+    source = EvdevKeySource(
+        ScannerTranslator(), DeviceMatch(path="/dev/input/event7"), hotplug=False,
+        list_devices=lambda: [], open_device=open_device, rescan_interval=60,
+    )
+    try:
+        source.open()
+        assert source.state() == DeviceState.OFFLINE
+        assert len(opened) == 1
+        assert opened[0].closed.is_set(), "the node opened for the failed grab must be closed"
+    finally:
+        source.close()
+        for device in opened:
+            device.close()
