@@ -15,7 +15,7 @@ from typing import Any, Literal
 from bus import topics
 from bus.core import Incoming
 from bus.models.devices import DeviceStatus, PrintJob, PrintResult, ScanEvent
-from kiosk.i18n import tr
+from kiosk.i18n import STRINGS, tr
 from kiosk.model_base import CommandResult, FrontEndModel
 
 IDLE_SECONDS = 60.0
@@ -152,7 +152,12 @@ class KioskModel(FrontEndModel):
         state = self.printer_state.state
         if state in ("ok", "paper_near_end"):
             return None  # near the end still prints: a matter for staff, not for citizens
-        return tr(f"printer_{state}", self.lang) if state else None
+        return self._printer_text(state) if state else None
+
+    def _printer_text(self, state: str) -> str:
+        """A printer state in plain words; one this kiosk has no words for is a fault."""
+        key = f"printer_{state}"
+        return tr(key if key in STRINGS else "printer_error", self.lang)
 
     # Touches -----------------------------------------------------------------------------
 
@@ -361,9 +366,7 @@ class KioskModel(FrontEndModel):
         if self.print_status == "no_answer":
             return tr("print_no_answer", self.lang)
         if self.print_status == "failed":
-            fault = tr(f"printer_{self.print_state}", self.lang) if self.print_state else ""
-            if not fault or fault == f"printer_{self.print_state}":
-                fault = tr("printer_error", self.lang)
+            fault = self._printer_text(self.print_state)
             sep = "。" if self.lang == "zh" else ". "
             return fault if guide else f"{fault}{sep}{tr('printer_keep_number', self.lang)}"
         return ""

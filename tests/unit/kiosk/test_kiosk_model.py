@@ -314,3 +314,14 @@ def test_ticket_qr_points_at_the_halls_status_page_when_configured(fake_hall: Fa
     url = fake_hall.payloads(printer_topic("print"))[-1]["data"]["status_url"]
     assert url.startswith("https://zwfw.example.gov.cn/q/chengdong/B001?d=")
     assert len(url.rsplit("=", 1)[1]) == 8  # the hall day, YYYYMMDD
+
+
+def test_a_printer_state_the_kiosk_has_no_words_for_is_shown_as_a_fault(
+    fake_hall: FakeHall,
+) -> None:
+    """A newer bridge's state (say ``paper_jam``) is never shown to citizens as its raw key."""
+    bridge = fake_hall.broker.client(HALL, "bridge-kiosk-1")
+    bridge.start()
+    model = kiosk(fake_hall)
+    bridge.publish(printer_topic("state"), DeviceStatus(state="paper_jam"), retain=True)
+    assert model.printer_fault() == "打印机故障，请联系工作人员"
