@@ -240,11 +240,16 @@ class TerminalNode:
                 if not opened and self._stopping.wait(CAMERA_RETRY_SECONDS):
                     return
                 continue
-            frame = camera.read()
+            try:
+                frame = camera.read()
+                ended = frame is None and camera.finite
+            except Exception as err:  # e.g. cv2.error: a camera fault, never a dead thread
+                log.warning("camera read failed: %s", err)
+                frame, ended = None, False
+            if ended:
+                log.info("video ended; fingerprint punching continues")
+                return
             if frame is None:
-                if camera.finite:
-                    log.info("video ended; fingerprint punching continues")
-                    return
                 loop.call_soon_threadsafe(self.view.camera, False)
                 camera.close()
                 opened = False

@@ -103,6 +103,45 @@ def test_a_camera_that_cannot_open_shows_a_fault_and_the_node_keeps_running(
     assert node.healthy()
 
 
+class FailingReadCamera(BrokenCamera):
+    """Opens, then every read raises, as ``cv2`` does on a driver error."""
+
+    def open(self) -> None:
+        pass
+
+    def read(self) -> Frame | None:
+        raise RuntimeError("VIDIOC_DQBUF: No such device")
+
+
+def test_a_camera_whose_read_raises_is_a_fault_and_the_camera_thread_lives_on(
+    tmp_path: Path, hall: HallConfig
+) -> None:
+    node = TerminalNode(
+        hall,
+        "terminal-1",
+        FakeBroker().client(HALL, "terminal-1"),
+        Outbox(tmp_path / "outbox.sqlite3"),
+        unsynced_clock(),
+        camera=FailingReadCamera(),
+        pipeline=ScriptedPipeline(),  # type: ignore[arg-type]
+    )
+    alive_at_fault: list[bool] = []
+
+    async def scenario() -> None:
+        node.start(asyncio.get_running_loop())
+        for _ in range(300):
+            if not node.view.state.camera_ok:
+                break
+            await asyncio.sleep(0.01)
+        assert node._face_thread is not None
+        alive_at_fault.append(node._face_thread.is_alive())
+        await node.close()
+
+    asyncio.run(scenario())
+    assert node.view.state.camera_line == "摄像头故障，请使用指纹 / camera fault: use fingerprint"
+    assert alive_at_fault == [True], "the thread retries the camera instead of dying"
+
+
 def test_camera_spec_picks_the_source(tmp_path: Path) -> None:
     assert camera_from_spec("sim").finite is False
     assert getattr(camera_from_spec("0"), "source", None) == 0
