@@ -138,7 +138,12 @@ class TemplateSync:
             )
         self.store.import_encrypted(blob, self.transport_key)
         if self.store.path is not None:
-            self.store.save()
+            try:
+                self.store.save()
+            except OSError as err:
+                # Disk full or read-only: the new templates still hold until a restart,
+                # when the retained message brings them again.
+                log.warning("人脸模板已更新但无法保存 / templates in force but not saved: %s", err)
         self._matcher = Matcher.from_store(self.store, self.settings)
         outcome = SyncOutcome(True, self.store.revision, len(self.store))
         log.info("face templates synced: revision %d, %d staff", outcome.revision, outcome.staff)

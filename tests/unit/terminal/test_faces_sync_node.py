@@ -146,6 +146,27 @@ def test_a_sync_with_another_key_or_garbage_keeps_the_templates_in_force(
     assert sync.matcher.match(face).staff_id == "S001"
 
 
+def test_a_sync_that_cannot_be_saved_still_takes_effect_and_never_raises(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk on the terminal: the bus handler must not raise, and the controller's
+    templates (a removal, A7) must hold at once, not only after the disk is fixed."""
+    rng = np.random.default_rng(7)
+    face = rng.normal(0, 0.1, 128)
+    transport = os.urandom(32)
+    store = TemplateStore.open(tmp_path / "faces", create=True)
+    sync = TemplateSync(store, transport)
+
+    def disk_full() -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "save", disk_full)
+    blob = _store(None, {"S001": face}).export_encrypted(transport)
+    outcome = sync.apply(blob)
+    assert outcome.applied
+    assert sync.matcher.match(face).staff_id == "S001"
+
+
 def _hall_with_fingers(hall: HallConfig) -> HallConfig:
     staff = [
         Staff(id=s.id, name=s.name, department=s.department, fingerprint_slot=i)
