@@ -88,9 +88,9 @@ class Announcer:
         """How many times each line is said (halls often say a call twice)."""
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._dir = Path(tempfile.mkdtemp(prefix="servicehall-voice-"))
+        self._warned: set[str] = set()
         self._thread = threading.Thread(target=self._run, name="announcer", daemon=True)
         self._thread.start()
-        self._warned: set[str] = set()
 
     def announce(self, ticket: str, window_number: int | None, recall: bool = False) -> None:
         """Queue one call (or recall); returns at once."""
@@ -117,8 +117,9 @@ class Announcer:
                 self._synth(text, wav)
                 for _ in range(self.repeat):
                     self._play(wav)
-            except (OSError, subprocess.SubprocessError) as exc:
-                # No sound is a state to report, not a reason to stop the screen.
+            except Exception as exc:
+                # No sound is a state to report, not a reason to stop the screen; and the
+                # worker must outlive any one line (a NUL in the text is a ValueError).
                 self._warn(type(exc).__name__, f"announcement {text!r} not played: {exc}")
             finally:
                 wav.unlink(missing_ok=True)

@@ -81,6 +81,27 @@ def test_a_failed_line_does_not_stop_the_ones_after_it() -> None:
     assert sink.plays[0][1].decode() == "请C零零一号到五号窗口办理"
 
 
+def test_a_line_failing_with_any_error_does_not_stop_the_worker() -> None:
+    """Not only OSError: a ValueError (a NUL byte in the text) once ended the worker thread,
+    and every later call was queued and never heard."""
+    sink = Sink()
+    sink.release_first.set()
+
+    def synth(text: str, wav: Path) -> None:
+        if "A" in text:
+            raise ValueError("embedded null byte")
+        fake_synth(text, wav)
+
+    voice = Announcer(player=sink, synth=synth)
+    try:
+        voice.announce("A001", 1)
+        voice.announce("C001", 5)
+        wait_until(lambda: len(sink.plays) == 2)
+    finally:
+        voice.close()
+    assert sink.plays[0][1].decode() == "请C零零一号到五号窗口办理"
+
+
 def test_repeat_says_each_call_twice() -> None:
     sink = Sink()
     sink.release_first.set()
