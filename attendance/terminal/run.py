@@ -7,9 +7,8 @@ import logging
 import signal
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import quote
 
 import sdnotify
 
@@ -29,9 +28,6 @@ from config.schema import HallConfig
 
 log = logging.getLogger("terminal")
 
-DEFAULT_TRANSPORT_KEY = Path("/etc/servicehall/faces-transport.key")
-
-
 @dataclass(frozen=True, slots=True)
 class TerminalArgs:
     node: str
@@ -44,15 +40,14 @@ class TerminalArgs:
     secret_file: Path | None = None
 
 
-def broker_url_with_secret(url: str, node: str, secret_file: Path | None) -> str:
-    """``url`` with the node's MQTT user and password (from its secret file) filled in."""
-    if secret_file is None or BrokerURL.parse(url).username:
-        return url
-    password = secret_file.read_text().strip()
+def broker_url_with_secret(url: str, node: str, secret_file: Path | None) -> BrokerURL:
+    """``url`` with the node's MQTT user and password (from ``--secret``) filled in, as
+    ``bus.client.node_credentials`` does for ``$SERVICEHALL_MQTT_SECRET``."""
     parsed = BrokerURL.parse(url)
-    scheme = "mqtts" if parsed.tls else "mqtt"
-    user, secret = quote(node, safe=""), quote(password, safe="")
-    return f"{scheme}://{user}:{secret}@{parsed.host}:{parsed.port}"
+    if secret_file is None or parsed.username:
+        return parsed
+    password = secret_file.read_text(encoding="utf-8").strip()
+    return replace(parsed, username=node, password=password)
 
 
 def build_node(hall: HallConfig, args: TerminalArgs, bus: PahoBus, outbox: Outbox) -> TerminalNode:
@@ -122,7 +117,7 @@ def run_terminal(hall: HallConfig, args: TerminalArgs) -> int:
         hall.hall_id,
         args.outbox,
         outbox.pending_count(),
-        BrokerURL.parse(url).host,
+        url.host,
     )
     try:
         if args.headless:
