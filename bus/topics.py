@@ -105,10 +105,6 @@ def all_events(hall: str) -> str:
     return f"{base(hall)}/evt/+"
 
 
-def all_node_status(hall: str) -> str:
-    return f"{base(hall)}/node/+/status"
-
-
 def all_device_topics(hall: str, node: str) -> str:
     _check(node)
     return f"{base(hall)}/dev/{node}/#"

@@ -18,7 +18,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from bus.topics import bridge_status_id
+from bus import topics
 from config.schema import HallConfig, Node
 
 PBKDF2_ITERATIONS = 101  # mosquitto_passwd's default for $7$
@@ -65,46 +65,48 @@ def hash_password(password: str, salt: bytes | None = None) -> str:
 
 
 def acl_for(hall: HallConfig, node: Node) -> list[str]:
-    """The ACL lines of one node's user."""
-    root = f"hall/{hall.hall_id}"
+    """The ACL lines of one node's user (exact topics from ``bus.topics``; wider filters here)."""
+    h = hall.hall_id
+    root = topics.base(h)
+    if node.role == "controller":
+        return [f"user {node.id}", f"topic readwrite {topics.everything(h)}"]
     lines = [
         f"user {node.id}",
-        f"topic write {root}/node/{node.id}/status",
+        f"topic write {topics.node_status(h, node.id)}",
         f"topic read {root}/reply/{node.id}/#",
-        f"topic read {root}/time",
+        f"topic read {topics.time_beacon(h)}",
         # Front ends show "connection lost" when the controller's last will says offline.
-        f"topic read {root}/node/controller/status",
+        f"topic read {topics.node_status(h, 'controller')}",
     ]
-    if node.role == "controller":
-        return [f"user {node.id}", f"topic readwrite {root}/#"]
     if node.role in ("kiosk", "screen"):
         lines += [f"topic read {root}/state/#", f"topic read {root}/notice/#"]
     if node.role == "screen":
         lines.append(f"topic read {root}/evt/#")
     if node.role in ("display", "evaluator", "caller") and node.window:
-        lines.append(f"topic read {root}/state/window/{node.window}")
+        lines.append(f"topic read {topics.window_state(h, node.window)}")
         lines.append(f"topic read {root}/notice/#")
     if node.role == "caller":
-        lines.append(f"topic read {root}/state/queue")
+        lines.append(f"topic read {topics.queue_state(h)}")
     for command in _ROLE_COMMANDS.get(node.role, ()):
-        lines.append(f"topic write {root}/cmd/{command}")
+        area, verb = command.split("/")
+        lines.append(f"topic write {topics.command(h, area, verb)}")
     if node.role == "terminal":
         # Face templates, sealed with the transport key; only the controller writes them.
-        lines.append(f"topic read {root}/faces/templates")
+        lines.append(f"topic read {topics.face_templates(h)}")
     if node.devices or node.role == "terminal":
-        lines.append(f"topic readwrite {root}/dev/{node.id}/#")
+        lines.append(f"topic readwrite {topics.all_device_topics(h, node.id)}")
         # The node's firmware bridge connects as the node but says online/offline apart.
-        lines.append(f"topic write {root}/node/{bridge_status_id(node.id)}/status")
+        lines.append(f"topic write {topics.node_status(h, topics.bridge_status_id(node.id))}")
     return lines
 
 
 def manager_acl(hall: HallConfig) -> list[str]:
-    root = f"hall/{hall.hall_id}"
+    h = hall.hall_id
     return [
         f"user {MANAGER_USER}",
-        f"topic write {root}/cmd/#",
-        f"topic read {root}/#",
-        f"topic write {root}/node/{MANAGER_USER}/status",
+        f"topic write {topics.base(h)}/cmd/#",
+        f"topic read {topics.everything(h)}",
+        f"topic write {topics.node_status(h, MANAGER_USER)}",
     ]
 
 
