@@ -88,9 +88,7 @@ class Demo:
         conf = write_dev_config(self.data_dir / "broker", port)
         self._spawn("mosquitto", [mosquitto_binary(), "-c", str(conf)])
         url = f"mqtt://127.0.0.1:{port}"
-        opening = dt.datetime.combine(dt.date.today(), self.hall.hours.open, self.hall.tz)
-        if not self._workday(opening.date()):
-            opening = self._next_workday_opening(opening)
+        opening = self.opening(dt.datetime.now(self.hall.tz))
         hall = [sys.executable, "-m", "controller.cli"]
         config = ["--config", str(self._config_path())]
         self._spawn(
@@ -137,8 +135,10 @@ class Demo:
 
         return self.hall.hours.open_on_rest_days or WorkdayCalendar().is_workday(day)
 
-    def _next_workday_opening(self, opening: dt.datetime) -> dt.datetime:
-        day = opening.date()
+    def opening(self, now: dt.datetime) -> dt.datetime:
+        """Where the demo's hall clock starts: the opening of the hall day of ``now`` (in hall
+        time, not the machine's), or of the next workday when that day is a rest day."""
+        day = now.astimezone(self.hall.tz).date()
         while not self._workday(day):
             day += dt.timedelta(days=1)
         return dt.datetime.combine(day, self.hall.hours.open, self.hall.tz)
