@@ -241,9 +241,10 @@ def _open_store(args: argparse.Namespace) -> Engine:
 def _report(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from attendance.report import month_report, store_calendar
+    from attendance.report import month_report
     from attendance.report_files import write_csv, write_xlsx
     from attendance.rules import parse_month
+    from controller.calendar_store import HallCalendar
 
     try:
         parse_month(args.month)
@@ -259,8 +260,9 @@ def _report(args: argparse.Namespace) -> int:
     engine = _open_store(args)
     try:
         with engine.connect() as conn:
-            calendar = store_calendar(conn, hall.attendance)
-            summary = month_report(conn, hall, calendar, args.month, now)
+            calendar = HallCalendar(hall.attendance)
+            calendar.load(conn)  # the hall config's dates under the manager's overrides
+            summary = month_report(conn, hall, calendar.current, args.month, now)
     finally:
         engine.dispose()
     if args.csv:

@@ -15,7 +15,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from attendance.calendar import WorkdayCalendar
 from attendance.punchlog import utc
 from attendance.requests import StoredRequest, approved_writeoffs, overlapping
 from attendance.rules import (
@@ -29,21 +28,9 @@ from attendance.rules import (
 )
 from attendance.rules.model import PunchSource, StaffMonth
 from attendance.rules.month import month_totals
-from config.attendance import AttendanceProfile, AttendanceSettings
+from config.attendance import AttendanceProfile
 from config.schema import HallConfig
 from controller import tables
-
-
-def store_calendar(conn: Connection, settings: AttendanceSettings) -> WorkdayCalendar:
-    """The hall config's calendar overrides, then the manager's from the store (which win)."""
-    result = conn.execute(
-        sa.select(tables.calendar_overrides.c.day, tables.calendar_overrides.c.kind)
-    )
-    holidays: list[dt.date] = []
-    workdays: list[dt.date] = []
-    for day, kind in result:
-        (holidays if kind == "holiday" else workdays).append(day)
-    return WorkdayCalendar.from_settings(settings, holidays=holidays, workdays=workdays)
 
 
 def month_bounds(month: str, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
