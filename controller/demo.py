@@ -77,8 +77,9 @@ class Demo:
     # Processes ---------------------------------------------------------------------------
 
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
-        log = (self.data_dir / "logs" / f"{name}.log").open("ab")
-        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        # The child keeps its own copy of the log's descriptor; ours is closed at once.
+        with (self.data_dir / "logs" / f"{name}.log").open("ab") as log:
+            proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
         self.processes.append(proc)
         return proc
 
