@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from attendance.calendar import WorkdayCalendar
-from attendance.rules.punches import is_valid_for, judge_slot, slot_index
+from attendance import intake
+from attendance.calendar import DayKind, WorkdayCalendar
 from attendance.terminal.clock import ClockCheck, read_boot_id
 from attendance.terminal.outbox import Outbox, OutboxEntry, PunchSource
 from config.attendance import AttendanceProfile
@@ -34,24 +34,22 @@ class Verdict:
     text: str
 
 
+SCREEN_TEXT: dict[str, str] = {
+    "rest": "休息日 / rest day",
+    "ignored": "不在有效打卡时段 / outside the punch hours",
+    "on_time": "正常 / on time",
+}
+"""The terminal's wording where it differs from the controller's (late/early read the same)."""
+
+
 def judge_punch(profile: AttendanceProfile, at: dt.datetime, workday: bool = True) -> Verdict:
-    """The verdict for a punch at hall-local time ``at`` (A1/A3, to the minute)."""
-    slot = profile.slots[slot_index(profile, at.time())]
-    label = "签到 / sign-in" if slot.kind == "sign_in" else "签退 / sign-out"
-    if not workday:
-        return Verdict(slot.name, slot.kind, None, f"{label}：休息日 / rest day")
-    if not is_valid_for(slot, at.time()):
-        return Verdict(
-            slot.name, slot.kind, None, f"{label}：不在有效打卡时段 / outside the punch hours"
-        )
-    minutes = judge_slot(slot, at.time(), excused=False).minutes or 0
-    if minutes == 0:
-        return Verdict(slot.name, slot.kind, 0, f"{label}：正常 / on time")
-    if slot.kind == "sign_in":
-        text = f"迟到 {minutes} 分钟 / late by {minutes} min"
-    else:
-        text = f"早退 {minutes} 分钟 / early by {minutes} min"
-    return Verdict(slot.name, slot.kind, minutes, text)
+    """The verdict for a punch at hall-local time ``at`` (A1/A3, to the minute): the
+    controller's reading (:func:`attendance.intake.judge_punch`), worded for the screen."""
+    judged = intake.judge_punch(profile, DayKind(workday, "statutory"), at)
+    label = "签到 / sign-in" if judged["kind"] == "sign_in" else "签退 / sign-out"
+    own = SCREEN_TEXT.get(judged["status"])
+    text = f"{label}：{own}" if own is not None else str(judged["text"])
+    return Verdict(judged["slot"], judged["kind"], judged["minutes"], text)
 
 
 @dataclass(frozen=True, slots=True)
