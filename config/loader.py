@@ -221,13 +221,17 @@ def load_hall(path: str | Path) -> HallConfig:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError([Problem(file, "", f"cannot read: {exc.strerror}")]) from None
+    # One parse: the node tree gives the line numbers, and the data is built from it.
+    loader = yaml.SafeLoader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise ConfigError([Problem(file, "", f"not valid YAML: {exc}", line)]) from None
+    finally:
+        loader.dispose()
     return parse_hall(data, file, root)
 
 
