@@ -18,9 +18,6 @@ class Message(BaseModel):
 
     v: Literal[1] = SCHEMA_VERSION
 
-    def to_json(self) -> str:
-        return self.model_dump_json(exclude_none=False)
-
 
 class StateMessage(Message):
     """Retained state and events: readers ignore fields they do not know (newer controller)."""
