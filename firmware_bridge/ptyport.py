@@ -42,6 +42,8 @@ class PtyPort:
         self._write_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.owned_dir: Path | None = None
+        """A directory made just for ``link`` (``port: sim``), removed again by ``close``."""
 
     def start(self) -> None:
         self.link.parent.mkdir(parents=True, exist_ok=True)
@@ -70,6 +72,9 @@ class PtyPort:
         for fd in (self._master, self._slave):
             with contextlib.suppress(OSError):
                 os.close(fd)
+        if self.owned_dir is not None:
+            with contextlib.suppress(OSError):
+                self.owned_dir.rmdir()
 
     def _loop(self) -> None:
         while not self._stop.is_set():

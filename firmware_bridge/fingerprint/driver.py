@@ -258,7 +258,9 @@ def from_config(options: dict[str, Any]) -> FingerprintModule:
     port, sim = opts.port, None
     if port == "sim":
         path = Path(tempfile.mkdtemp(prefix="hall-fp-sim-")) / "tty"
-        sim = FingerprintModuleSim(path, address=opts.address, password=opts.password).start()
+        sim = FingerprintModuleSim(path, address=opts.address, password=opts.password)
+        sim.port.owned_dir = path.parent  # not one empty /tmp directory left per run
+        sim.start()
         port = str(path)
     return FingerprintModule(
         port, baudrate=opts.baudrate, address=opts.address, password=opts.password,

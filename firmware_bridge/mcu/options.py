@@ -44,5 +44,7 @@ def make_link(options: McuOptions, sim_identity: Identity) -> tuple[McuLink, Mcu
     if options.port != SIM_PORT:
         return McuLink(options.port, baudrate=options.baudrate, timing=options.timing()), None
     path = Path(tempfile.mkdtemp(prefix="hall-mcu-sim-")) / "tty"
-    sim = McuDeviceSim(path, sim_identity, timing=options.timing()).start()
+    sim = McuDeviceSim(path, sim_identity, timing=options.timing())
+    sim.port.owned_dir = path.parent  # not one empty /tmp directory left per run
+    sim.start()
     return McuLink(str(path), baudrate=options.baudrate, timing=options.timing()), sim

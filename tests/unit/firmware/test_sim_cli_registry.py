@@ -122,6 +122,20 @@ def test_registry_port_sim_builds_working_devices() -> None:
         assert isinstance(source, SimKeySource) and isinstance(source, KeySource)
 
 
+def test_a_port_sim_device_leaves_no_directory_behind_when_closed() -> None:
+    """Each ``port: sim`` board or module gets a private directory for its pty link; the
+    demo and the tests build dozens, so closing the device removes it again."""
+    display = registry.build("led", "sim")
+    fingerprint = registry.build("fingerprint", "sim")
+    assert isinstance(display, McuDisplay) and isinstance(fingerprint, FingerprintModule)
+    assert display.sim is not None and fingerprint.sim is not None
+    dirs = [Path(display.sim.link).parent, Path(fingerprint.sim.link).parent]
+    assert all(d.is_dir() for d in dirs)
+    display.close()
+    fingerprint.close()
+    assert not any(d.exists() for d in dirs)
+
+
 def test_registry_picks_another_driver_for_the_same_kind() -> None:
     board = registry.build("keypad", "/dev/ttyUSB1", {"driver": "mcu_keypad"})
     assert isinstance(board, McuKeypad) and board.state() == DeviceState.OFFLINE
