@@ -146,6 +146,8 @@ class PahoBus:
         self._connected = threading.Event()
         self._stopping = False
         self._restore_mid: int | None = None
+        self._restoring: frozenset[str] = frozenset()
+        """The filters the pending restore (``_restore_mid``) asked the broker for."""
 
         self._client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
@@ -235,7 +237,8 @@ class PahoBus:
     def subscribe(self, topic_filter: str, handler: Handler, qos: int = 1) -> None:
         with self._lock:
             self._subs[topic_filter] = (handler, qos)
-        if self._connected.is_set():
+            connected = self._connected.is_set()
+        if connected:
             self._client.subscribe(topic_filter, qos=qos)
 
     def unsubscribe(self, topic_filter: str) -> None:
@@ -289,6 +292,7 @@ class PahoBus:
             return
         with self._lock:
             subs = [(self._inbox, 1)] + [(f, q) for f, (_h, q) in self._subs.items()]
+            self._restoring = frozenset(f for f, _q in subs)
         # Ready (and "online") only once the broker has confirmed every subscription:
         # a request that arrives before that would find nobody listening.
         _rc, self._restore_mid = client.subscribe(subs)
@@ -316,7 +320,14 @@ class PahoBus:
             qos=1,
             retain=True,
         )
-        self._connected.set()
+        with self._lock:
+            # A subscribe() on the node's loop while the restore was on its way is in _subs
+            # but not in what the broker was asked for: ask now. Setting "connected" under
+            # the lock means any later subscribe() sends its own request.
+            missed = [(f, q) for f, (_h, q) in self._subs.items() if f not in self._restoring]
+            self._connected.set()
+        if missed:
+            client.subscribe(missed)
         log.info("%s connected to %s:%s", self.node, self.url.host, self.url.port)
         self._notify(True)
 
