@@ -82,9 +82,16 @@ class Controller:
             self.publish_state()
 
     def publish_state(self) -> None:
+        """Every service's retained state and the time beacon; one failing service (a broken
+        face store, say) does not keep the others' state off a broker that lost it."""
         now = self.clock()
         for service in self.services.values():
-            self._publish(service.startup(now))
+            try:
+                publications = service.startup(now)
+            except Exception:
+                log.exception("retained state of %s not published; the others are", service.area)
+                continue
+            self._publish(publications)
         self.publish_time(now)
 
     def publish_time(self, now: dt.datetime | None = None) -> None:

@@ -1,0 +1,66 @@
+"""The controller's retained state when one service cannot produce its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Connection
+
+from bus import topics
+from bus.models.base import Command
+from bus.models.notices import PushNotice
+from bus.testing import FakeBroker
+from config.schema import HallConfig
+from controller.app import Controller
+from controller.events import EventFactory
+from controller.notices import NoticeService
+from controller.service import Outcome, Publication
+from controller.store import open_engine
+
+NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+
+class BrokenStartup:
+    """A service whose retained state cannot be built (a face store that fails to seal)."""
+
+    area = "broken"
+
+    def load(self, conn: Connection, now: dt.datetime) -> None:
+        return None
+
+    def startup(self, now: dt.datetime) -> list[Publication]:
+        raise RuntimeError("store unreadable")
+
+    def handle(self, conn: Connection, cmd: Command, now: dt.datetime) -> Outcome:
+        return Outcome.refused("unknown_command", "未知命令 / unknown")
+
+    def tick(self, conn: Connection, now: dt.datetime) -> Outcome | None:
+        return None
+
+
+@pytest.mark.allow_logged_exceptions
+def test_a_service_failing_to_publish_its_state_does_not_hold_back_the_others(
+    hall: HallConfig, tmp_path: Path
+) -> None:
+    """On a reconnect the controller refills the retained topics; a service that raised
+    there used to stop the loop, so the services after it and the time beacon stayed empty."""
+    broker = FakeBroker()
+    bus = broker.client(hall.hall_id, "controller", role="controller")
+    engine = open_engine(tmp_path)
+    try:
+        notices = NoticeService(hall, EventFactory(hall.hall_id))
+        controller = Controller(hall, engine, bus, [BrokenStartup(), notices], lambda: NOW)
+        controller.start()
+        bus.start()  # connected: the listener publishes the state
+        assert topics.time_beacon(hall.hall_id) in broker.retained
+        assert controller.execute(PushNotice(id="n1", text="今日下午系统维护")).ok
+        bus.drop()
+        broker.retained.clear()  # a broker restarted without persistence
+        bus.restore()
+        assert topics.time_beacon(hall.hall_id) in broker.retained
+        assert topics.notice(hall.hall_id, "N0001") in broker.retained
+    finally:
+        engine.dispose()
