@@ -40,6 +40,7 @@ from bus.core import (
     Payload,
     RequestTimeout,
     encode,
+    inline_deliver,
 )
 from bus.models.state import NodeStatus
 
@@ -97,11 +98,6 @@ def node_credentials(url: BrokerURL, node: str) -> BrokerURL:
             password = path.read_text(encoding="utf-8").strip()
             return dataclasses.replace(url, username=node, password=password)
     return url
-
-
-def inline_deliver(fn: Callable[[], None]) -> None:
-    """Run handlers on paho's thread: only for short-lived command-line tools."""
-    fn()
 
 
 def asyncio_deliver(loop: asyncio.AbstractEventLoop) -> Deliver:

@@ -14,6 +14,12 @@ Payload = BaseModel | dict[str, Any] | list[Any] | str | bytes | None
 Deliver = Callable[[Callable[[], None]], None]
 """Hands a callable to the node's own loop (asyncio's call_soon_threadsafe, Kivy's Clock)."""
 
+
+def inline_deliver(fn: Callable[[], None]) -> None:
+    """Run the callable where it is handed over: paho's thread for short-lived command-line
+    tools, the caller's own thread in unit tests on a FakeBus."""
+    fn()
+
 DEFAULT_TIMEOUT = 5.0
 
 

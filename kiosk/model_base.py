@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bus import topics
-from bus.core import Bus, Incoming, RequestTimeout
+from bus.core import Bus, Deliver, Incoming, RequestTimeout, inline_deliver
 from bus.models.base import Reply
 from bus.models.notices import Notice
 from bus.models.state import NodeStatus, TimeBeacon, View
@@ -31,12 +31,7 @@ log = logging.getLogger(__name__)
 REQUEST_TIMEOUT = 8.0
 """How long a front end waits for the controller before saying it did not answer."""
 
-Deliver = Callable[[Callable[[], None]], None]
 Listener = Callable[[], None]
-
-
-def inline(fn: Callable[[], None]) -> None:
-    fn()
 
 
 class CommandResult:
@@ -86,7 +81,7 @@ class FrontEndModel:
         hall: HallConfig,
         *,
         window: str | None = None,
-        deliver: Deliver = inline,
+        deliver: Deliver = inline_deliver,
         wall_clock: Callable[[], dt.datetime] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
