@@ -200,7 +200,7 @@ def compute_stats(
     and those created in the range.
     """
     if to_date < from_date:
-        raise ValueError("--to is before --from")
+        raise ValueError("结束日期早于开始日期 / to is before from")
     days: dict[dt.date, Block] = {}
     total = Block()
     orders: list[Workorder] = []

@@ -64,3 +64,28 @@ def test_a_service_failing_to_publish_its_state_does_not_hold_back_the_others(
         assert topics.notice(hall.hall_id, "N0001") in broker.retained
     finally:
         engine.dispose()
+
+
+def test_a_stats_query_ending_before_it_starts_is_refused_in_chinese_and_english(
+    hall: HallConfig, tmp_path: Path
+) -> None:
+    """The console shows the reply's message as it is: it was the CLI's "--to is before
+    --from", in English only and naming options the console does not have."""
+    from bus.models.queue import StatsQuery
+    from controller.calendar_store import HallCalendar
+    from controller.main import build_services
+
+    broker = FakeBroker()
+    bus = broker.client(hall.hall_id, "controller", role="controller")
+    engine = open_engine(tmp_path)
+    try:
+        services = build_services(hall, HallCalendar(), EventFactory(hall.hall_id))
+        controller = Controller(hall, engine, bus, services, lambda: NOW)
+        controller.start()
+        query = StatsQuery.model_validate({"id": "s1", "from": "2026-11-24", "to": "2026-11-23"})
+        reply = controller.execute(query)
+        assert not reply.ok and reply.error is not None
+        assert reply.error.code == "invalid"
+        assert reply.error.message == "结束日期早于开始日期 / to is before from"
+    finally:
+        engine.dispose()
