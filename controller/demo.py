@@ -131,18 +131,15 @@ class Demo:
             return False
         return True
 
-    def _workday(self, day: dt.date) -> bool:
-        from attendance.calendar import WorkdayCalendar
-
-        return self.hall.hours.open_on_rest_days or WorkdayCalendar().is_workday(day)
-
     def opening(self, now: dt.datetime) -> dt.datetime:
         """Where the demo's hall clock starts: the opening of the hall day of ``now`` (in hall
         time, not the machine's), or of the next workday when that day is a rest day."""
-        day = now.astimezone(self.hall.tz).date()
-        while not self._workday(day):
-            day += dt.timedelta(days=1)
-        return dt.datetime.combine(day, self.hall.hours.open, self.hall.tz)
+        from hallqueue.engine.hours import make_ctx
+        from hallqueue.workdays import hall_calendar
+
+        # The calendar the controller starts from (statutory days and the config's dates).
+        ctx = make_ctx(self.hall, hall_calendar(self.hall), now)
+        return ctx.next_opening(ctx.day - dt.timedelta(days=1))
 
     def shutdown(self) -> None:
         self.stop.set()
