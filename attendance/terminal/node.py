@@ -170,7 +170,11 @@ class TerminalNode:
     async def _drain(self) -> None:
         while True:
             self._drain_again = False
-            report = await self.sender.drain()
+            try:
+                report = await self.sender.drain()
+            except Exception:  # e.g. the outbox's disk: say so now, punches stay queued
+                log.exception("outbox: send round failed; the next round retries")
+                return
             if report.stopped:
                 log.info(
                     "outbox: %d punch(es) waiting (%s)", self.outbox.pending_count(), report.stopped

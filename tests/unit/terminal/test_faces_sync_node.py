@@ -232,6 +232,35 @@ def test_fingerprint_punches_take_the_outbox_path_and_the_badge_counts_them(
     assert node.view.state.status_line == "在线 / online"
 
 
+@pytest.mark.allow_logged_exceptions
+def test_a_failing_send_round_is_logged_and_the_node_still_closes(
+    node_parts: tuple[TerminalNode, FakeIntake, FakeBroker], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A send round that raises (the outbox's card failing) must not sit unseen in its task
+    until shutdown and then stop ``close`` from closing the camera."""
+    node, _intake, broker = node_parts
+    calls: list[int] = []
+
+    async def broken_drain() -> None:
+        calls.append(1)
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(node.sender, "drain", broken_drain)
+    bridge = broker.client(HALL, "terminal-1-bridge")
+    bridge.start()
+
+    async def scenario() -> None:
+        node.start(asyncio.get_running_loop())
+        node.bus.start()
+        bridge.publish(topics.device(HALL, "terminal-1", "fingerprint", "finger"), {"slot": 1})
+        assert node._drain_task is not None
+        await node._drain_task
+        await node.close()
+
+    asyncio.run(scenario())
+    assert calls == [1]
+
+
 def test_matcher_swap_is_whole(tmp_path: Path) -> None:
     """Readers in the camera thread get a complete matcher, never a half-built one."""
     sync = TemplateSync(TemplateStore.open(tmp_path / "f", create=True), os.urandom(32))
