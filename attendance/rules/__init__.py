@@ -16,7 +16,7 @@ from attendance.rules.approvals import (
     required_chain,
     writeoff_status,
 )
-from attendance.rules.deductions import Deductions, add_totals, assessment_deductions
+from attendance.rules.deductions import Deductions, assessment_deductions
 from attendance.rules.model import (
     DayResult,
     DayStatus,
@@ -48,7 +48,6 @@ __all__ = [
     "Totals",
     "WorkdayLookup",
     "WriteOff",
-    "add_totals",
     "assessment_deductions",
     "chain_state",
     "converted_absences",

@@ -55,15 +55,3 @@ def assessment_deductions(
         absences=absences,
         returned_to_unit=absences >= rules.return_to_unit_absences,
     )
-
-
-def add_totals(*months: Totals) -> Totals:
-    """Sum several months (for a quarter or a year) so deductions can span them."""
-    return Totals(
-        workdays=sum(t.workdays for t in months),
-        late=sum(t.late for t in months),
-        early=sum(t.early for t in months),
-        absent_days=sum(t.absent_days for t in months),
-        converted_absences=sum(t.converted_absences for t in months),
-        leave_days=sum(t.leave_days for t in months),
-    )
