@@ -12,9 +12,9 @@ from attendance.rules.model import (
     PUNCH_SOURCES,
     WRITEOFF_STATUSES,
     Punch,
-    PunchSource,
     WriteOff,
     WriteOffStatus,
+    punch_source,
 )
 from config.attendance import WriteOffKind
 
@@ -141,7 +141,7 @@ def read_punches(path: Path) -> list[Punch]:
                 line,
                 f"source 应为 / must be one of {', '.join(PUNCH_SOURCES)}, got {row['source']!r}",
             )
-        punches.append(Punch(staff_id, at, _as_source(source), row["device"]))
+        punches.append(Punch(staff_id, at, punch_source(source), row["device"]))
     return punches
 
 
@@ -188,12 +188,6 @@ def _is_bare_date(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _as_source(value: str) -> PunchSource:
-    if value == "face":
-        return "face"
-    return "fingerprint" if value == "fingerprint" else "manual"
 
 
 def _as_status(value: str) -> WriteOffStatus:

@@ -26,7 +26,7 @@ from attendance.rules import (
     evaluate_month,
     parse_month,
 )
-from attendance.rules.model import PunchSource, StaffMonth
+from attendance.rules.model import StaffMonth, punch_source
 from attendance.rules.month import month_totals
 from config.attendance import AttendanceProfile
 from config.schema import HallConfig
@@ -41,12 +41,6 @@ def month_bounds(month: str, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _source(value: str) -> PunchSource:
-    if value in ("face", "fingerprint"):
-        return "face" if value == "face" else "fingerprint"
-    return "manual"
-
-
 def load_punches(conn: Connection, start: dt.datetime, end: dt.datetime) -> list[Punch]:
     """Punches of the log taken between ``start`` and ``end`` (aware), as the rules take them."""
     p = tables.punches.c
@@ -55,7 +49,10 @@ def load_punches(conn: Connection, start: dt.datetime, end: dt.datetime) -> list
         .where(p.time >= utc(start), p.time <= utc(end))
         .order_by(p.seq)
     )
-    return [Punch(staff, utc(at), _source(source), device) for staff, at, source, device in result]
+    return [
+        Punch(staff, utc(at), punch_source(source), device)
+        for staff, at, source, device in result
+    ]
 
 
 def load_requests(conn: Connection) -> list[StoredRequest]:

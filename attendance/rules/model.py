@@ -15,6 +15,14 @@ from config.attendance import WriteOffKind
 PunchSource = Literal["face", "fingerprint", "manual"]
 PUNCH_SOURCES: tuple[str, ...] = ("face", "fingerprint", "manual")
 
+
+def punch_source(value: str) -> PunchSource:
+    """``value`` as a :data:`PunchSource`; anything but a terminal's own reading is manual."""
+    if value == "face":
+        return "face"
+    return "fingerprint" if value == "fingerprint" else "manual"
+
+
 WriteOffStatus = Literal["approved", "pending", "rejected"]
 WRITEOFF_STATUSES: tuple[str, ...] = ("approved", "pending", "rejected")
 
