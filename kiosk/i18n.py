@@ -41,7 +41,6 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "status_suspended": ("暂停办理", "Suspended"),
         "suspension_ahead": ("{start} 起暂停办理：{notice}", "Suspended from {start}: {notice}"),
         "closed_hours": ("取号时间 {open}–{last}", "Tickets {open}–{last}"),
-        "guide_title": ("一次性告知", "What to bring"),
         "materials": ("申请材料", "Documents"),
         "procedure": ("办理流程", "Procedure"),
         "item_type": ("事项类型", "Type"),
@@ -114,7 +113,6 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         ),
         # Hall screen
         "calls": ("叫号", "Now calling"),
-        "call_line": ("请 {ticket} 号到 {window} 号窗口办理", "{ticket} to window {window}"),
         "no_calls": ("暂无叫号", "No calls yet"),
         "category": ("业务", "Service"),
         "waiting": ("等候", "Waiting"),
