@@ -214,7 +214,7 @@ class TerminalNode:
             return
         staff_id = None if slot is None else self.desk.staff_for_slot(slot)
         if staff_id is None:
-            self.view.say(FINGER_UNKNOWN)
+            self.view.say(FINGER_UNKNOWN, time.monotonic())
             log.info("fingerprint not recognised (slot %s)", slot)
             return
         self._punched(self.desk.punch(staff_id, "fingerprint"))

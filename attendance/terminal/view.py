@@ -24,6 +24,8 @@ class ScreenState:
     face: FaceStatus = FaceStatus.IDLE
     result: PunchResult | None = None
     result_until: float = 0.0
+    said_until: float = 0.0
+    """While a ``say`` message is up (0: none): the camera's prompts wait until then."""
     online: bool = False
     pending: int = 0
     camera_ok: bool = True
@@ -67,19 +69,36 @@ class TerminalView:
     def face(self, outcome: FaceOutcome) -> None:
         if outcome.status is FaceStatus.LIVE:
             return  # the punch result follows at once
+        if self.state.said_until:
+            # A ``say`` message is up: keep it readable; its end brings this prompt back.
+            self._set(replace(self.state, face=outcome.status))
+            return
         self._set(replace(self.state, face=outcome.status, prompt=outcome.prompt))
 
-    def say(self, prompt: str) -> None:
-        """A prompt that is not about the camera (e.g. a finger the module does not know)."""
-        self._set(replace(self.state, prompt=prompt))
+    def say(self, prompt: str, now: float) -> None:
+        """A prompt that is not about the camera (e.g. a finger the module does not know),
+        shown for ``RESULT_SECONDS`` and then replaced by the camera's prompt again."""
+        self._set(replace(self.state, prompt=prompt, said_until=now + RESULT_SECONDS))
 
     def punched(self, result: PunchResult, now: float) -> None:
-        self._set(replace(self.state, result=result, result_until=now + RESULT_SECONDS))
+        self._set(
+            replace(
+                self.state,
+                result=result,
+                result_until=now + RESULT_SECONDS,
+                prompt=PROMPTS[self.state.face],
+                said_until=0.0,
+            )
+        )
 
     def tick(self, now: float) -> None:
-        """Take an old result off the screen."""
-        if self.state.result is not None and now >= self.state.result_until:
-            self._set(replace(self.state, result=None))
+        """Take an old result and an old message off the screen."""
+        state = self.state
+        if state.result is not None and now >= state.result_until:
+            state = replace(state, result=None)
+        if state.said_until and now >= state.said_until:
+            state = replace(state, prompt=PROMPTS[state.face], said_until=0.0)
+        self._set(state)
 
     def connection(self, online: bool) -> None:
         self._set(replace(self.state, online=online))
