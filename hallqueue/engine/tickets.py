@@ -114,6 +114,18 @@ def _window(ctx: Ctx, d: Draft, window_id: str) -> tuple[WindowState, Refusal | 
     return d.window(window_id), None
 
 
+def _calling_window(ctx: Ctx, d: Draft, window_id: str) -> tuple[WindowState, Refusal | None]:
+    """A window that may take a ticket to its counter now: known, not closed, not paused."""
+    ws, refusal = _window(ctx, d, window_id)
+    if refusal is not None:
+        return ws, refusal
+    if active_closure(d.closures, window_id, ctx) is not None:
+        return ws, Refusal.of("window_closed")
+    if ws.paused:
+        return ws, Refusal.of("paused")
+    return ws, None
+
+
 def _current(ctx: Ctx, d: Draft, window_id: str) -> tuple[WindowState, Ticket] | Refusal:
     ws, refusal = _window(ctx, d, window_id)
     if refusal is not None:
@@ -203,13 +215,9 @@ def call(ctx: Ctx, d: Draft, op: Call) -> Handled:
     means "this citizen is done, call the next one". That ``ticket.finished`` is marked
     implied, so a §5 replay prints one line per call as RULES.md lists.
     """
-    ws, refusal = _window(ctx, d, op.window)
+    ws, refusal = _calling_window(ctx, d, op.window)
     if refusal is not None:
         return refusal
-    if active_closure(d.closures, op.window, ctx) is not None:
-        return Refusal.of("window_closed")
-    if ws.paused:
-        return Refusal.of("paused")
     current = d.tickets.get(ws.current) if ws.current else None
     if current is not None:
         _finish(ctx, d, ws, current, implied=True)
@@ -280,13 +288,9 @@ def finish(ctx: Ctx, d: Draft, op: Finish) -> Handled:
 
 def resume_ticket(ctx: Ctx, d: Draft, op: ResumeTicket) -> Handled:
     """The citizen is back: the held ticket becomes the window's current ticket again."""
-    ws, refusal = _window(ctx, d, op.window)
+    ws, refusal = _calling_window(ctx, d, op.window)
     if refusal is not None:
         return refusal
-    if active_closure(d.closures, op.window, ctx) is not None:
-        return Refusal.of("window_closed")
-    if ws.paused:
-        return Refusal.of("paused")
     if ws.current is not None:
         return Refusal.of("window_busy")
     held = sorted(
