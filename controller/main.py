@@ -45,13 +45,15 @@ def build_services(
 
 def hours_line(hall: HallConfig, calendar: HallCalendar, now: dt.datetime) -> str:
     """One log line saying whether tickets are issued now, so a closed hall is no surprise."""
+    from hallqueue.engine.hours import make_ctx
+
     h = hall.hours
     hours = f"{h.open:%H:%M}–{h.last_ticket:%H:%M}"
-    workday = h.open_on_rest_days or calendar.is_workday(now.date())
-    issuing = workday and h.open <= now.time() < h.last_ticket
+    ctx = make_ctx(hall, calendar, now)
+    issuing = ctx.hall_open_on(ctx.day) and h.open <= ctx.now.time() < h.last_ticket
     state = "取号中 / issuing tickets" if issuing else "未在取号时间 / not issuing tickets now"
     return (
-        f"hall time {now:%Y-%m-%d %H:%M} {hall.timezone}: {state} "
+        f"hall time {ctx.now:%Y-%m-%d %H:%M} {hall.timezone}: {state} "
         f"(tickets {hours} on workdays; --clock-start runs a drill at another time)"
     )
 
