@@ -67,13 +67,23 @@ class RecognitionSettings:
     """Re-samplings averaged per encoding; more is slower and only slightly steadier."""
 
     def __post_init__(self) -> None:
+        # ``hall faces identify --tolerance …`` shows these to the enrolment desk as they are.
         if not 0.0 < self.tolerance < 2.0:
-            raise ValueError(f"tolerance must be in (0, 2), got {self.tolerance}")
+            raise ValueError(
+                f"阈值须在 0 与 2 之间 / tolerance must be in (0, 2), got {self.tolerance}"
+            )
         if not 0.0 <= self.margin < 2.0:
-            raise ValueError(f"margin must be in [0, 2), got {self.margin}")
+            raise ValueError(
+                f"区分度须在 0 与 2 之间 / margin must be in [0, 2), got {self.margin}"
+            )
         if not 0.0 < self.detect_scale <= 1.0:
-            raise ValueError(f"detect_scale must be in (0, 1], got {self.detect_scale}")
+            raise ValueError(
+                f"缩放比例须在 0 与 1 之间 / detect_scale must be in (0, 1], "
+                f"got {self.detect_scale}"
+            )
         if self.detect_min_side < 1 or self.enrol_max_side < 1 or self.enrol_min_face < 0:
-            raise ValueError("sizes must be positive")
+            raise ValueError("尺寸须为正数 / sizes must be positive")
         if self.upsample < 0 or self.num_jitters < 1:
-            raise ValueError("upsample must be ≥ 0 and num_jitters ≥ 1")
+            raise ValueError(
+                "upsample 须 ≥ 0，num_jitters 须 ≥ 1 / upsample must be ≥ 0 and num_jitters ≥ 1"
+            )
