@@ -162,12 +162,20 @@ def _time_arg(value: str | None, hall: Any) -> str | None:
 
 def _notice_push(args: argparse.Namespace) -> int:
     hall = _load(args)
+    try:
+        start, until = _time_arg(args.start, hall), _time_arg(args.until, hall)
+    except ValueError as exc:
+        print(
+            f"时间格式应为 ISO 8601 或 HH:MM / a time must be ISO 8601 or HH:MM: {exc}",
+            file=sys.stderr,
+        )
+        return 2
     fields = {
         "text": args.text,
         "text_en": args.text_en,
         "targets": args.target or ["all"],
-        "start": _time_arg(args.start, hall),
-        "until": _time_arg(args.until, hall),
+        "start": start,
+        "until": until,
         "priority": args.priority,
     }
     return _send(args, "notice", "push", fields)
