@@ -20,6 +20,7 @@ def inline_deliver(fn: Callable[[], None]) -> None:
     tools, the caller's own thread in unit tests on a FakeBus."""
     fn()
 
+
 DEFAULT_TIMEOUT = 5.0
 
 
