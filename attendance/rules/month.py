@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar as _gregorian
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, tzinfo
+from datetime import date, time, tzinfo
 
 from attendance.rules.model import (
     DayKindLike,
@@ -85,9 +85,9 @@ def evaluate_staff_month(
     own_writeoffs = [w for w in writeoffs if w.staff_id == staff_id]
     local = [LocalPunch(to_hall_time(p.at, tz)) for p in punches if p.staff_id == staff_id]
     local.extend(registered_punches(own_writeoffs, tz))
-    by_day: dict[date, list[LocalPunch]] = defaultdict(list)
+    times_of: dict[date, list[time]] = defaultdict(list)
     for at in usable_punches(profile, local):
-        by_day[at.date()].append(LocalPunch(at))
+        times_of[at.date()].append(at.time())
     covered = covered_slots(profile, own_writeoffs, tz, first, last)
     days: list[DayResult] = []
     for day, kind in days_and_kinds:
@@ -95,7 +95,7 @@ def evaluate_staff_month(
             judge_day(
                 profile,
                 day,
-                [p.at.time() for p in by_day.get(day, ())],
+                times_of.get(day, []),
                 excused=covered.get(day, frozenset()),
                 workday=kind.workday,
                 fallback=kind.fallback,
