@@ -205,12 +205,12 @@ def writeoff_status(
 ) -> WriteOffStatus:
     """The status the request's write-off has for ``evaluate_month``: only ``approved`` counts;
     an emergency leave that missed its deadlines is ``rejected`` (its days stay absence)."""
-    state = chain_state(rules, request, approvals)
     if request.emergency:
         outcome = emergency_outcome(rules, calendar, request, approvals, now, tz)
         if outcome == "absence":
             return "rejected"
         return "approved" if outcome == "valid" else "pending"
+    state = chain_state(rules, request, approvals)
     if state.outcome == "approved":
         return "approved"
     return "rejected" if state.outcome == "rejected" else "pending"
