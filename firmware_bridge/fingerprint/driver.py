@@ -199,6 +199,20 @@ class FingerprintModule:
         return tz is not None and tz.code == Confirm.OK
 
     def _call(self, ins: Ins, params: bytes = b"") -> Packet | None:
+        """One instruction and its reply (None: no answer). A module that lost power or was
+        replugged asks for the password again (0x21): give it once, then repeat."""
+        reply = self._exchange(ins, params)
+        if reply is None or reply.code != Confirm.MUST_VERIFY_PASSWORD or ins == Ins.VFY_PWD:
+            return reply
+        log.info("%s: module asks for the password again (power cycled?); verifying", self.port)
+        verified = self._exchange(Ins.VFY_PWD, struct.pack(">I", self.password))
+        if verified is None or verified.code != Confirm.OK:
+            log.warning("%s: module refused the password; check the password option", self.port)
+            self._state = DeviceState.ERROR
+            return None
+        return self._exchange(ins, params)
+
+    def _exchange(self, ins: Ins, params: bytes = b"") -> Packet | None:
         with self._lock:
             if self._serial is None and self._wanted:
                 self._reopen()
@@ -225,7 +239,6 @@ class FingerprintModule:
             log.warning("%s: no answer to instruction 0x%02x", self.port, ins)
             self._state = DeviceState.OFFLINE
             return None
-
 
     def _reopen(self) -> None:
         try:

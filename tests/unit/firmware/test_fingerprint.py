@@ -172,6 +172,24 @@ def test_driver_wrong_password_is_an_error_state(tmp_path: Path) -> None:
         module.close()
 
 
+def test_driver_gives_the_password_again_after_the_module_lost_power(tmp_path: Path) -> None:
+    """A module with a password forgets the handshake when it loses power or is replugged
+    and answers 0x21 (verify the password first) to everything; that must not read as a
+    finger on the sensor, nor end fingerprint punching until the bridge restarts."""
+    module = FingerprintModuleSim(tmp_path / "locked", password=0x1234).start()
+    device = FingerprintModule(module.link, password=0x1234, reply_timeout=0.5)
+    try:
+        device.open()
+        assert device.count() == 0
+        module.verified = False  # the module was power cycled
+        assert device.touch() == Touch(finger=False)
+        assert device.count() == 0
+        assert device.state() == DeviceState.OK
+    finally:
+        device.close()
+        module.close()
+
+
 def test_driver_silent_module_is_offline_in_bounded_time(tmp_path: Path) -> None:
     master, slave = os.openpty()  # a port nobody answers on
     device = FingerprintModule(os.ttyname(slave), reply_timeout=0.2)
