@@ -236,7 +236,10 @@ class FingerprintModule:
                 self._state = DeviceState.OFFLINE
                 self._drop_port()  # unplugged: the next call reopens the node if it is back
                 return None
-            log.warning("%s: no answer to instruction 0x%02x", self.port, ins)
+            # The bridge asks every finger_poll_s: say it when the module falls silent,
+            # not three times a second for as long as it stays unpowered.
+            level = logging.DEBUG if self._state is DeviceState.OFFLINE else logging.WARNING
+            log.log(level, "%s: no answer to instruction 0x%02x", self.port, ins)
             self._state = DeviceState.OFFLINE
             return None
 

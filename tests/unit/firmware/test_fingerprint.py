@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -199,6 +200,28 @@ def test_driver_silent_module_is_offline_in_bounded_time(tmp_path: Path) -> None
         assert device.state() == DeviceState.OFFLINE
         assert device.identify() is None
         assert time.monotonic() - started < 2.0
+    finally:
+        device.close()
+        os.close(master)
+        os.close(slave)
+
+
+def test_a_silent_module_is_reported_once_not_at_every_poll(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The bridge polls the sensor three times a second; an unpowered module must not put
+    a warning in the log at each poll."""
+    master, slave = os.openpty()  # a port nobody answers on
+    device = FingerprintModule(os.ttyname(slave), reply_timeout=0.05)
+    try:
+        device.open()  # says once that the module does not answer
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="firmware_bridge.fingerprint.driver"):
+            for _ in range(3):
+                assert device.touch() is None
+        warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert warnings == [], "already offline since open(): nothing new to say"
+        assert device.state() == DeviceState.OFFLINE
     finally:
         device.close()
         os.close(master)
