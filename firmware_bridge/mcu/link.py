@@ -60,6 +60,8 @@ class McuLink:
         self._wake = threading.Event()
         self._resync = False
         self._identifying = False
+        self._silence_told = False
+        """The board's silence is in the log already; the keeper's retries stay quiet."""
         self._reader: threading.Thread | None = None
         self._keeper: threading.Thread | None = None
         self._frame_listeners: list[FrameListener] = []
@@ -140,11 +142,16 @@ class McuLink:
         finally:
             self._identifying = False
         if answered:
+            self._silence_told = False
             self._set_state(DeviceState.OK)
             self._resync = False
             self._notify_online()
             return self.identity
-        log.warning("%s: no identify reply (%s); check power and cable", self.port, result.value)
+        # The keeper asks again every reconnect_interval: say it once, not every 2 s.
+        level = logging.DEBUG if self._silence_told else logging.WARNING
+        log.log(level, "%s: no identify reply (%s); check power and cable", self.port,
+                result.value)
+        self._silence_told = True
         self._set_state(DeviceState.OFFLINE)
         return None
 

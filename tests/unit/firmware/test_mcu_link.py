@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import queue
 import time
 from collections.abc import Iterator
@@ -123,6 +124,27 @@ def test_silent_device_is_offline_within_bounded_time(tmp_path: Path) -> None:
         assert link.identity is None
         # (max_retries + 1) ACK timeouts, plus scheduling slack on a shared machine.
         assert elapsed < (FAST.max_retries + 1) * FAST.ack_timeout + 1.0
+    finally:
+        link.close()
+        sim.close()
+
+
+def test_a_silent_board_is_one_warning_not_one_per_retry(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The keeper retries every reconnect_interval (2 s in the hall): a board left unpowered
+    all day must not fill the log; it is said again only after it has answered."""
+    sim = McuDeviceSim(tmp_path / "dead", DISPLAY_IDENTITY, timing=FAST).start()
+    sim.silent = True
+    link = McuLink(sim.link, timing=FAST)
+    try:
+        with caplog.at_level(logging.WARNING, logger="firmware_bridge.mcu.link"):
+            link.open()
+            for _ in range(3):
+                link.identify()
+        assert [r.getMessage() for r in caplog.records].count(
+            f"{sim.link}: no identify reply (timeout); check power and cable"
+        ) == 1
     finally:
         link.close()
         sim.close()
