@@ -93,7 +93,8 @@ class OpenCVCamera:
                 self._cap, self._state = cap, DeviceState.OK
                 return
             cap.release()
-            log.warning(
+            # The CameraError below is what the node reports; these are the details.
+            log.debug(
                 "camera %s did not open (attempt %d/%d)", self.source, attempt, OPEN_ATTEMPTS
             )
         raise CameraError(

@@ -85,6 +85,8 @@ class TerminalNode:
         self._face_thread: threading.Thread | None = None
         self._face_beat = time.monotonic()
         self._stopping = threading.Event()
+        self._camera_fault_told = False
+        """The camera fault is in the log already (camera thread only)."""
 
     # Start -------------------------------------------------------------------------------
 
@@ -278,8 +280,12 @@ class TerminalNode:
         try:
             camera.open()
         except Exception as err:  # a camera fault is a state, never a crash
-            log.warning("camera unavailable: %s", err)
+            # Retried every CAMERA_RETRY_SECONDS: said once, until the camera works again.
+            level = logging.DEBUG if self._camera_fault_told else logging.WARNING
+            log.log(level, "camera unavailable: %s", err)
+            self._camera_fault_told = True
             self._loop.call_soon_threadsafe(self.view.camera, False)
             return False
+        self._camera_fault_told = False
         self._loop.call_soon_threadsafe(self.view.camera, True)
         return True

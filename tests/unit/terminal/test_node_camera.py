@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from attendance.terminal.camera import CameraError, Frame, StillImagesCamera, camera_from_spec
 from attendance.terminal.faces import FaceOutcome, FaceStatus
@@ -101,6 +103,48 @@ def test_a_camera_that_cannot_open_shows_a_fault_and_the_node_keeps_running(
     asyncio.run(scenario())
     assert node.view.state.camera_line == "摄像头故障，请使用指纹 / camera fault: use fingerprint"
     assert node.healthy()
+
+
+def test_a_missing_camera_is_one_warning_however_often_it_is_retried(
+    tmp_path: Path,
+    hall: HallConfig,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The camera thread tries again every few seconds all day long; the log says once
+    that the camera is missing, not at every try."""
+    monkeypatch.setattr("attendance.terminal.node.CAMERA_RETRY_SECONDS", 0.01)
+    opened: list[int] = []
+
+    class CountingBrokenCamera(BrokenCamera):
+        def open(self) -> None:
+            opened.append(1)
+            super().open()
+
+    node = TerminalNode(
+        hall,
+        "terminal-1",
+        FakeBroker().client(HALL, "terminal-1"),
+        Outbox(tmp_path / "outbox.sqlite3"),
+        unsynced_clock(),
+        camera=CountingBrokenCamera(),
+        pipeline=ScriptedPipeline(),  # type: ignore[arg-type]
+    )
+
+    async def scenario() -> None:
+        node.start(asyncio.get_running_loop())
+        for _ in range(500):
+            if len(opened) >= 4:
+                break
+            await asyncio.sleep(0.01)
+        await node.close()
+
+    with caplog.at_level(logging.WARNING, logger="attendance.terminal.node"):
+        asyncio.run(scenario())
+    assert len(opened) >= 4
+    assert [r.getMessage() for r in caplog.records if r.name == "attendance.terminal.node"] == [
+        "camera unavailable: 无法打开摄像头 / cannot open camera 0"
+    ]
 
 
 class FailingReadCamera(BrokenCamera):
