@@ -68,6 +68,7 @@ class EvdevKeySource:
         self._rescanner: threading.Thread | None = None
         self._closing = threading.Event()
         self._state = DeviceState.OFFLINE
+        self._failure_told = False
 
     def on_event(self, callback: EventCallback) -> None:
         self.events.on_event(callback)
@@ -112,7 +113,8 @@ class EvdevKeySource:
             try:
                 device = self._open(path)
             except OSError as exc:
-                log.warning("cannot open %s (%s); check permissions (group input)", path, exc)
+                self._attach_failed("cannot open %s (%s); check permissions (group input)",
+                                    path, exc)
                 return
             if self.grab:
                 try:
@@ -120,15 +122,22 @@ class EvdevKeySource:
                 except OSError as exc:
                     # EBUSY: another process holds the grab. Close it, or every rescan
                     # leaks one open file descriptor.
-                    log.warning("cannot grab %s (%s); is another program using it?", path, exc)
+                    self._attach_failed("cannot grab %s (%s); is another program using it?",
+                                        path, exc)
                     self._release(device)
                     return
+            self._failure_told = False
             self._device = device
             self._reader = threading.Thread(target=self._read, args=(device,), daemon=True,
                                             name=f"evdev {path}")
             self._state = DeviceState.OK
             self._reader.start()
         log.info("input device %s attached (%s)", path, self.match.describe())
+
+    def _attach_failed(self, message: str, path: str, exc: OSError) -> None:
+        """Warn once; the rescan every few seconds repeats the same failure all day."""
+        log.log(logging.DEBUG if self._failure_told else logging.WARNING, message, path, exc)
+        self._failure_told = True
 
     def _read(self, device: Any) -> None:
         try:

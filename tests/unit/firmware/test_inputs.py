@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -330,3 +332,28 @@ def test_a_device_that_cannot_be_grabbed_is_closed_again() -> None:
         source.close()
         for device in opened:
             device.close()
+
+
+def test_a_device_it_may_not_open_is_one_warning_however_often_it_rescans(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A fixed device path without permission (service user not in group input): the
+    rescan every few seconds must not repeat the warning all day."""
+    tries: list[str] = []
+
+    def open_device(path: str) -> FakeInputDevice:
+        tries.append(path)
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    source = EvdevKeySource(
+        ScannerTranslator(), DeviceMatch(path="/dev/input/event7"), hotplug=False,
+        list_devices=lambda: [], open_device=open_device, rescan_interval=0.01,
+    )
+    with caplog.at_level(logging.WARNING, logger="firmware_bridge.inputs.source"):
+        source.open()
+        deadline = time.monotonic() + 3
+        while len(tries) < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        source.close()
+    assert len(tries) >= 4
+    assert len([r for r in caplog.records if "cannot open" in r.getMessage()]) == 1
