@@ -22,7 +22,8 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -53,13 +54,15 @@ KEEPALIVE_SECONDS = 30
 
 @dataclass(frozen=True, slots=True)
 class BrokerURL:
-    """``mqtt://[user:pass@]host:port`` or ``mqtts://…`` for TLS."""
+    """``mqtt://[user:pass@]host:port`` or ``mqtts://…[?ca=/path/ca.crt]`` for TLS."""
 
     host: str = "127.0.0.1"
     port: int = 1883
     username: str | None = None
     password: str | None = None
     tls: bool = False
+    ca_file: str | None = None
+    """The CA that signed the broker's certificate (a hall's own CA); empty: the system's."""
 
     @classmethod
     def parse(cls, url: str) -> BrokerURL:
@@ -73,6 +76,7 @@ class BrokerURL:
             username=unquote(parts.username) if parts.username else None,
             password=unquote(parts.password) if parts.password else None,
             tls=tls,
+            ca_file=next(iter(parse_qs(parts.query).get("ca", [])), None),
         )
 
 
@@ -107,6 +111,15 @@ def asyncio_deliver(loop: asyncio.AbstractEventLoop) -> Deliver:
         loop.call_soon_threadsafe(fn)
 
     return deliver
+
+
+def _guarded(callback: Callable[[Any], None], arg: Any) -> None:
+    """Run a node's callback; an error is logged, never raised into paho's network thread
+    (where, with inline delivery, it would end the thread and the node would go deaf)."""
+    try:
+        callback(arg)
+    except Exception:
+        log.exception("callback %r failed", getattr(callback, "__qualname__", callback))
 
 
 class PahoBus:
@@ -153,7 +166,9 @@ class PahoBus:
         if self.url.username:
             self._client.username_pw_set(self.url.username, self.url.password)
         if self.url.tls:
-            self._client.tls_set(ca_certs=ca_file, cert_reqs=ssl.CERT_REQUIRED)
+            self._client.tls_set(
+                ca_certs=ca_file or self.url.ca_file, cert_reqs=ssl.CERT_REQUIRED
+            )
         self._client.will_set(
             self.status_topic,
             NodeStatus(state="offline", role=role).model_dump_json(),
@@ -344,7 +359,7 @@ class PahoBus:
 
     def _notify(self, connected: bool) -> None:
         for listener in list(self._listeners):
-            self._deliver(functools.partial(listener, connected))
+            self._deliver(functools.partial(_guarded, listener, connected))
 
     def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
         props = message.properties
@@ -366,4 +381,4 @@ class PahoBus:
                 h for f, (h, _q) in self._subs.items() if mqtt.topic_matches_sub(f, message.topic)
             ]
         for handler in handlers:
-            self._deliver(functools.partial(handler, incoming))
+            self._deliver(functools.partial(_guarded, handler, incoming))

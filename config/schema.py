@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import urllib.parse
 import zoneinfo
 from typing import Annotated, Any, Literal
 
@@ -242,8 +243,11 @@ class HallConfig(StrictModel):
         """``--broker`` if given, else the broker of this hall config."""
         if override:
             return override
-        scheme = "mqtts" if self.broker.tls else "mqtt"
-        return f"{scheme}://{self.broker.host}:{self.broker.port}"
+        b = self.broker
+        if not b.tls:
+            return f"mqtt://{b.host}:{b.port}"
+        ca = f"?ca={urllib.parse.quote(b.ca_file)}" if b.ca_file else ""
+        return f"mqtts://{b.host}:{b.port}{ca}"
 
     @field_validator("timezone")
     @classmethod

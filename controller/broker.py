@@ -140,8 +140,7 @@ def write_broker_config(
                 fh.write(password + "\n")
         password_lines.append(f"{user}:{hash_password(password)}")
     password_file = out / "passwd"
-    password_file.write_text("\n".join(password_lines) + "\n")
-    os.chmod(password_file, 0o600)
+    _write_private(password_file, "\n".join(password_lines) + "\n")
 
     acl: list[str] = []
     nodes = list(hall.nodes)
@@ -151,8 +150,7 @@ def write_broker_config(
         acl += [*acl_for(hall, node), ""]
     acl += manager_acl(hall)
     acl_file = out / "acl"
-    acl_file.write_text("\n".join(acl) + "\n")
-    os.chmod(acl_file, 0o600)
+    _write_private(acl_file, "\n".join(acl) + "\n")
 
     broker_user = run_as or "mosquitto"
     for path in (password_file, acl_file):
@@ -175,6 +173,14 @@ def write_broker_config(
         lines += ["persistence true", f"persistence_location {out / 'data'}/"]
     config.write_text("\n".join(lines) + "\n")
     return BrokerFiles(config, password_file, acl_file, creds)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Created 0600 from the first byte: never readable by others, not even for a moment."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 def _give_to(path: Path, user: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from typing import Any
 
@@ -11,6 +10,7 @@ from bus.client import PahoBus
 from bus.core import RequestTimeout
 from bus.models.base import Reply
 from config.schema import HallConfig
+from controller.broker import MANAGER_USER
 
 CONNECT_TIMEOUT = 5.0
 REPLY_TIMEOUT = 10.0
@@ -20,7 +20,9 @@ def send_command(
     hall: HallConfig, area: str, verb: str, fields: dict[str, Any], broker_url: str | None = None
 ) -> Reply:
     """One request/reply round trip; raises RequestTimeout when nothing answers."""
-    bus = PahoBus(hall.hall_id, f"cli-{os.getpid()}", hall.broker_url(broker_url), role="cli")
+    # The hall manager's identity: with a secured broker, $SERVICEHALL_MQTT_SECRET names the
+    # manager's secret file (credentials/manager.secret from `hall broker config`).
+    bus = PahoBus(hall.hall_id, MANAGER_USER, hall.broker_url(broker_url), role="cli")
     bus.start()
     try:
         if not bus.wait_connected(CONNECT_TIMEOUT):

@@ -185,3 +185,49 @@ def test_a_nodes_bridge_has_its_own_status_and_may_write_it(secured: Secured) ->
     assert not _received(
         broker.port, files, other, lambda: _pub(broker.port, "kiosk-1", kiosk, other)
     )
+
+
+def test_controller_and_manager_cli_work_on_the_secured_broker(
+    secured: Secured, hall: HallConfig, tmp_path: Path
+) -> None:
+    """Installed as install.sh does it: every process uses its own user, nothing anonymous."""
+    import datetime as dt
+    import sys
+    import zoneinfo
+
+    from tests.conftest import REPO
+    from tests.integration.harness import ControllerThread, ManualClock
+
+    broker, files = secured
+    url = f"mqtt://controller:{_secret(files, 'controller')}@127.0.0.1:{broker.port}"
+    clock = ManualClock(dt.datetime(2026, 11, 24, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")))
+    controller = ControllerThread(hall, tmp_path / "data", url, clock).start()
+    try:
+        env = {
+            **os.environ,
+            "SERVICEHALL_MQTT_SECRET": str(files.credentials_dir / "manager.secret"),
+        }
+        res = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "controller.cli",
+                "notice",
+                "push",
+                "--config",
+                "chengdong",
+                "--broker",
+                f"mqtt://127.0.0.1:{broker.port}",
+                "--text",
+                "测试公告",
+            ],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert res.returncode == 0, res.stderr
+        assert '"notice_id": "N0001"' in res.stdout
+    finally:
+        controller.stop()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bus.client import BrokerURL, node_credentials
+from config.schema import HallConfig
 
 
 def test_systemd_credential_fills_user_and_password(
@@ -29,3 +30,13 @@ def test_explicit_user_in_url_wins_and_no_secret_means_anonymous(
     assert node_credentials(BrokerURL.parse("mqtt://h:1"), "n").password == "x"
     monkeypatch.delenv("SERVICEHALL_MQTT_SECRET")
     assert node_credentials(BrokerURL.parse("mqtt://h:1"), "n").username is None
+
+
+def test_tls_hall_config_gives_every_node_the_halls_ca(hall: HallConfig) -> None:
+    """broker.tls + ca_file in the hall YAML reach each node's client through its broker URL."""
+    broker = hall.broker.model_copy(
+        update={"tls": True, "port": 8883, "ca_file": "/etc/servicehall/ca.crt"}
+    )
+    url = BrokerURL.parse(hall.model_copy(update={"broker": broker}).broker_url())
+    assert (url.tls, url.port, url.ca_file) == (True, 8883, "/etc/servicehall/ca.crt")
+    assert BrokerURL.parse("mqtt://h:1").ca_file is None
