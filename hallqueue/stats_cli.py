@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
@@ -18,11 +19,20 @@ def register(sub: Sub) -> None:
     p.add_argument("--to", dest="date_to", required=True, help="last day, YYYY-MM-DD")
     p.add_argument("--csv", default=None, help="also write flat rows for charts to this CSV")
     p.add_argument("--today", default=None, help="as-of day for overdue work orders")
+    p.add_argument(
+        "--config", default=None, help="hall YAML or id, for its time zone (default: chengdong)"
+    )
     p.set_defaults(handler=_stats)
 
 
+def _hall_today(config: str | None) -> dt.date:
+    """Today in the hall's time zone (the machine may run on UTC)."""
+    from config.loader import load_hall, resolve_hall_path
+
+    return dt.datetime.now(load_hall(resolve_hall_path(config)).tz).date()
+
+
 def _stats(args: argparse.Namespace) -> int:
-    import datetime as dt
     import json
     from pathlib import Path
 
@@ -33,7 +43,7 @@ def _stats(args: argparse.Namespace) -> int:
     try:
         date_from = dt.date.fromisoformat(args.date_from)
         date_to = dt.date.fromisoformat(args.date_to)
-        today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+        today = dt.date.fromisoformat(args.today) if args.today else _hall_today(args.config)
     except ValueError as exc:
         print(f"日期格式应为 YYYY-MM-DD / dates must be YYYY-MM-DD: {exc}", file=sys.stderr)
         return 2
