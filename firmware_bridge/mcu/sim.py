@@ -71,7 +71,6 @@ class McuDeviceSim:
         self.identity = identity
         self.model = DisplayModel()
         self.silent = False
-        self.received: list[Frame] = []
         self._on_change = on_change
         self._announce = announce_on_start
         self.port = PtyPort(link, self._on_bytes, self._on_idle)
@@ -131,7 +130,6 @@ class McuDeviceSim:
             self.endpoint.idle()
 
     def _on_frame(self, frame: Frame) -> NakReason | None:
-        self.received.append(frame)
         verdict = self._apply(frame)
         with self._changed:
             self._changed.notify_all()
