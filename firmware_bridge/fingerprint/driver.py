@@ -81,6 +81,7 @@ class FingerprintModule:
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         self._wanted = False  # between open() and close(): reopen the port after an unplug
+        self._refused_told = False  # the log has said the password was refused
 
     # -- Device ---------------------------------------------------------------------------
 
@@ -103,6 +104,7 @@ class FingerprintModule:
             return
         if reply.code != Confirm.OK:
             log.warning("%s: module refused the password (0x%02x)", self.port, reply.code)
+            self._refused_told = True
             self._state = DeviceState.ERROR
             return
         para = self._call(Ins.READ_SYS_PARA)
@@ -204,12 +206,16 @@ class FingerprintModule:
         reply = self._exchange(ins, params)
         if reply is None or reply.code != Confirm.MUST_VERIFY_PASSWORD or ins == Ins.VFY_PWD:
             return reply
-        log.info("%s: module asks for the password again (power cycled?); verifying", self.port)
+        log.debug("%s: module asks for the password again (power cycled?)", self.port)
         verified = self._exchange(Ins.VFY_PWD, struct.pack(">I", self.password))
         if verified is None or verified.code != Confirm.OK:
-            log.warning("%s: module refused the password; check the password option", self.port)
+            if not self._refused_told:  # the bridge asks again at every poll
+                log.warning("%s: module refused the password; check the password option",
+                            self.port)
+                self._refused_told = True
             self._state = DeviceState.ERROR
             return None
+        self._refused_told = False
         return self._exchange(ins, params)
 
     def _exchange(self, ins: Ins, params: bytes = b"") -> Packet | None:

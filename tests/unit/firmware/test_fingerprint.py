@@ -191,6 +191,24 @@ def test_driver_gives_the_password_again_after_the_module_lost_power(tmp_path: P
         module.close()
 
 
+def test_a_refused_password_stays_an_error_without_a_warning_at_every_poll(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    module = FingerprintModuleSim(tmp_path / "locked", password=0x1234).start()
+    device = FingerprintModule(module.link, password=0x9999, reply_timeout=0.5)
+    try:
+        device.open()  # says once that the password was refused
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="firmware_bridge.fingerprint.driver"):
+            for _ in range(3):
+                assert device.touch() is None, "no finger is made up from the refusal"
+                assert device.state() == DeviceState.ERROR
+        assert caplog.records == []
+    finally:
+        device.close()
+        module.close()
+
+
 def test_driver_silent_module_is_offline_in_bounded_time(tmp_path: Path) -> None:
     master, slave = os.openpty()  # a port nobody answers on
     device = FingerprintModule(os.ttyname(slave), reply_timeout=0.2)
