@@ -81,6 +81,11 @@ class DeviceWorker:
 
     def stop(self) -> None:
         """Close the device on its own thread and wait (bounded) for it."""
+        if self._thread.ident is None:
+            # Never started (a shutdown between build and start): nobody else holds the
+            # device, so close it here; a simulator built with it has threads to end.
+            self._close()
+            return
         self._jobs.put(None)
         self._thread.join(JOIN_TIMEOUT_S)
         if self._thread.is_alive():

@@ -263,3 +263,23 @@ def test_led_follows_the_window_view_and_takes_explicit_text(
     wait_until(lambda: display.lines == {0: "系统维护", 1: ""} and display.brightness == 40)
     broker.route(Incoming(topics.device(hall.hall_id, node.id, "led", "show"), b"[1, 2"))
     assert bridges[0].endpoints["led"].invalid_messages == 1
+
+
+def test_a_worker_stopped_before_it_started_closes_its_device() -> None:
+    """A shutdown between building the devices and starting their threads (a later node
+    failing to start) must close what was built, not raise from Thread.join."""
+    from firmware_bridge.bridge_worker import DeviceWorker
+
+    closed: list[bool] = []
+
+    class Device:
+        def open(self) -> None: ...
+        def close(self) -> None:
+            closed.append(True)
+
+        def state(self) -> DeviceState:
+            return DeviceState.OK
+
+    worker = DeviceWorker("kiosk-1/printer", Device(), _now, lambda _s, _d: None)
+    worker.stop()
+    assert closed == [True]
