@@ -135,12 +135,17 @@ class BridgeProcess:
             self.close()
 
     def close(self) -> None:
-        for bridge in self.bridges.values():
-            for step in (bridge.stop, bridge.bus.stop):
-                try:
-                    step()
-                except Exception:  # each shutdown step in its own try (STYLE 7)
-                    log.exception("%s: shutdown step failed", bridge.node_id)
+        # Every node's devices first, then the buses: a bus stop can take seconds when the
+        # broker went down first (the demo, a hall power cut), and systemd or the demo kill
+        # the process after a grace period; the devices (serial ports, USB, simulators)
+        # must be closed by then. Each bus still stops after its devices said ``offline``.
+        steps = [(b.node_id, b.stop) for b in self.bridges.values()]
+        steps += [(b.node_id, b.bus.stop) for b in self.bridges.values()]
+        for node_id, step in steps:
+            try:
+                step()
+            except Exception:  # each shutdown step in its own try (STYLE 7)
+                log.exception("%s: shutdown step failed", node_id)
 
 
 def _handoff(loop: asyncio.AbstractEventLoop) -> Callable[[Callable[[], None]], None]:

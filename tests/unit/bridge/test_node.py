@@ -283,3 +283,36 @@ def test_a_worker_stopped_before_it_started_closes_its_device() -> None:
     worker = DeviceWorker("kiosk-1/printer", Device(), _now, lambda _s, _d: None)
     worker.stop()
     assert closed == [True]
+
+
+def test_shutdown_closes_every_nodes_devices_before_any_bus_stop(
+    hall: HallConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopping a bus can take seconds once the broker is gone, and the process is killed
+    after a grace period: with --all-sim (36 nodes) the devices of the last nodes were
+    never closed. All devices go first; each bus still stops after its devices did."""
+    import asyncio
+
+    from firmware_bridge.bridge import BridgeProcess, select_nodes
+
+    order: list[str] = []
+
+    def record(label: str, step: Callable[[], None]) -> Callable[[], None]:
+        def recorded() -> None:
+            order.append(label)
+            step()  # still close the simulators
+
+        return recorded
+
+    process = BridgeProcess(hall, select_nodes(hall, [], all_sim=True)[:3], "mqtt://127.0.0.1:1")
+    loop = asyncio.new_event_loop()
+    try:
+        process.build(loop)
+        for node_id, bridge in process.bridges.items():
+            monkeypatch.setattr(bridge, "stop", record(f"devices {node_id}", bridge.stop))
+            monkeypatch.setattr(bridge.bus, "stop", record(f"bus {node_id}", bridge.bus.stop))
+        process.close()
+    finally:
+        loop.close()
+    nodes = list(process.bridges)
+    assert order == [f"devices {n}" for n in nodes] + [f"bus {n}" for n in nodes]
