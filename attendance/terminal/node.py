@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import logging
 import math
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from attendance.terminal.clock import NTP_CACHE_SECONDS, ClockCheck
 from attendance.terminal.desk import PunchDesk, PunchResult
 from attendance.terminal.faces import FaceOutcome, FacePipeline, FaceStatus
 from attendance.terminal.options import finger_slot
-from attendance.terminal.outbox import SENT_RETENTION, Outbox
+from attendance.terminal.outbox import SENT_RETENTION, Outbox, PunchSource
 from attendance.terminal.sender import REPLY_TIMEOUT_SECONDS, RETRY_SECONDS, OutboxSender
 from attendance.terminal.sync import TemplateSync
 from attendance.terminal.view import TerminalView
@@ -39,6 +40,7 @@ FACE_STALL_SECONDS = 20.0
 CAMERA_RETRY_SECONDS = 5.0
 PRUNE_SECONDS = 24 * 3600.0
 FINGER_UNKNOWN = "指纹未识别，请重试 / fingerprint not recognised, try again"
+PUNCH_NOT_STORED = "打卡未保存，请联系管理员 / punch NOT stored: tell the hall manager"
 
 Notify = Callable[[str], None]
 
@@ -219,9 +221,17 @@ class TerminalNode:
             self.view.say(FINGER_UNKNOWN, time.monotonic())
             log.info("fingerprint not recognised (slot %s)", slot)
             return
-        self._punched(self.desk.punch(staff_id, "fingerprint"))
+        self._punch(staff_id, "fingerprint")
 
-    def _punched(self, result: PunchResult) -> None:
+    def _punch(self, staff_id: str, source: PunchSource) -> None:
+        try:
+            result = self.desk.punch(staff_id, source)
+        except (sqlite3.Error, OSError):
+            # The outbox's card failed (full, worn out, read-only): the person must know the
+            # punch did not count, not walk away from a screen that said nothing.
+            log.exception("punch of %s not stored in the outbox", staff_id)
+            self.view.say(PUNCH_NOT_STORED, time.monotonic())
+            return
         self.view.punched(result, time.monotonic())
         if self._on_result is not None:
             self._on_result(result)
@@ -230,7 +240,7 @@ class TerminalNode:
         """One frame's outcome, on the loop: prompt, or punch when alive."""
         self.view.face(outcome)
         if outcome.status is FaceStatus.LIVE and outcome.staff_id is not None:
-            self._punched(self.desk.punch(outcome.staff_id, "face"))
+            self._punch(outcome.staff_id, "face")
 
     # Camera thread -----------------------------------------------------------------------
 

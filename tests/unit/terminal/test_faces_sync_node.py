@@ -261,6 +261,36 @@ def test_a_failing_send_round_is_logged_and_the_node_still_closes(
     assert calls == [1]
 
 
+@pytest.mark.allow_logged_exceptions
+def test_a_punch_the_outbox_cannot_store_is_told_on_the_screen(
+    node_parts: tuple[TerminalNode, FakeIntake, FakeBroker], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outbox's card fails: the finger handler must not raise, and the person must see
+    that the punch did not count (no result, a message saying so)."""
+    import sqlite3
+
+    from attendance.terminal.node import PUNCH_NOT_STORED
+
+    node, _intake, broker = node_parts
+
+    def card_failed(*_args: object, **_kwargs: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(node.outbox, "append", card_failed)
+    bridge = broker.client(HALL, "terminal-1-bridge")
+    bridge.start()
+
+    async def scenario() -> None:
+        node.start(asyncio.get_running_loop())
+        node.bus.start()
+        bridge.publish(topics.device(HALL, "terminal-1", "fingerprint", "finger"), {"slot": 1})
+        await node.close()
+
+    asyncio.run(scenario())
+    assert node.view.state.result is None
+    assert node.view.state.prompt == PUNCH_NOT_STORED
+
+
 def test_matcher_swap_is_whole(tmp_path: Path) -> None:
     """Readers in the camera thread get a complete matcher, never a half-built one."""
     sync = TemplateSync(TemplateStore.open(tmp_path / "f", create=True), os.urandom(32))
