@@ -223,6 +223,12 @@ class TemplateStore:
         """
         self._load_plaintext(crypto.unseal(blob, self._key if key is None else key))
 
+    def adopt(self, other: TemplateStore) -> None:
+        """Take ``other``'s templates and revision (a full sync already opened with the
+        transport key); this store keeps its own key and file. Call ``save()`` to keep it."""
+        self._staff = dict(other._staff)
+        self._revision = other._revision
+
     def _plaintext(self) -> bytes:
         doc = {
             "format": _FORMAT,

@@ -136,7 +136,7 @@ class TemplateSync:
                 self.store.revision,
                 incoming.revision,
             )
-        self.store.import_encrypted(blob, self.transport_key)
+        self.store.adopt(incoming)  # already opened above: not decrypted and parsed twice
         if self.store.path is not None:
             try:
                 self.store.save()
