@@ -38,7 +38,11 @@ def _preview(args: argparse.Namespace) -> int:
         notice = SAMPLE_NOTICES.get(args.notice)
         if notice is None:
             known = "、".join(SAMPLE_NOTICES)
-            print(f"no sample notice for {args.notice!r}; known items: {known}", file=sys.stderr)
+            print(
+                f"没有事项 {args.notice} 的示例告知单，可选：{known} / "
+                f"no sample notice for {args.notice!r}; known items: {known}",
+                file=sys.stderr,
+            )
             return 2
         document = notice
     else:
@@ -51,7 +55,7 @@ def _preview(args: argparse.Namespace) -> int:
     else:
         image = render_preview(document, args.width)
     image.save(args.out)
-    print(f"wrote {args.out} ({image.width}x{image.height} dots, {args.width} mm)")
+    print(f"已写入 / wrote {args.out} ({image.width}x{image.height} dots, {args.width} mm)")
     return 0
 
 
@@ -78,6 +82,6 @@ def _through_emulator(document: Any, width_mm: int, mode: str) -> Any:
     state = printer.print_document(document)
     printer.close()
     if state.is_fault:
-        print(f"emulated printer reports {state}", file=sys.stderr)
+        print(f"模拟打印机故障 / emulated printer reports {state}", file=sys.stderr)
         return None
     return render_printed(emulated.printed, width_mm)

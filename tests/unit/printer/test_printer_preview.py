@@ -142,3 +142,10 @@ def test_hall_print_preview_rejects_an_unknown_item(
     assert hall(["print-preview", "--out", str(tmp_path / "x.png"), "--notice", "无此事项"]) == 2
     assert "社保卡补换" in capsys.readouterr().err
     assert not (tmp_path / "x.png").exists()
+
+
+def test_hall_print_preview_says_an_unknown_item_in_chinese_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert hall(["print-preview", "--out", str(tmp_path / "x.png"), "--notice", "无此事项"]) == 2
+    assert capsys.readouterr().err.startswith("没有事项 无此事项 的示例告知单")
