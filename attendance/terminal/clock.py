@@ -142,10 +142,16 @@ class ClockCheck:
         self._ntp_value, self._ntp_checked = value, self._mono()
         return value
 
+    def ntp_due(self, ahead: float = 0.0) -> bool:
+        """True when the cached answer is older than ``NTP_CACHE_SECONDS - ahead`` (or
+        missing): a caller that refreshes in the background does so ``ahead`` seconds early,
+        so that :meth:`ntp` never has to run ``timedatectl`` itself."""
+        checked = self._ntp_checked
+        return checked is None or self._mono() - checked >= NTP_CACHE_SECONDS - ahead
+
     def ntp(self) -> bool | None:
         """The system's answer, asked again only when older than ``NTP_CACHE_SECONDS``."""
-        checked = self._ntp_checked
-        if checked is None or self._mono() - checked >= NTP_CACHE_SECONDS:
+        if self.ntp_due():
             return self.refresh_ntp()
         return self._ntp_value
 

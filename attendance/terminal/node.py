@@ -116,13 +116,14 @@ class TerminalNode:
     async def run(self, stop: asyncio.Event, notify: Notify) -> None:
         """Ticks: results off screen, clock badge, outbox retries, watchdog pings."""
         notify("READY=1")
-        last_retry = last_ntp = last_prune = -math.inf
+        last_retry = last_prune = -math.inf
         while not stop.is_set():
             now = time.monotonic()
-            if now - last_ntp >= NTP_CACHE_SECONDS:
+            if self.clock.ntp_due(ahead=NTP_CACHE_SECONDS / 2):
                 # timedatectl is a subprocess and a D-Bus call: never on the loop itself.
+                # Refreshed well before the cache expires, so that a punch (clock.state()
+                # on the loop) never finds it stale and runs timedatectl inline.
                 await asyncio.to_thread(self.clock.refresh_ntp)
-                last_ntp = now
             self.view.tick(now)
             self.view.clock(self.clock.state().reason)
             if now - last_prune >= PRUNE_SECONDS:

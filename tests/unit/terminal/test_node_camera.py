@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -184,6 +185,49 @@ def test_a_camera_whose_read_raises_is_a_fault_and_the_camera_thread_lives_on(
     asyncio.run(scenario())
     assert node.view.state.camera_line == "摄像头故障，请使用指纹 / camera fault: use fingerprint"
     assert alive_at_fault == [True], "the thread retries the camera instead of dying"
+
+
+def test_timedatectl_never_runs_on_the_loop_when_the_clock_is_read(
+    tmp_path: Path, hall: HallConfig
+) -> None:
+    """The NTP status is a subprocess and a D-Bus call: the node refreshes it in a worker
+    thread before the cache expires, so neither its tick nor a punch runs it on the loop."""
+    from attendance.terminal.clock import NTP_CACHE_SECONDS, ClockCheck
+    from attendance.terminal.node import TICK_SECONDS
+
+    mono = [1000.0]
+    on_loop: list[bool] = []
+    loop_thread: list[threading.Thread] = []
+
+    def ntp() -> bool:
+        on_loop.append(threading.current_thread() is loop_thread[0])
+        return True
+
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    node = TerminalNode(
+        hall,
+        "terminal-1",
+        FakeBroker().client(HALL, "terminal-1"),
+        outbox,
+        ClockCheck(mono=lambda: mono[0], ntp=ntp),
+    )
+
+    async def scenario() -> None:
+        loop_thread.append(threading.current_thread())
+        stop = asyncio.Event()
+        running = asyncio.create_task(node.run(stop, lambda _state: None))
+        await asyncio.sleep(0.2)
+        mono[0] += NTP_CACHE_SECONDS + 1  # a minute later on the clock's own time base
+        await asyncio.sleep(TICK_SECONDS + 0.3)  # the node's next tick
+        node.desk.punch("S001", "face")  # clock.state() on the loop
+        stop.set()
+        await running
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        outbox.close()
+    assert len(on_loop) >= 2 and not any(on_loop)
 
 
 def test_camera_spec_picks_the_source(tmp_path: Path) -> None:
