@@ -112,26 +112,31 @@ def _serve(
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-
-    def feed() -> None:
-        for line in itertools.chain(script, iter(sys.stdin.readline, "")):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            if line.startswith("wait "):
-                stop.wait(float(line.split()[1]))
-                continue
-            try:
-                command(line)
-            except (ValueError, IndexError, KeyError) as exc:
-                _say(f"? {line}: {exc}")
-
-    threading.Thread(target=feed, daemon=True, name="sim-stdin").start()
+    lines = itertools.chain(script, iter(sys.stdin.readline, ""))
+    threading.Thread(
+        target=_feed, args=(lines, command, stop), daemon=True, name="sim-stdin"
+    ).start()
     try:
         stop.wait()
     finally:
         close()
     return 0
+
+
+def _feed(lines: Iterable[str], command: Callable[[str], None], stop: threading.Event) -> None:
+    """Each line to ``command``; a line it cannot use is answered with ``?`` and skipped
+    (a typo must not end the rest of a script)."""
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            if line.startswith("wait "):
+                stop.wait(float(line.split()[1]))
+            else:
+                command(line)
+        except (ValueError, IndexError, KeyError) as exc:
+            _say(f"? {line}: {exc}")
 
 
 def _run_display(args: argparse.Namespace) -> int:

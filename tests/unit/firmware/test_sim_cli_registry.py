@@ -161,3 +161,18 @@ def test_every_driver_declares_a_strict_schema() -> None:
         if name == "printer":
             pytest.importorskip("escpos")
         assert issubclass(registry.options_model(name), StrictModel)
+
+
+def test_a_bad_wait_line_in_a_caller_script_is_answered_and_the_script_goes_on(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``hall sim caller --script``: a typo such as ``wait 2s`` must not end the feeder
+    thread and with it every line after it."""
+    import threading
+
+    from firmware_bridge.cli import _feed
+
+    sent: list[str] = []
+    _feed(["wait 2s", "next", "# a comment", "wait 0"], sent.append, threading.Event())
+    assert sent == ["next"]
+    assert capsys.readouterr().out.startswith("? wait 2s:")
