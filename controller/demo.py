@@ -143,14 +143,17 @@ class Demo:
 
     def shutdown(self) -> None:
         self.stop.set()
-        for proc in reversed(self.processes):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in reversed(self.processes):
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        # The broker goes last: nodes that lose it mid-shutdown wait for it in vain.
+        broker, nodes = self.processes[:1], self.processes[1:]
+        for group in (nodes, broker):
+            for proc in group:
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+            for proc in group:
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
 
     # The simulated hall ------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from pydantic import AwareDatetime
+
 from bus.models.base import StateMessage
 
 
@@ -19,7 +21,8 @@ class NodeStatus(StateMessage):
 class TimeBeacon(StateMessage):
     """The hall's clock; nodes compare theirs against it."""
 
-    now: dt.datetime
+    now: AwareDatetime
+    """The hall's time with its offset: a beacon without one could not be compared."""
     hall_day: dt.date
     timezone: str
 
