@@ -1,0 +1,87 @@
+"""Helpers for the attendance tests through the real controller and Mosquitto."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from bus.models.base import ErrorBody, Reply
+from controller import tables
+from controller.cli import main as hall_main
+from controller.store import DB_FILENAME
+from tests.integration.harness import ControllerThread, Node
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+TUESDAY = dt.date(2026, 11, 24)
+
+
+def at(day: dt.date, clock: str) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.fromisoformat(clock), SHANGHAI)
+
+
+Running = tuple[ControllerThread, Node]
+
+
+def ok(reply: Reply) -> dict[str, Any]:
+    """The result of a reply that must have succeeded."""
+    assert reply.ok and reply.result is not None, reply.error
+    return reply.result
+
+
+def refused(reply: Reply) -> ErrorBody:
+    """The error of a reply that must have been refused."""
+    assert not reply.ok and reply.error is not None, reply.result
+    return reply.error
+
+
+def punch(node: Node, staff: str, when: dt.datetime, **extra: Any) -> Reply:
+    fields = {"staff_id": staff, "time": when.isoformat(), "source": "face"}
+    fields.setdefault("device", "terminal-1")
+    fields.update(extra)
+    return node.send("att", "punch", **fields)
+
+
+def punch_rows(controller: ControllerThread) -> list[dict[str, Any]]:
+    with controller.engine.connect() as conn:
+        rows = conn.execute(sa.select(tables.punches).order_by(tables.punches.c.seq))
+        return [dict(r) for r in rows.mappings()]
+
+
+def report(node: Node, month: str = "2026-11") -> dict[str, Any]:
+    return ok(node.send("att", "report", month=month, days=True))
+
+
+def run_hall(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = hall_main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def sick_day(node: Node, staff: str, day: dt.date) -> Reply:
+    return node.send(
+        "att",
+        "request",
+        staff_id=staff,
+        kind="sick",
+        start=at(day, "00:00").isoformat(),
+        end=at(day, "23:59:59").isoformat(),
+        reason="发烧",
+    )
+
+
+def backup(data_dir: Path, to: Path) -> Path:
+    """A consistent copy of the live database (WAL included), as an operator would take."""
+    to.mkdir(parents=True)
+    source = sqlite3.connect(data_dir / DB_FILENAME)
+    target = sqlite3.connect(to / DB_FILENAME)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return to
