@@ -53,13 +53,13 @@ def _stats(args: argparse.Namespace) -> int:
     engine = open_engine(args.data_dir, args.db_url)
     try:
         with engine.connect() as conn:
-            stats = load_stats(conn, date_from, date_to, today)
+            stats, grades = load_stats(conn, date_from, date_to, today)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
     finally:
         engine.dispose()
-    print(json.dumps(stats.as_dict(), ensure_ascii=False, indent=2))
+    print(json.dumps({**stats.as_dict(), "review_grades": grades}, ensure_ascii=False, indent=2))
     if args.csv:
         with open(args.csv, "w", newline="", encoding="utf-8-sig") as out:
             write_csv(stats, out)

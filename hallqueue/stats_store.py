@@ -10,11 +10,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from controller import tables
-from hallqueue.stats import Stats, compute_stats
+from hallqueue.stats import Stats, compute_stats, staff_review_grades
 
 
-def load_stats(conn: Connection, date_from: dt.date, date_to: dt.date, today: dt.date) -> Stats:
-    """Tickets issued in the range (their keys start with the hall day) and every work order."""
+def load_stats(
+    conn: Connection, date_from: dt.date, date_to: dt.date, today: dt.date
+) -> tuple[Stats, dict[str, Any]]:
+    """Tickets issued in the range (their keys start with the hall day) and every work order;
+    with the Q7 review grades of the year the range ends in (不合格 after two verified bad
+    reviews, no 优秀 after any)."""
     qr = tables.queue_records
     after_last_day = (date_to + dt.timedelta(days=1)).isoformat()
     rows = conn.execute(
@@ -29,10 +33,14 @@ def load_stats(conn: Connection, date_from: dt.date, date_to: dt.date, today: dt
             )
         )
     )
-    return compute_stats(((k, key, data) for k, key, data in rows), date_from, date_to, today)
+    records = [(k, key, data) for k, key, data in rows]
+    stats = compute_stats(records, date_from, date_to, today)
+    grades = {"year": date_to.year, "staff": staff_review_grades(records, date_to.year)}
+    return stats, grades
 
 
 def stats_between(
     conn: Connection, date_from: dt.date, date_to: dt.date, today: dt.date
 ) -> dict[str, Any]:
-    return load_stats(conn, date_from, date_to, today).as_dict()
+    stats, grades = load_stats(conn, date_from, date_to, today)
+    return {**stats.as_dict(), "review_grades": grades}

@@ -6,8 +6,9 @@ import datetime as dt
 import json
 import subprocess
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -251,6 +252,7 @@ def test_statistics_over_the_bus_and_from_the_data_directory(
     total = reply.result["total"]  # type: ignore[index]
     assert total["issued"] == 3 and total["served"] == 1
     assert total["by_window"]["W01"]["served"] == 1
+    assert reply.result["review_grades"]["year"] == clock.now.year  # type: ignore[index]
     csv_file = tmp_path / "stats.csv"
     res = subprocess.run(
         [
@@ -275,3 +277,42 @@ def test_statistics_over_the_bus_and_from_the_data_directory(
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["total"] == total
     assert "W01" in csv_file.read_text(encoding="utf-8-sig")
+
+
+def _for_ticket(number: str) -> Callable[[Any], bool]:
+    def matches(event: Any) -> bool:
+        return bool(event) and event["data"]["ticket"] == number
+
+    return matches
+
+
+def test_two_verified_bad_reviews_mark_the_staff_unqualified_for_the_year(
+    running: Running, clock: ManualClock
+) -> None:
+    """Q7: two verified bad reviews in a year make the staff member 不合格; any bars 优秀."""
+    _controller, node = running
+    node.send("queue", "login", window="W03", staff_id="S003")
+    orders = []
+    for number in ("B001", "B002"):
+        node.send("queue", "issue", service="B01")
+        node.send("queue", "call", window="W03")
+        node.send("queue", "finish", window="W03")
+        assert node.send("queue", "rate", window="W03", level=1, ticket=number).ok
+        created = node.latest(
+            "hall/chengdong/evt/workorder.created",
+            until=lambda v, n=number: v["data"]["ticket"] == n,
+        )
+        orders.append(created["data"]["workorder"])
+    day = clock.now.date().isoformat()
+    grades = node.send("queue", "stats", **{"from": day, "to": day}).result["review_grades"]  # type: ignore[index]
+    assert grades["staff"]["S003"] == {
+        "bad_reviews": 2,
+        "verified": 0,
+        "unqualified": False,
+        "excellent_barred": True,
+    }
+    for order in orders:
+        reply = node.send("queue", "workorder", workorder=order, action="verify", verified=True)
+        assert reply.ok, reply
+    grades = node.send("queue", "stats", **{"from": day, "to": day}).result["review_grades"]  # type: ignore[index]
+    assert grades["staff"]["S003"]["unqualified"] is True
