@@ -298,10 +298,7 @@ def test_two_verified_bad_reviews_mark_the_staff_unqualified_for_the_year(
         node.send("queue", "call", window="W03")
         node.send("queue", "finish", window="W03")
         assert node.send("queue", "rate", window="W03", level=1, ticket=number).ok
-        created = node.latest(
-            "hall/chengdong/evt/workorder.created",
-            until=lambda v, n=number: v["data"]["ticket"] == n,
-        )
+        created = node.latest("hall/chengdong/evt/workorder.created", until=_for_ticket(number))
         orders.append(created["data"]["workorder"])
     day = clock.now.date().isoformat()
     grades = node.send("queue", "stats", **{"from": day, "to": day}).result["review_grades"]  # type: ignore[index]
