@@ -141,14 +141,9 @@ def _register_store_commands(group: Any) -> None:
 
 
 def _load_hall(name: str | None) -> HallConfig:
-    from config.loader import ConfigError, load_hall, resolve_hall_path
+    from config.loader import load_hall_or_exit
 
-    try:
-        return load_hall(resolve_hall_path(name))
-    except ConfigError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT) from None
+    return load_hall_or_exit(name)
 
 
 def _ask(args: argparse.Namespace, verb: str, fields: dict[str, Any]) -> int:

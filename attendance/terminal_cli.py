@@ -57,16 +57,11 @@ def register(sub: Sub) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import sys
 
     from attendance.terminal.run import TerminalArgs, run_terminal
-    from config.loader import ConfigError, load_hall, resolve_hall_path
+    from config.loader import load_hall_or_exit
 
-    try:
-        hall = load_hall(resolve_hall_path(args.config))
-    except ConfigError as err:
-        print(err, file=sys.stderr)
-        return 2
+    hall = load_hall_or_exit(args.config)
     outbox = Path(args.outbox)
     return run_terminal(
         hall,

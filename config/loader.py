@@ -6,6 +6,7 @@ Every problem is collected before reporting, so a hall manager fixes a file in o
 from __future__ import annotations
 
 import difflib
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,7 +221,9 @@ def load_hall(path: str | Path) -> HallConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError([Problem(file, "", f"cannot read: {exc.strerror}")]) from None
+        shipped = sorted(p.stem for p in HALLS_DIR.glob("*.yaml"))
+        hint = _suggest(path.stem, shipped) or f"shipped halls: {', '.join(shipped)}"
+        raise ConfigError([Problem(file, "", f"cannot read: {exc.strerror}", hint=hint)]) from None
     # One parse: the node tree gives the line numbers, and the data is built from it.
     loader = yaml.SafeLoader(text)
     try:
@@ -233,6 +236,16 @@ def load_hall(path: str | Path) -> HallConfig:
     finally:
         loader.dispose()
     return parse_hall(data, file, root)
+
+
+def load_hall_or_exit(name_or_path: str | Path | None) -> HallConfig:
+    """For the `hall` commands: the hall config, or every problem on stderr and exit status 2."""
+    try:
+        return load_hall(resolve_hall_path(name_or_path))
+    except ConfigError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def resolve_hall_path(name_or_path: str | Path | None) -> Path:

@@ -107,14 +107,9 @@ def register(sub: Sub) -> None:
 
 
 def _load(args: argparse.Namespace) -> Any:
-    from config.loader import ConfigError, load_hall, resolve_hall_path
+    from config.loader import load_hall_or_exit
 
-    try:
-        return load_hall(resolve_hall_path(args.config))
-    except ConfigError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
-        raise SystemExit(2) from None
+    return load_hall_or_exit(args.config)
 
 
 def _run_controller(args: argparse.Namespace) -> int:

@@ -87,14 +87,10 @@ def _register_bridge(sub: Any) -> None:
 def _run_bridge(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from config.loader import ConfigError, load_hall, resolve_hall_path
+    from config.loader import load_hall_or_exit
     from firmware_bridge.bridge import run_bridge
 
-    try:
-        hall = load_hall(resolve_hall_path(args.config))
-    except ConfigError as err:
-        print(err, file=sys.stderr)
-        return 2
+    hall = load_hall_or_exit(args.config)
     return run_bridge(
         hall, args.node, hall.broker_url(args.broker), all_sim=args.all_sim,
         preview_dir=Path(args.preview_dir) if args.preview_dir else None,

@@ -40,15 +40,11 @@ def register(sub: Any) -> None:
 def _replay(args: argparse.Namespace) -> int:
     import sys
 
-    from config.loader import ConfigError, load_hall, resolve_hall_path
+    from config.loader import load_hall_or_exit
     from hallqueue.replay import run
     from hallqueue.workdays import hall_calendar
 
-    try:
-        hall = load_hall(resolve_hall_path(args.config))
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    hall = load_hall_or_exit(args.config)
     try:
         stream = sys.stdin if args.script == "-" else open(args.script, encoding="utf-8")  # noqa: SIM115
     except OSError as exc:

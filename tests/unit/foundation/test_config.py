@@ -101,3 +101,21 @@ def test_config_check_cli_exit_status(tmp_path: Path) -> None:
     res = subprocess.run([*hall_cmd, str(bad)], capture_output=True, text=True, cwd=REPO)
     assert res.returncode == 2
     assert f"{bad}:" in res.stderr and "did you mean 'windows'?" in res.stderr
+
+
+def test_every_hall_command_refuses_a_misspelt_hall_id_with_a_suggestion() -> None:
+    """`hall … --config chengdon` exits 2 and names the shipped hall it probably meant."""
+    for command in (
+        ["notice", "list"],
+        ["queue", "replay", "--script", "/dev/null"],
+        ["bridge", "--node", "kiosk-1"],
+    ):
+        res = subprocess.run(
+            [sys.executable, "-m", "controller.cli", *command, "--config", "chengdon"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=60,
+        )
+        assert res.returncode == 2, (command, res.stderr)
+        assert "did you mean 'chengdong'?" in res.stderr
