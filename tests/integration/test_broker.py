@@ -17,6 +17,7 @@ from tests.waiting import wait_until
 pytestmark = pytest.mark.integration
 
 Secured = tuple[Broker, BrokerFiles]
+ACL_PROBE = '{"v":1,"id":"acl"}'
 
 
 @pytest.fixture
@@ -39,25 +40,17 @@ def _secret(files: BrokerFiles, user: str) -> str:
     return (files.credentials_dir / f"{user}.secret").read_text().strip()
 
 
-def _pub(port: int, user: str, password: str, topic: str) -> None:
+def _as(tool: str, port: int, user: str, password: str, topic: str) -> list[str]:
+    """A mosquitto_pub / mosquitto_sub command line for one broker user on one topic."""
+    return [tool, "-V", "mqttv5", "-p", str(port), "-u", user, "-P", password, "-t", topic]
+
+
+def _pub(
+    port: int, user: str, password: str, topic: str, message: str = '{"v":1,"id":"acl"}'
+) -> None:
+    """Publish at QoS 1: mosquitto_pub returns once the broker has taken (or dropped) it."""
     subprocess.run(
-        [
-            "mosquitto_pub",
-            "-V",
-            "mqttv5",
-            "-p",
-            str(port),
-            "-u",
-            user,
-            "-P",
-            password,
-            "-t",
-            topic,
-            "-q",
-            "1",
-            "-m",
-            '{"v":1,"id":"acl"}',
-        ],
+        [*_as("mosquitto_pub", port, user, password, topic), "-q", "1", "-m", message],
         check=False,
         capture_output=True,
         timeout=10,
@@ -70,24 +63,9 @@ def _received(port: int, files: BrokerFiles, topic: str, send: Callable[[], None
     After ``send()`` has been acknowledged, the controller's own user publishes a sentinel on
     the same topic: the first message the subscriber sees tells whether ``send`` got through.
     """
+    controller = _secret(files, "controller")
     sub = subprocess.Popen(
-        [
-            "mosquitto_sub",
-            "-V",
-            "mqttv5",
-            "-p",
-            str(port),
-            "-u",
-            "controller",
-            "-P",
-            _secret(files, "controller"),
-            "-t",
-            topic,
-            "-C",
-            "1",
-            "-W",
-            "10",
-        ],
+        [*_as("mosquitto_sub", port, "controller", controller, topic), "-C", "1", "-W", "10"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -96,29 +74,11 @@ def _received(port: int, files: BrokerFiles, topic: str, send: Callable[[], None
         lambda: any(topic in p.read_text(errors="replace") for p in broker_logs("mosquitto-*.log"))
     )
     send()
-    subprocess.run(
-        [
-            "mosquitto_pub",
-            "-V",
-            "mqttv5",
-            "-p",
-            str(port),
-            "-u",
-            "controller",
-            "-P",
-            _secret(files, "controller"),
-            "-t",
-            topic,
-            "-q",
-            "1",
-            "-m",
-            "sentinel",
-        ],
-        check=True,
-        timeout=10,
-    )
+    _pub(port, "controller", controller, topic, "sentinel")
     out, _ = sub.communicate(timeout=15)
-    return out.strip() != b"sentinel"
+    first = out.strip()
+    assert first in (ACL_PROBE.encode(), b"sentinel"), f"the subscriber heard {first!r}"
+    return first == ACL_PROBE.encode()
 
 
 def test_every_node_has_its_own_secret_and_files_are_private(
