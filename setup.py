@@ -47,17 +47,18 @@ setup(
     description="Queue, displays and attendance for a government service hall (政务服务中心)",
     python_requires=">=3.11",
     packages=find_packages(include=[
-        "config", "config.*", "bus", "bus.*", "hallqueue", "hallqueue.*",
-        "attendance", "attendance.*", "kiosk", "kiosk.*", "firmware_bridge",
-        "firmware_bridge.*", "controller", "controller.*",
+        "config", "config.*", "bus", "bus.*", "workdays", "workdays.*", "store", "store.*",
+        "hallqueue", "hallqueue.*", "attendance", "attendance.*", "uikit", "uikit.*",
+        "kiosk", "kiosk.*", "terminal", "terminal.*", "firmware_bridge", "firmware_bridge.*",
+        "controller", "controller.*", "hall", "hall.*",
     ]),
     package_data={
         "config": ["halls/*.yaml"],
-        "controller": ["migrations/*.ini", "migrations/*.mako", "migrations/versions/*.py"],
+        "store": ["migrations/*.ini", "migrations/*.mako", "migrations/versions/*.py"],
         "firmware_bridge": ["*.md"],
         "kiosk": ["*.kv", "assets/*"],
     },
     install_requires=INSTALL_REQUIRES,
     extras_require=EXTRAS_REQUIRE,
-    entry_points={"console_scripts": ["hall = controller.cli:main"]},
+    entry_points={"console_scripts": ["hall = hall.cli:main"]},
 )

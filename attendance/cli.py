@@ -116,10 +116,10 @@ def _evaluate(args: argparse.Namespace) -> int:
     from pathlib import Path
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from attendance.calendar import WorkdayCalendar
     from attendance.csvinput import CsvInputError, read_punches, read_writeoffs
     from attendance.rules import evaluate_month, parse_month
     from config.attendance import MonthlyConversion
+    from workdays.calendar import WorkdayCalendar
 
     try:
         parse_month(args.month)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from attendance.cli import command_group
 from config.attendance import ROLE_LABELS, WriteOffKind
+from config.cli import add_hall_argument
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -55,14 +56,14 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _bus_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", default=None, help="大厅配置 / hall YAML or id (default chengdong)")
+    add_hall_argument(p)
     p.add_argument("--broker", default=None, help="mqtt://host:port (default: hall config)")
 
 
 def _store_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", help="控制器数据目录 / the controller's data directory")
     p.add_argument("--db-url", default=None, help="数据库 URL / database URL instead")
-    p.add_argument("--config", default=None, help="大厅配置 / hall YAML or id (default chengdong)")
+    add_hall_argument(p)
 
 
 def _register_requests(group: Any) -> None:
@@ -148,7 +149,7 @@ def _load_hall(name: str | None) -> HallConfig:
 
 def _ask(args: argparse.Namespace, verb: str, fields: dict[str, Any]) -> int:
     from bus.core import RequestTimeout
-    from controller.remote import send_command
+    from bus.remote import send_command
 
     hall = _load_hall(args.config)
     try:
@@ -222,7 +223,7 @@ def _calendar_override(args: argparse.Namespace) -> int:
 
 def _open_store(args: argparse.Namespace) -> Engine:
     """The controller's database, brought to the current schema; refuses to create one."""
-    from controller.store import DB_FILENAME, open_engine
+    from store.database import DB_FILENAME, open_engine
 
     if not args.db_url:
         if not args.data_dir:
@@ -239,7 +240,7 @@ def _report(args: argparse.Namespace) -> int:
     from attendance.report import month_report
     from attendance.report_files import write_csv, write_xlsx
     from attendance.rules import parse_month
-    from controller.calendar_store import HallCalendar
+    from store.calendar_store import HallCalendar
 
     try:
         parse_month(args.month)
@@ -275,7 +276,7 @@ def _verify_log(args: argparse.Namespace) -> int:
     import sqlalchemy as sa
 
     from attendance.punchlog import first_break
-    from controller import tables
+    from store import tables
 
     engine = _open_store(args)
     try:

@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from controller import tables
+from store import tables
 
 GENESIS = "0" * 64
 """``prev_hash`` of the first punch."""

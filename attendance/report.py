@@ -30,7 +30,7 @@ from attendance.rules.model import StaffMonth, punch_source
 from attendance.rules.month import month_totals
 from config.attendance import AttendanceProfile
 from config.schema import HallConfig
-from controller import tables
+from store import tables
 
 
 def month_bounds(month: str, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:

@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from attendance import punchlog
-from attendance.calendar import WorkdayCalendar
 from attendance.intake import clock_flags, judge_punch
 from attendance.report import month_report
 from attendance.requests import (
@@ -42,10 +41,11 @@ from bus.models.attendance import (
 )
 from bus.models.base import Command
 from config.schema import HallConfig
-from controller import tables
-from controller.calendar_store import HallCalendar
-from controller.events import EventFactory
-from controller.service import Outcome, Publication
+from store import tables
+from store.calendar_store import HallCalendar
+from store.events import EventFactory
+from store.service import Outcome, Publication
+from workdays.calendar import WorkdayCalendar
 
 log = logging.getLogger(__name__)
 

@@ -10,16 +10,13 @@ import time
 import zoneinfo
 from pathlib import Path
 
-from attendance.calendar import WorkdayCalendar
 from bus.models import parse_command
 from bus.testing import FakeBroker
 from config.loader import load_hall, resolve_hall_path
-from controller.app import Controller
-from controller.calendar_store import HallCalendar
-from controller.events import EventFactory
-from controller.main import build_services
-from controller.store import open_engine
+from hall.compose import build_controller
 from hallqueue import engine
+from store.database import open_engine
+from workdays.calendar import WorkdayCalendar
 
 COMMANDS = 600
 
@@ -54,8 +51,7 @@ def main() -> None:
         bus = FakeBroker().client(hall.hall_id, "controller")
         bus.start()
         clock_value = [start]
-        services = build_services(hall, HallCalendar(hall.attendance), EventFactory(hall.hall_id))
-        controller = Controller(hall, store, bus, services, lambda: clock_value[0])
+        controller = build_controller(hall, store, bus, lambda: clock_value[0])
         controller.start()
         t0 = time.perf_counter()
         for i, (verb, fields) in enumerate(script):

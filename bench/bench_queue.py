@@ -34,7 +34,7 @@ from hallqueue.engine import (
     op_to_dict,
 )
 from hallqueue.replay import run
-from hallqueue.workdays import FixedCalendar
+from workdays.fixed import FixedCalendar
 
 TICKETS = 5_000
 DAY = dt.date(2026, 11, 23)

@@ -5,6 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+HALL_HELP = "大厅配置 YAML 或大厅编号 / hall YAML file or shipped hall id (default chengdong)"
+
+
+def add_hall_argument(parser: argparse.ArgumentParser) -> None:
+    """The one ``--config`` option of every ``hall`` sub-command that works on a hall."""
+    parser.add_argument("--config", default=None, metavar="HALL", help=HALL_HELP)
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     group = sub.add_parser("config", help="hall configuration / 大厅配置").add_subparsers(

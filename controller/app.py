@@ -23,8 +23,8 @@ from bus.core import Bus, Incoming
 from bus.models.base import Command, CommandError, Reply, parse_command
 from bus.models.state import TimeBeacon
 from config.schema import HallConfig
-from controller import tables
-from controller.service import Outcome, Publication, Service
+from store import tables
+from store.service import Outcome, Publication, Service
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bus import topics
+from bus.remote import MANAGER_USER
 from config.schema import HallConfig, Node
 
 PBKDF2_ITERATIONS = 101  # mosquitto_passwd's default for $7$
-MANAGER_USER = "manager"
-"""The console and the `hall` command-line tools (notices, stats, overrides)."""
 
 # What each role may send to the controller (cmd/<area>/<verb>).
 _ROLE_COMMANDS: dict[str, tuple[str, ...]] = {

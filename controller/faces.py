@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from bus import topics
 from bus.models.base import Command
 from config.schema import HallConfig
-from controller.service import Outcome, Publication
+from store.service import Outcome, Publication
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class FaceTemplateService:
     def _message(self, now: dt.datetime) -> tuple[int, Publication] | None:
         from attendance.recognition.crypto import load_key_file
         from attendance.recognition.store import TemplateStore
-        from attendance.terminal.sync import templates_message
+        from terminal.sync import templates_message
 
         if not (self.store_dir.is_dir() and self.transport_key_file.is_file()):
             return None

@@ -17,9 +17,9 @@ from bus import topics
 from bus.models.base import Command
 from bus.models.notices import ListNotices, Notice, PushNotice, RevokeNotice
 from config.schema import HallConfig
-from controller import tables
-from controller.events import EventFactory
-from controller.service import Outcome, Publication
+from store import tables
+from store.events import EventFactory
+from store.service import Outcome, Publication
 
 
 class NoticeService:

@@ -17,6 +17,8 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from config.cli import add_hall_argument
+
 CALLER_HELP = """\
 stdin / --script lines: a key (next recall skip transfer hold pause resume finish),
 'rate N' (1..5), 'reboot', 'wait SECONDS' (script pacing), '# comment'."""
@@ -66,7 +68,7 @@ def _register_bridge(sub: Any) -> None:
             "as MQTT endpoints under hall/<hall>/dev/<node>/<device>/…"
         ),
     )
-    b.add_argument("--config", default=None, help="hall YAML or shipped hall id")
+    add_hall_argument(b)
     b.add_argument(
         "--node", action="append", default=[],
         help="node id in the hall config (repeat for several nodes in one process)",
@@ -88,7 +90,7 @@ def _run_bridge(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from config.loader import load_hall_or_exit
-    from firmware_bridge.bridge import run_bridge
+    from firmware_bridge.bridge.process import run_bridge
 
     hall = load_hall_or_exit(args.config)
     return run_bridge(

@@ -5,9 +5,10 @@ A device fault is a state (``DeviceState``), never an exception that escapes to 
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
+
+from bus.models.devices import DeviceState
 
 EVENT_KEY = "key"
 """KeySource event kinds, the ``kind`` argument of ``KeySource.on_event`` callbacks."""
@@ -18,21 +19,6 @@ CALLER_ACTIONS = (
     "next", "recall", "skip", "transfer", "hold", "pause", "resume", "finish",
 )
 """The caller actions of RULES.md Q5, as the ``value`` of a ``key`` event."""
-
-
-class DeviceState(enum.StrEnum):
-    """Published retained on ``dev/<node>/<device>/state``; the error states are explicit."""
-
-    OK = "ok"
-    PAPER_NEAR_END = "paper_near_end"
-    PAPER_OUT = "paper_out"
-    COVER_OPEN = "cover_open"
-    OFFLINE = "offline"
-    ERROR = "error"
-
-    @property
-    def is_fault(self) -> bool:
-        return self not in (DeviceState.OK, DeviceState.PAPER_NEAR_END)
 
 
 class DeviceError(Exception):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from config.cli import add_hall_argument
+
 
 def register(sub: Any) -> None:
     queue = sub.add_parser("queue", help="queue tools / 排队叫号工具").add_subparsers(
@@ -19,9 +21,7 @@ def register(sub: Any) -> None:
             "the queue engine with no broker and no devices; print one JSON event per line."
         ),
     )
-    p.add_argument(
-        "--config", default=None, help="hall YAML file or shipped hall id (default: chengdong)"
-    )
+    add_hall_argument(p)
     p.add_argument("--script", required=True, help="operations file (JSON lines); - for stdin")
     p.add_argument(
         "--all-events",
@@ -42,7 +42,7 @@ def _replay(args: argparse.Namespace) -> int:
 
     from config.loader import load_hall_or_exit
     from hallqueue.replay import run
-    from hallqueue.workdays import hall_calendar
+    from workdays.fixed import hall_calendar
 
     hall = load_hall_or_exit(args.config)
     try:

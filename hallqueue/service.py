@@ -20,12 +20,12 @@ from bus.models.queue import Rate as RateCommand
 from bus.models.queue import StatsQuery, command_fields
 from bus.models.state import View
 from config.schema import HallConfig
-from controller import tables
-from controller.events import EventFactory
-from controller.service import Outcome, Publication
-from controller.upsert import upsert
 from hallqueue import engine
 from hallqueue.engine.hours import WorkdayCalendarProtocol
+from store import tables
+from store.events import EventFactory
+from store.service import Outcome, Publication
+from store.upsert import upsert
 
 log = logging.getLogger(__name__)
 

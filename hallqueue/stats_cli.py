@@ -7,6 +7,8 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
+from config.cli import add_hall_argument
+
 if TYPE_CHECKING:
     Sub = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -19,9 +21,7 @@ def register(sub: Sub) -> None:
     p.add_argument("--to", dest="date_to", required=True, help="last day, YYYY-MM-DD")
     p.add_argument("--csv", default=None, help="also write flat rows for charts to this CSV")
     p.add_argument("--today", default=None, help="as-of day for overdue work orders")
-    p.add_argument(
-        "--config", default=None, help="hall YAML or id, for its time zone (default: chengdong)"
-    )
+    add_hall_argument(p)
     p.set_defaults(handler=_stats)
 
 
@@ -36,9 +36,9 @@ def _stats(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from controller.store import DB_FILENAME, open_engine
     from hallqueue.stats import write_csv
     from hallqueue.stats_store import load_stats
+    from store.database import DB_FILENAME, open_engine
 
     try:
         date_from = dt.date.fromisoformat(args.date_from)

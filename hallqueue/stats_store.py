@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from controller import tables
 from hallqueue.stats import Stats, compute_stats, staff_review_grades
+from store import tables
 
 
 def load_stats(

@@ -9,14 +9,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from config.cli import add_hall_argument
+
 if TYPE_CHECKING:
     Sub = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--config", default=None, help="hall YAML file or shipped hall id (default: chengdong)"
-    )
+    add_hall_argument(p)
     p.add_argument(
         "--broker", default=None, help="mqtt://[user:pass@]host:port (default: from the config)"
     )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from config.loader import ConfigError, load_hall, resolve_hall_path
 from config.schema import HallConfig
-from kiosk import env
+from uikit import env
 
 if TYPE_CHECKING:
     from kiosk.app import FrontEndApp

@@ -1,4 +1,4 @@
-"""Small Kivy building blocks shared by the front ends (import only after ``kiosk.env``).
+"""Small Kivy building blocks shared by the front ends (import only after ``uikit.env``).
 
 Text always wraps to its box (no label runs past its edge); buttons carry an ``action`` name
 so that tests and logs can say which button was touched.

@@ -75,7 +75,7 @@ FLAG_ORDER: tuple[Flag, ...] = tuple(Flag)
 
 
 class DayKindLike(Protocol):
-    """What the rules need to know about a date (``attendance.calendar.DayKind`` fits)."""
+    """What the rules need to know about a date (``workdays.calendar.DayKind`` fits)."""
 
     @property
     def workday(self) -> bool: ...
@@ -85,7 +85,7 @@ class DayKindLike(Protocol):
 
 
 class WorkdayLookup(Protocol):
-    """The calendar as the rules see it (``attendance.calendar.WorkdayCalendar`` fits)."""
+    """The calendar as the rules see it (``workdays.calendar.WorkdayCalendar`` fits)."""
 
     def day_kind(self, day: date) -> DayKindLike: ...
 

@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
 from bus.models.base import StateMessage
+
+
+class DeviceState(enum.StrEnum):
+    """Published retained on ``dev/<node>/<device>/state``; the error states are explicit."""
+
+    OK = "ok"
+    PAPER_NEAR_END = "paper_near_end"
+    PAPER_OUT = "paper_out"
+    COVER_OPEN = "cover_open"
+    OFFLINE = "offline"
+    ERROR = "error"
+
+    @property
+    def is_fault(self) -> bool:
+        return self not in (DeviceState.OK, DeviceState.PAPER_NEAR_END)
 
 
 class DeviceStatus(StateMessage):

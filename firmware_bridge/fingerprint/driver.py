@@ -21,6 +21,7 @@ from typing import Any
 import serial
 from pydantic import Field
 
+from bus.models.devices import DeviceState
 from config.base import StrictModel
 from firmware_bridge.fingerprint.protocol import (
     DEFAULT_ADDRESS,
@@ -35,7 +36,7 @@ from firmware_bridge.fingerprint.protocol import (
     decode_sys_para,
 )
 from firmware_bridge.fingerprint.sim import FingerprintModuleSim
-from firmware_bridge.interfaces import DeviceOffline, DeviceState
+from firmware_bridge.interfaces import DeviceOffline
 from firmware_bridge.serialport import close_quietly
 
 log = logging.getLogger(__name__)

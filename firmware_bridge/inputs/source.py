@@ -16,9 +16,9 @@ from typing import Any, Protocol
 
 from evdev import InputEvent
 
-from firmware_bridge.fanout import EventCallback, EventFanout
+from bus.models.devices import DeviceState
+from firmware_bridge.bridge.fanout import EventCallback, EventFanout
 from firmware_bridge.inputs.hotplug import DeviceMatch, HotplugMonitor, find_device
-from firmware_bridge.interfaces import DeviceState
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from firmware_bridge.fanout import EventCallback, EventFanout
+from firmware_bridge.bridge.fanout import EventCallback, EventFanout
 from firmware_bridge.interfaces import CALLER_ACTIONS, EVENT_KEY, EVENT_RATING
 from firmware_bridge.mcu.device import McuDevice
 from firmware_bridge.mcu.frames import Frame, MsgType

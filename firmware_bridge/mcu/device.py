@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from firmware_bridge.interfaces import DeviceState
+from bus.models.devices import DeviceState
 from firmware_bridge.mcu.link import McuLink
 from firmware_bridge.mcu.messages import Identity
 from firmware_bridge.mcu.sim import McuDeviceSim

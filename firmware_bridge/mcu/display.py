@@ -10,7 +10,7 @@ import logging
 import threading
 from typing import Any
 
-from firmware_bridge.interfaces import DeviceState
+from bus.models.devices import DeviceState
 from firmware_bridge.mcu.device import McuDevice
 from firmware_bridge.mcu.endpoint import SendResult
 from firmware_bridge.mcu.frames import MsgType

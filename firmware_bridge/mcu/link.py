@@ -20,7 +20,8 @@ from typing import Any
 
 import serial
 
-from firmware_bridge.interfaces import DeviceOffline, DeviceState
+from bus.models.devices import DeviceState
+from firmware_bridge.interfaces import DeviceOffline
 from firmware_bridge.mcu.endpoint import Endpoint, SendResult, Timing
 from firmware_bridge.mcu.frames import Frame, MsgType, NakReason
 from firmware_bridge.mcu.messages import Identity, decode_identity

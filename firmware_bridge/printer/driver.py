@@ -19,7 +19,7 @@ import usb.util
 from escpos.exceptions import Error as EscposError
 from escpos.printer import Usb
 
-from firmware_bridge.interfaces import DeviceState
+from bus.models.devices import DeviceState
 from firmware_bridge.printer.document import PRINTABLE_DOTS, OneTimeNotice, Ticket
 from firmware_bridge.printer.escpos_encode import Mode, printer_profile, send_document
 from firmware_bridge.printer.status import HINTS, StatusQuery, query_bytes, state_from_status

@@ -10,7 +10,7 @@ import logging
 import re
 from pathlib import Path
 
-from firmware_bridge.interfaces import DeviceState
+from bus.models.devices import DeviceState
 from firmware_bridge.printer.document import PRINTABLE_DOTS, OneTimeNotice, Ticket
 from firmware_bridge.printer.render import render_preview
 

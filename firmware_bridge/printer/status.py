@@ -10,7 +10,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from firmware_bridge.interfaces import DeviceState
+from bus.models.devices import DeviceState
 
 DLE_EOT = b"\x10\x04"
 

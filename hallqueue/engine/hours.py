@@ -10,7 +10,7 @@ from config.schema import Category, HallConfig
 
 
 class WorkdayCalendarProtocol(Protocol):
-    """What the engine needs from the workday calendar (attendance.calendar provides it).
+    """What the engine needs from the workday calendar (workdays.calendar provides it).
 
     Injected so the engine stays pure and tests can pin holidays.
     """

@@ -17,11 +17,8 @@ from bus.client import PahoBus, asyncio_deliver
 from bus.core import Incoming
 from bus.models.base import Reply
 from config.schema import HallConfig
-from controller.app import Controller
-from controller.calendar_store import HallCalendar
-from controller.events import EventFactory
-from controller.main import build_services
-from controller.store import open_engine
+from hall.compose import build_controller
+from store.database import open_engine
 from tests.conftest import REPO
 from tests.waiting import wait_until
 
@@ -61,11 +58,7 @@ class ControllerThread:
             role="controller",
             deliver=asyncio_deliver(self.loop),
         )
-        calendar = HallCalendar(hall.attendance)
-        with self.engine.begin() as conn:
-            calendar.load(conn)
-        services = build_services(hall, calendar, EventFactory(hall.hall_id), faces)
-        self.controller = Controller(hall, self.engine, self.bus, services, clock)
+        self.controller = build_controller(hall, self.engine, self.bus, clock, faces)
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 
     def start(self) -> ControllerThread:
@@ -146,7 +139,7 @@ def controller_process(
         [
             sys.executable,
             "-m",
-            "controller.cli",
+            "hall.cli",
             "controller",
             "--config",
             "chengdong",

@@ -23,13 +23,12 @@ from evdev import InputEvent, ecodes
 from PIL import Image
 
 from bus import topics
-from bus.models.devices import PrintJob
+from bus.models.devices import DeviceState, PrintJob
 from config.schema import DeviceConfig, HallConfig
 from config.schema import Node as NodeConfig
-from firmware_bridge.bridge import BridgeProcess
-from firmware_bridge.bridge_endpoint import Timing
-from firmware_bridge.bridge_node import Builder, NodeBridge
-from firmware_bridge.interfaces import DeviceState
+from firmware_bridge.bridge.endpoint import Timing
+from firmware_bridge.bridge.node import Builder, NodeBridge
+from firmware_bridge.bridge.process import BridgeProcess
 from firmware_bridge.printer.jobs import job_data
 from firmware_bridge.printer.samples import sample_ticket
 from firmware_bridge.registry import build
@@ -344,7 +343,7 @@ def test_hall_bridge_command_serves_a_node_and_stops_cleanly_on_sigterm(
     hall: HallConfig, mosquitto: Broker, watcher: Node, tmp_path: Path
 ) -> None:
     """As systemd runs it: ``hall bridge --node``; SIGTERM leaves the devices ``offline``."""
-    hall_cmd = [sys.executable, "-m", "controller.cli", "bridge", "--config", "chengdong"]
+    hall_cmd = [sys.executable, "-m", "hall.cli", "bridge", "--config", "chengdong"]
     unknown = subprocess.run([*hall_cmd, "--node", "kiosk-7", "--broker", mosquitto.url],
                              cwd=REPO, capture_output=True, text=True, timeout=60)
     assert unknown.returncode == 2 and "kiosk-7" in unknown.stderr

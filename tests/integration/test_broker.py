@@ -171,7 +171,7 @@ def test_controller_and_manager_cli_work_on_the_secured_broker(
             [
                 sys.executable,
                 "-m",
-                "controller.cli",
+                "hall.cli",
                 "notice",
                 "push",
                 "--config",

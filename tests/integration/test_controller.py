@@ -258,7 +258,7 @@ def test_statistics_over_the_bus_and_from_the_data_directory(
         [
             sys.executable,
             "-m",
-            "controller.cli",
+            "hall.cli",
             "stats",
             "--data-dir",
             str(tmp_path / "data"),

@@ -18,7 +18,7 @@ def test_demo_hall_issues_calls_finishes_and_rates(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "controller.cli",
+            "hall.cli",
             "demo",
             "--data-dir",
             str(tmp_path),

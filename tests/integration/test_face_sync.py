@@ -12,9 +12,9 @@ import pytest
 
 from attendance.recognition.crypto import create_key_file
 from attendance.recognition.store import TemplateStore
-from attendance.terminal.sync import TemplateSync
 from bus import topics
 from config.schema import HallConfig
+from terminal.sync import TemplateSync
 from tests.conftest import Broker
 from tests.integration.harness import ControllerThread, ManualClock, Node
 from tests.waiting import wait_until

@@ -31,7 +31,7 @@ from attendance.recognition import (
     detect_blink,
 )
 from attendance.recognition.crypto import create_key_file
-from controller.cli import main as hall
+from hall.cli import main as hall
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from config.schema import HallConfig
-from controller.store import open_engine, schema_revision
+from store.database import open_engine, schema_revision
 from tests.conftest import Broker
 from tests.integration.harness import ControllerThread, ManualClock, Node
 

@@ -82,7 +82,7 @@ def test_controller_tells_systemd_ready_and_pings_the_watchdog(
         [
             sys.executable,
             "-m",
-            "controller.cli",
+            "hall.cli",
             "controller",
             "--config",
             "chengdong",
@@ -111,7 +111,7 @@ def test_notice_cli_push_list_revoke(hall: HallConfig, tmp_path: Path, mosquitto
     log = tmp_path / "controller.log"
     proc = controller_process(tmp_path / "data", mosquitto.url, START, log)
     node = Node(hall, mosquitto.url)
-    hall_cmd = [sys.executable, "-m", "controller.cli", "notice"]
+    hall_cmd = [sys.executable, "-m", "hall.cli", "notice"]
     common = ["--config", "chengdong", "--broker", mosquitto.url]
     try:
         wait_until(

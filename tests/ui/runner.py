@@ -138,8 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--player", default=None, help="voice player command for the hall screen")
     args = p.parse_args(argv)
 
-    from kiosk import env
     from kiosk.run import SIZES, build_app, load, node_for
+    from uikit import env
 
     hall = load(args.config)
     node = node_for(hall, args.front_end, args.node, args.window)

@@ -39,7 +39,7 @@ class Shooter:
         cmd = [
             sys.executable,
             "-m",
-            "controller.cli",
+            "hall.cli",
             *args,
             "--config",
             "chengdong",

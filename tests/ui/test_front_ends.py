@@ -184,7 +184,7 @@ def test_screenshot_option_saves_the_live_frame_and_tells_systemd_it_is_ready(
     }
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "controller.cli", "display", "--window", "W01",
+            [sys.executable, "-m", "hall.cli", "display", "--window", "W01",
              "--broker", ui_hall.broker.url, "--screenshot", str(shot)],
             cwd=REPO, env=env, capture_output=True, timeout=60,
         )  # fmt: skip

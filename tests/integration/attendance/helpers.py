@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from bus.models.base import ErrorBody, Reply
-from controller import tables
-from controller.cli import main as hall_main
-from controller.store import DB_FILENAME
+from hall.cli import main as hall_main
+from store import tables
+from store.database import DB_FILENAME
 from tests.integration.harness import ControllerThread, Node
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

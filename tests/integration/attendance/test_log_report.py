@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from config.schema import HallConfig
-from controller.store import DB_FILENAME
+from store.database import DB_FILENAME
 from tests.conftest import Broker
 from tests.integration.attendance.helpers import (
     TUESDAY,
@@ -189,10 +189,10 @@ def test_a_terminal_outbox_drains_into_the_controller(
     monotonic reading and boot, an unknown person's punch is refused for good."""
     import asyncio
 
-    from attendance.terminal.clock import ClockState
-    from attendance.terminal.outbox import Outbox
-    from attendance.terminal.sender import OutboxSender
     from bus.client import PahoBus
+    from terminal.clock import ClockState
+    from terminal.outbox import Outbox
+    from terminal.sender import OutboxSender
 
     controller, _node = running
     outbox = Outbox(tmp_path / "outbox.sqlite3")

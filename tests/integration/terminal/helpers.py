@@ -20,17 +20,17 @@ import yaml
 from PIL import Image
 
 from attendance.recognition import Matcher, TemplateStore
-from attendance.terminal.camera import OpenCVCamera
-from attendance.terminal.clock import ClockCheck
-from attendance.terminal.faces import FaceOutcome, FacePipeline
-from attendance.terminal.node import TerminalNode
-from attendance.terminal.outbox import Outbox
 from bus import topics
 from bus.client import PahoBus, asyncio_deliver
 from bus.core import Incoming
 from bus.models.base import Reply
 from config.loader import resolve_hall_path
 from config.schema import HallConfig
+from firmware_bridge.camera import OpenCVCamera
+from terminal.clock import ClockCheck
+from terminal.faces import FaceOutcome, FacePipeline
+from terminal.node import TerminalNode
+from terminal.outbox import Outbox
 from tests.conftest import REPO
 
 DATA = Path(os.environ.get("SERVICEHALL_FACES", REPO.parent / "shared/data/faces"))
@@ -154,7 +154,7 @@ def finger_hall(tmp_path: Path) -> Path:
 def terminal_process(config: Path, url: str, outbox: Path, tmp_path: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
-            sys.executable, "-m", "controller.cli", "terminal", "--config", str(config),
+            sys.executable, "-m", "hall.cli", "terminal", "--config", str(config),
             "--node", "terminal-1", "--broker", url, "--outbox", str(outbox),
             "--transport-key", str(tmp_path / "no-transport.key"), "--headless",
         ],

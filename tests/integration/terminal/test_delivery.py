@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from attendance.terminal.faces import FaceOutcome, FaceStatus
 from config.schema import HallConfig
+from terminal.faces import FaceOutcome, FaceStatus
 from tests.conftest import Broker, start_mosquitto
 from tests.integration.terminal.helpers import (
     NOW,
@@ -59,7 +59,7 @@ def test_punches_reach_the_real_controller_once_it_is_back_and_a_refusal_is_kept
     stored once, in order, in its punch log; an unknown staff id is refused and kept so."""
     import sqlalchemy as sa
 
-    from controller import tables
+    from store import tables
     from tests.integration.harness import ControllerThread, ManualClock
 
     terminal = NodeThread(

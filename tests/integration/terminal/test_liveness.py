@@ -8,11 +8,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from attendance.terminal.clock import ClockCheck
-from attendance.terminal.desk import PunchDesk
-from attendance.terminal.faces import FacePipeline, FaceStatus
-from attendance.terminal.outbox import Outbox
 from config.schema import HallConfig
+from terminal.clock import ClockCheck
+from terminal.desk import PunchDesk
+from terminal.faces import FacePipeline, FaceStatus
+from terminal.outbox import Outbox
 from tests.integration.terminal.helpers import (
     matcher_of,
     photo_video,

@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 
 from attendance.recognition import TemplateStore
-from attendance.terminal.outbox import Outbox
-from attendance.terminal.sync import SyncOutcome, TemplateSync, publish_templates
 from bus import topics
 from bus.client import PahoBus
 from config.schema import HallConfig
+from terminal.outbox import Outbox
+from terminal.sync import SyncOutcome, TemplateSync, publish_templates
 from tests.conftest import REPO, Broker
 from tests.integration.terminal.helpers import (
     DATA,
@@ -82,7 +82,7 @@ def test_hall_terminal_with_a_photo_video_asks_for_a_blink_and_punches_nobody(
     store.save()
     video = photo_video(tmp_path / "photo.avi")
     command = [
-        sys.executable, "-m", "controller.cli", "terminal", "--node", "terminal-1",
+        sys.executable, "-m", "hall.cli", "terminal", "--node", "terminal-1",
         "--camera", str(video), "--broker", mosquitto.url,
         "--outbox", str(tmp_path / "outbox.sqlite3"), "--faces-dir", str(faces),
         "--transport-key", str(tmp_path / "no-transport.key"), "--headless",

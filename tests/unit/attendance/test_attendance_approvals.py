@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from attendance.calendar import WorkdayCalendar
 from attendance.rules import (
     Approval,
     ApprovalError,
@@ -22,6 +21,7 @@ from attendance.rules import (
     writeoff_status,
 )
 from config.attendance import WriteOffKind, get_profile
+from workdays.calendar import WorkdayCalendar
 
 TZ = ZoneInfo("Asia/Shanghai")
 CHENGDONG = get_profile("chengdong").approvals

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from attendance.calendar import WorkdayCalendar, add_workdays
+from workdays.calendar import WorkdayCalendar, add_workdays
 
 
 def test_a6_statutory_holidays_and_adjusted_workdays() -> None:
@@ -25,7 +25,7 @@ def test_a6_uncovered_year_falls_back_and_warns_once_per_year(
 ) -> None:
     """A6: 2031 has no data: Mon–Fri, `fallback` set, one warning per year, never raises."""
     cal = WorkdayCalendar()
-    with caplog.at_level(logging.WARNING, logger="attendance.calendar"):
+    with caplog.at_level(logging.WARNING, logger="workdays.calendar"):
         kinds = [cal.day_kind(date(2031, 1, d)) for d in range(1, 32)]
         cal.day_kind(date(2032, 5, 3))
         cal.day_kind(date(2031, 6, 2))

@@ -13,7 +13,7 @@ _HALL = Path(sys.executable).with_name("hall")
 
 
 def hall(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [str(_HALL)] if _HALL.exists() else [sys.executable, "-m", "controller.cli"]
+    command = [str(_HALL)] if _HALL.exists() else [sys.executable, "-m", "hall.cli"]
     return subprocess.run(
         [*command, *args], capture_output=True, text=True, timeout=60, check=False
     )

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from attendance.calendar import WorkdayCalendar
 from attendance.csvinput import CsvInputError, read_punches, read_writeoffs
 from attendance.rules import DayStatus, evaluate_month
 from config.attendance import WriteOffKind, get_profile
+from workdays.calendar import WorkdayCalendar
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from attendance.calendar import WorkdayCalendar
 from attendance.rules import DayStatus, Flag, MonthReport, Punch, WriteOff, evaluate_month
 from config.attendance import (
     AttendanceProfile,
@@ -16,6 +15,7 @@ from config.attendance import (
     WriteOffKind,
     get_profile,
 )
+from workdays.calendar import WorkdayCalendar
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -246,7 +246,7 @@ def test_a6_year_without_calendar_data_falls_back_to_monday_to_friday(
     `calendar_fallback`, one warning for the year, no crash."""
     cal = WorkdayCalendar()
     punches = [Punch("S1", at("2031-03-03 08:59:00")), Punch("S1", at("2031-03-03 17:00:00"))]
-    with caplog.at_level(logging.WARNING, logger="attendance.calendar"):
+    with caplog.at_level(logging.WARNING, logger="workdays.calendar"):
         report = run("2031-03", punches, calendar=cal)
         run("2031-04", [], calendar=cal)
     s1 = report.staff["S1"]

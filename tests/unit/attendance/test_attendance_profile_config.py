@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from attendance.calendar import WorkdayCalendar
 from attendance.rules import DayStatus, Punch, evaluate_month
 from config.attendance import (
     AttendanceProfile,
@@ -16,6 +15,7 @@ from config.attendance import (
     UnknownProfileError,
     get_profile,
 )
+from workdays.calendar import WorkdayCalendar
 
 TZ = ZoneInfo("Asia/Shanghai")
 

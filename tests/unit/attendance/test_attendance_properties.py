@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from attendance.calendar import WorkdayCalendar
 from attendance.rules import DayResult, DayStatus, Punch, WriteOff, evaluate_month
 from config.attendance import AttendanceProfile, WriteOffKind, get_profile
+from workdays.calendar import WorkdayCalendar
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAYS = [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 7)]  # Mon, Tue, Sat

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from attendance.calendar import WorkdayCalendar
 from attendance.rules import DayResult, DayStatus, Punch, WriteOff, evaluate_month
 from config.attendance import get_profile
+from workdays.calendar import WorkdayCalendar
 
 TZ = ZoneInfo("Asia/Shanghai")
 MONDAY = date(2026, 11, 2)  # a statutory workday

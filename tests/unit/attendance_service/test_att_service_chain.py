@@ -17,10 +17,10 @@ from bus.models.attendance import Approve, ListRequests, MonthReportQuery, Write
 from bus.models.base import Command
 from config.attendance import AttendanceSettings
 from config.schema import HallConfig
-from controller.calendar_store import HallCalendar
-from controller.events import EventFactory
-from controller.service import Outcome
-from controller.store import open_engine
+from store.calendar_store import HallCalendar
+from store.database import open_engine
+from store.events import EventFactory
+from store.service import Outcome
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 TUESDAY = dt.date(2026, 11, 24)

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from attendance.calendar import DayKind
 from attendance.intake import clock_flags, judge_punch
 from config.attendance import get_profile
+from workdays.calendar import DayKind
 
 NOW = dt.datetime(2026, 11, 24, 9, 5, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 WORKDAY = DayKind(workday=True, source="statutory")

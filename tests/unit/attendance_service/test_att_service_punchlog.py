@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from attendance import punchlog
-from controller.store import DB_FILENAME, open_engine
+from store.database import DB_FILENAME, open_engine
 
 UTC = dt.UTC
 T0 = dt.datetime(2026, 11, 24, 0, 55, tzinfo=UTC)

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from attendance.calendar import WorkdayCalendar
 from attendance.requests import RequestRefused, StoredRequest, new_request
 from attendance.rules import Approval
 from config.attendance import get_profile
 from config.schema import HallConfig
+from workdays.calendar import WorkdayCalendar
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 TUESDAY = dt.date(2026, 11, 24)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from firmware_bridge.bridge_logic import (
+from firmware_bridge.bridge.logic import (
     Backoff,
     NoCommand,
     QueueCommand,

@@ -13,11 +13,12 @@ import pytest
 from bus import topics
 from bus.core import Incoming, Payload
 from bus.models.base import Reply
+from bus.models.devices import DeviceState
 from bus.testing import FakeBroker, FakeBus
 from config.schema import DeviceConfig, HallConfig, Node
-from firmware_bridge.bridge_endpoint import Timing
-from firmware_bridge.bridge_node import NodeBridge
-from firmware_bridge.interfaces import DeviceOffline, DeviceState
+from firmware_bridge.bridge.endpoint import Timing
+from firmware_bridge.bridge.node import NodeBridge
+from firmware_bridge.interfaces import DeviceOffline
 from firmware_bridge.printer.jobs import job_data
 from firmware_bridge.printer.samples import sample_ticket
 from firmware_bridge.registry import build
@@ -268,7 +269,7 @@ def test_led_follows_the_window_view_and_takes_explicit_text(
 def test_a_worker_stopped_before_it_started_closes_its_device() -> None:
     """A shutdown between building the devices and starting their threads (a later node
     failing to start) must close what was built, not raise from Thread.join."""
-    from firmware_bridge.bridge_worker import DeviceWorker
+    from firmware_bridge.bridge.worker import DeviceWorker
 
     closed: list[bool] = []
 
@@ -293,7 +294,7 @@ def test_shutdown_closes_every_nodes_devices_before_any_bus_stop(
     never closed. All devices go first; each bus still stops after its devices did."""
     import asyncio
 
-    from firmware_bridge.bridge import BridgeProcess, select_nodes
+    from firmware_bridge.bridge.process import BridgeProcess, select_nodes
 
     order: list[str] = []
 

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyfingerprint.pyfingerprint import PyFingerprint
 
+from bus.models.devices import DeviceState
 from firmware_bridge.fingerprint.driver import FingerprintModule, Touch
 from firmware_bridge.fingerprint.protocol import (
     BadChecksum,
@@ -23,7 +24,7 @@ from firmware_bridge.fingerprint.protocol import (
     encode,
 )
 from firmware_bridge.fingerprint.sim import FingerprintModuleSim
-from firmware_bridge.interfaces import DeviceState, FingerprintReader
+from firmware_bridge.interfaces import FingerprintReader
 
 
 @pytest.fixture

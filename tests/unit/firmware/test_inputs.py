@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 from evdev import InputEvent, ecodes
 
+from bus.models.devices import DeviceState
 from firmware_bridge.inputs.drivers import (
     CallerKeypadOptions,
     evaluator_from_config,
@@ -23,7 +24,7 @@ from firmware_bridge.inputs.hotplug import DeviceMatch, find_device, udev_identi
 from firmware_bridge.inputs.keys import caller_translator, evaluator_translator
 from firmware_bridge.inputs.scanner import ScannerTranslator, events_for_text
 from firmware_bridge.inputs.source import EvdevKeySource, SimKeySource
-from firmware_bridge.interfaces import DeviceState, KeySource
+from firmware_bridge.interfaces import KeySource
 
 DOWN, UP, REPEAT = 1, 0, 2
 

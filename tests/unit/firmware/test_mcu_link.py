@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from firmware_bridge.interfaces import DeviceState, Display, KeySource
+from bus.models.devices import DeviceState
+from firmware_bridge.interfaces import Display, KeySource
 from firmware_bridge.mcu.caller import McuKeypad
 from firmware_bridge.mcu.display import McuDisplay
 from firmware_bridge.mcu.endpoint import SendResult, Timing

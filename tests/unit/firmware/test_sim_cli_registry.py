@@ -12,10 +12,11 @@ import pytest
 from pydantic import ValidationError
 from pyfingerprint.pyfingerprint import PyFingerprint
 
+from bus.models.devices import DeviceState
 from firmware_bridge import registry
 from firmware_bridge.fingerprint.driver import FingerprintModule
 from firmware_bridge.inputs.source import EvdevKeySource, SimKeySource
-from firmware_bridge.interfaces import DeviceState, Display, FingerprintReader, KeySource
+from firmware_bridge.interfaces import Display, FingerprintReader, KeySource
 from firmware_bridge.mcu.caller import McuKeypad
 from firmware_bridge.mcu.display import McuDisplay
 from firmware_bridge.mcu.endpoint import Timing
@@ -26,7 +27,7 @@ FAST = Timing(ack_timeout=0.05, reply_timeout=0.5, heartbeat_interval=0.2)
 
 def start_sim(*args: str, stdin: str | None = None) -> subprocess.Popen[str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "controller.cli", "sim", *args],
+        [sys.executable, "-m", "hall.cli", "sim", *args],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         cwd=Path(__file__).resolve().parents[3],
     )

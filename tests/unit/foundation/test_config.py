@@ -94,7 +94,7 @@ def test_bad_yaml_reports_line(tmp_path: Path) -> None:
 
 def test_config_check_cli_exit_status(tmp_path: Path) -> None:
     """`hall config check` exits 0 on the sample and 2 on a misspelt key, naming it on stderr."""
-    hall_cmd = [sys.executable, "-m", "controller.cli", "config", "check"]
+    hall_cmd = [sys.executable, "-m", "hall.cli", "config", "check"]
     ok = subprocess.run([*hall_cmd, str(SAMPLE)], capture_output=True, text=True, cwd=REPO)
     assert ok.returncode == 0, ok.stderr
     bad = _write(tmp_path, "\nwindows:\n", "\nwindowz:\n")
@@ -111,7 +111,7 @@ def test_every_hall_command_refuses_a_misspelt_hall_id_with_a_suggestion() -> No
         ["bridge", "--node", "kiosk-1"],
     ):
         res = subprocess.run(
-            [sys.executable, "-m", "controller.cli", *command, "--config", "chengdon"],
+            [sys.executable, "-m", "hall.cli", *command, "--config", "chengdon"],
             capture_output=True,
             text=True,
             cwd=REPO,

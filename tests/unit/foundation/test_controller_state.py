@@ -14,11 +14,9 @@ from bus.models.base import Command
 from bus.models.notices import PushNotice
 from bus.testing import FakeBroker
 from config.schema import HallConfig
-from controller.app import Controller
-from controller.events import EventFactory
-from controller.notices import NoticeService
-from controller.service import Outcome, Publication
-from controller.store import open_engine
+from hall.compose import build_controller
+from store.database import open_engine
+from store.service import Outcome, Publication
 
 NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 
@@ -51,8 +49,9 @@ def test_a_service_failing_to_publish_its_state_does_not_hold_back_the_others(
     bus = broker.client(hall.hall_id, "controller", role="controller")
     engine = open_engine(tmp_path)
     try:
-        notices = NoticeService(hall, EventFactory(hall.hall_id))
-        controller = Controller(hall, engine, bus, [BrokenStartup(), notices], lambda: NOW)
+        controller = build_controller(hall, engine, bus, lambda: NOW)
+        # The broken service first, so that every real one comes after it.
+        controller.services = {"broken": BrokenStartup(), **controller.services}
         controller.start()
         bus.start()  # connected: the listener publishes the state
         assert topics.time_beacon(hall.hall_id) in broker.retained
@@ -72,15 +71,12 @@ def test_a_stats_query_ending_before_it_starts_is_refused_in_chinese_and_english
     """The console shows the reply's message as it is: it was the CLI's "--to is before
     --from", in English only and naming options the console does not have."""
     from bus.models.queue import StatsQuery
-    from controller.calendar_store import HallCalendar
-    from controller.main import build_services
 
     broker = FakeBroker()
     bus = broker.client(hall.hall_id, "controller", role="controller")
     engine = open_engine(tmp_path)
     try:
-        services = build_services(hall, HallCalendar(), EventFactory(hall.hall_id))
-        controller = Controller(hall, engine, bus, services, lambda: NOW)
+        controller = build_controller(hall, engine, bus, lambda: NOW)
         controller.start()
         query = StatsQuery.model_validate({"id": "s1", "from": "2026-11-24", "to": "2026-11-23"})
         reply = controller.execute(query)

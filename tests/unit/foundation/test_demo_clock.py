@@ -7,7 +7,7 @@ import zoneinfo
 from pathlib import Path
 
 from config.schema import HallConfig
-from controller.demo import Demo
+from hall.demo import Demo
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 

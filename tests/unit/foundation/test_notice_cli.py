@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from controller.cli import main
+from hall.cli import main
 
 
 def test_an_unreadable_time_is_a_message_and_exit_2_not_a_traceback(

@@ -19,12 +19,9 @@ from bus import topics
 from bus.models.base import Reply
 from bus.testing import FakeBroker, FakeBus
 from config.schema import HallConfig
-from controller.app import Controller
-from controller.calendar_store import HallCalendar
-from controller.events import EventFactory
-from controller.main import build_services
-from controller.store import open_engine
+from hall.compose import build_controller
 from kiosk.model_base import FrontEndModel
+from store.database import open_engine
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 TUESDAY_0930 = dt.datetime(2026, 11, 24, 9, 30, tzinfo=SHANGHAI)
@@ -54,13 +51,9 @@ class FakeHall:
         self.now = TUESDAY_0930
         self.ticks = Ticks()
         self.engine = open_engine(data_dir)
-        calendar = HallCalendar()
-        with self.engine.begin() as conn:
-            calendar.load(conn)
         self.controller_bus = self.broker.client(hall.hall_id, "controller", role="controller")
-        services = build_services(hall, calendar, EventFactory(hall.hall_id))
-        self.controller = Controller(
-            hall, self.engine, self.controller_bus, services, lambda: self.now
+        self.controller = build_controller(
+            hall, self.engine, self.controller_bus, lambda: self.now
         )
         self.controller.start()
         self.controller_bus.start()

@@ -9,7 +9,7 @@ from escpos.printer import Dummy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from firmware_bridge.interfaces import DeviceState
+from bus.models.devices import DeviceState
 from firmware_bridge.printer.document import CutBlock, QrBlock, RasterBlock, TextBlock, layout
 from firmware_bridge.printer.escpos_encode import printer_profile, send_blocks
 from firmware_bridge.printer.escpos_parse import EscposParser, parse_escpos

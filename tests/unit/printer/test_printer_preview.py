@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from PIL import Image
 from pydantic import ValidationError
 
-from controller.cli import main as hall
-from firmware_bridge.interfaces import DeviceState, TicketPrinter
+from bus.models.devices import DeviceState
+from firmware_bridge.interfaces import TicketPrinter
 from firmware_bridge.printer import PrinterOptions, Ticket, from_config
 from firmware_bridge.printer.document import (
     HALF_WIDTH_DOTS,
@@ -25,6 +25,7 @@ from firmware_bridge.printer.driver import EscposUsbPrinter
 from firmware_bridge.printer.render import render_preview
 from firmware_bridge.printer.samples import SAMPLE_NOTICES, sample_ticket
 from firmware_bridge.printer.sim import SimPrinter
+from hall.cli import main as hall
 
 
 def ink(image: Image.Image, box: tuple[int, int, int, int] | None = None) -> int:

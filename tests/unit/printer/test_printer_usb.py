@@ -9,7 +9,8 @@ import usb.core
 import usb.util
 from escpos.printer import Usb
 
-from firmware_bridge.interfaces import DeviceState, TicketPrinter
+from bus.models.devices import DeviceState
+from firmware_bridge.interfaces import TicketPrinter
 from firmware_bridge.printer.document import (
     PRINTABLE_DOTS,
     CutBlock,

@@ -12,7 +12,7 @@ from config.loader import load_hall
 from config.schema import HallConfig
 from hallqueue.engine import Event, Op, Outcome, QueueState, apply, initial_state
 from hallqueue.engine.hours import WorkdayCalendarProtocol
-from hallqueue.workdays import default_calendar
+from workdays.fixed import default_calendar
 
 HALL_FILE = Path(__file__).resolve().parents[3] / "config" / "halls" / "chengdong.yaml"
 MONDAY = dt.date(2026, 11, 23)

@@ -46,8 +46,8 @@ from hallqueue.engine import (
 )
 from hallqueue.engine.model import TRANSITIONS
 from hallqueue.engine.order import eligible
-from hallqueue.workdays import FixedCalendar
 from tests.unit.queue.conftest import HALL_FILE
+from workdays.fixed import FixedCalendar
 
 HALL = load_hall(HALL_FILE)
 CAL = FixedCalendar()

@@ -6,11 +6,11 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from attendance.terminal.clock import ClockCheck
 from bus import topics
 from bus.core import Incoming
 from bus.models.base import Reply
 from bus.testing import FakeBroker
+from terminal.clock import ClockCheck
 
 HALL = "chengdong"
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from attendance.terminal.clock import ClockCheck, system_ntp_synced
-from attendance.terminal.desk import PunchDesk, judge_punch
-from attendance.terminal.outbox import Outbox
 from config.attendance import get_profile
 from config.schema import HallConfig
+from terminal.clock import ClockCheck, system_ntp_synced
+from terminal.desk import PunchDesk, judge_punch
+from terminal.outbox import Outbox
 from tests.unit.terminal.helpers import SHANGHAI, unsynced_clock
 
 MONDAY = dt.date(2026, 11, 2)

@@ -16,14 +16,14 @@ import pytest
 
 from attendance.recognition import Matcher, TemplateStore
 from attendance.recognition.matcher import Match
-from attendance.terminal.camera import Frame
-from attendance.terminal.faces import FacePipeline, FaceStatus
-from attendance.terminal.node import TerminalNode
-from attendance.terminal.outbox import Outbox
-from attendance.terminal.sync import TemplateSync, publish_templates
 from bus import topics
 from bus.testing import FakeBroker, FakeBus
 from config.schema import HallConfig, Staff
+from firmware_bridge.camera import Frame
+from terminal.faces import FacePipeline, FaceStatus
+from terminal.node import TerminalNode
+from terminal.outbox import Outbox
+from terminal.sync import TemplateSync, publish_templates
 from tests.unit.terminal.helpers import HALL, SHANGHAI, FakeIntake, unsynced_clock
 
 NOW = dt.datetime(2026, 11, 2, 8, 0, tzinfo=SHANGHAI)
@@ -269,7 +269,7 @@ def test_a_punch_the_outbox_cannot_store_is_told_on_the_screen(
     that the punch did not count (no result, a message saying so)."""
     import sqlite3
 
-    from attendance.terminal.node import PUNCH_NOT_STORED
+    from terminal.node import PUNCH_NOT_STORED
 
     node, _intake, broker = node_parts
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from attendance.terminal.camera import CameraError, Frame, StillImagesCamera, camera_from_spec
-from attendance.terminal.faces import FaceOutcome, FaceStatus
-from attendance.terminal.node import TerminalNode
-from attendance.terminal.outbox import Outbox
+from bus.models.devices import DeviceState
 from bus.testing import FakeBroker
 from config.schema import HallConfig
-from firmware_bridge.interfaces import DeviceState
+from firmware_bridge.camera import CameraError, Frame, StillImagesCamera, camera_from_spec
+from terminal.faces import FaceOutcome, FaceStatus
+from terminal.node import TerminalNode
+from terminal.outbox import Outbox
 from tests.unit.terminal.helpers import HALL, FakeIntake, unsynced_clock
 
 
@@ -114,7 +114,7 @@ def test_a_missing_camera_is_one_warning_however_often_it_is_retried(
 ) -> None:
     """The camera thread tries again every few seconds all day long; the log says once
     that the camera is missing, not at every try."""
-    monkeypatch.setattr("attendance.terminal.node.CAMERA_RETRY_SECONDS", 0.01)
+    monkeypatch.setattr("terminal.node.CAMERA_RETRY_SECONDS", 0.01)
     opened: list[int] = []
 
     class CountingBrokenCamera(BrokenCamera):
@@ -140,10 +140,10 @@ def test_a_missing_camera_is_one_warning_however_often_it_is_retried(
             await asyncio.sleep(0.01)
         await node.close()
 
-    with caplog.at_level(logging.WARNING, logger="attendance.terminal.node"):
+    with caplog.at_level(logging.WARNING, logger="terminal.node"):
         asyncio.run(scenario())
     assert len(opened) >= 4
-    assert [r.getMessage() for r in caplog.records if r.name == "attendance.terminal.node"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "terminal.node"] == [
         "camera unavailable: 无法打开摄像头 / cannot open camera 0"
     ]
 
@@ -192,8 +192,8 @@ def test_timedatectl_never_runs_on_the_loop_when_the_clock_is_read(
 ) -> None:
     """The NTP status is a subprocess and a D-Bus call: the node refreshes it in a worker
     thread before the cache expires, so neither its tick nor a punch runs it on the loop."""
-    from attendance.terminal.clock import NTP_CACHE_SECONDS, ClockCheck
-    from attendance.terminal.node import TICK_SECONDS
+    from terminal.clock import NTP_CACHE_SECONDS, ClockCheck
+    from terminal.node import TICK_SECONDS
 
     mono = [1000.0]
     on_loop: list[bool] = []

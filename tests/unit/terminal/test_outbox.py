@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from attendance.terminal.clock import ClockState
-from attendance.terminal.outbox import Outbox
-from attendance.terminal.sender import OutboxSender
 from bus.testing import FakeBroker
+from terminal.clock import ClockState
+from terminal.outbox import Outbox
+from terminal.sender import OutboxSender
 from tests.conftest import REPO
 from tests.unit.terminal.helpers import HALL, SHANGHAI, FakeIntake
 
@@ -135,8 +135,8 @@ def test_a_refused_punch_is_kept_with_its_reason_and_does_not_block_the_rest(
 _CAPTURE = textwrap.dedent(
     """
     import datetime as dt, sys
-    from attendance.terminal.clock import ClockState
-    from attendance.terminal.outbox import Outbox
+    from terminal.clock import ClockState
+    from terminal.outbox import Outbox
     outbox = Outbox(sys.argv[1])
     tz = dt.timezone(dt.timedelta(hours=8))
     for staff in ("S001", "S002"):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from attendance.terminal.desk import PunchResult, Verdict
-from attendance.terminal.faces import PROMPTS, FaceOutcome, FaceStatus
-from attendance.terminal.node import FINGER_UNKNOWN
-from attendance.terminal.view import RESULT_SECONDS, TerminalView
+from terminal.desk import PunchResult, Verdict
+from terminal.faces import PROMPTS, FaceOutcome, FaceStatus
+from terminal.node import FINGER_UNKNOWN
+from terminal.view import RESULT_SECONDS, TerminalView
 from tests.unit.terminal.helpers import SHANGHAI
 
 

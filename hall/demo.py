@@ -1,0 +1,330 @@
+"""`make demo`: a private Mosquitto, the controller and a simulated hall on one machine.
+
+The hall clock starts at today's opening (``--clock-start``) so the demo shows a working
+morning whatever the time is; citizens take tickets at random, windows call, serve,
+finish and get rated, and every event is printed on one line until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bus import topics
+from bus.client import PahoBus
+from bus.core import Incoming
+from config.schema import HallConfig
+from controller.broker import free_port, mosquitto_binary, write_dev_config
+
+MEAN_ARRIVAL_SECONDS = 4.0
+SERVICE_SECONDS = (6.0, 20.0)
+IDLE_RETRY_SECONDS = 3.0
+RATING_WEIGHTS = {5: 70, 4: 18, 3: 7, 2: 3, 1: 2}
+WAITING_AT_OPENING = 12
+QUIET_EVENTS = frozenset({"call.empty"})
+"""Idle windows asking every few seconds would drown the log."""
+
+
+@dataclass
+class SimWindow:
+    window: str
+    staff: str | None
+    bus: PahoBus
+    next_at: float = 0.0
+    serving: str | None = None
+    finished: str | None = None
+    served: list[str] = field(default_factory=list)
+
+
+class Demo:
+    def __init__(
+        self,
+        hall: HallConfig,
+        data_dir: Path,
+        rate: float,
+        seed: int | None = None,
+        screens: bool = False,
+    ):
+        self.hall = hall
+        self.data_dir = data_dir.resolve()
+        self.rate = max(rate, 0.05)
+        self.random = random.Random(seed)
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.stop = threading.Event()
+        self.screens = screens
+        """Also open the hall screen, a kiosk, a display and an evaluator (needs $DISPLAY)."""
+        self.tickets_dir = self.data_dir / "tickets"
+        """The simulated kiosk printers' PNG previews, ``<tickets>/<kiosk node>/``."""
+        self.views: dict[str, dict[str, Any]] = {}
+        """``state/window/<w>`` as last heard: the demo's staff look at the window display."""
+        self.keypads = {
+            n.id: d.name for n in hall.nodes for d in n.devices
+            if d.kind in ("keypad", "evaluator_keypad") and d.port == "sim"
+        }
+        """Simulated caller and evaluator keypads (node → device), pressed over MQTT."""
+
+    # Processes ---------------------------------------------------------------------------
+
+    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+        # The child keeps its own copy of the log's descriptor; ours is closed at once.
+        with (self.data_dir / "logs" / f"{name}.log").open("ab") as log:
+            proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        self.processes.append(proc)
+        return proc
+
+    def start_backend(self) -> str:
+        (self.data_dir / "logs").mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        conf = write_dev_config(self.data_dir / "broker", port)
+        self._spawn("mosquitto", [mosquitto_binary(), "-c", str(conf)])
+        url = f"mqtt://127.0.0.1:{port}"
+        opening = self.opening(dt.datetime.now(self.hall.tz))
+        hall = [sys.executable, "-m", "hall.cli"]
+        config = ["--config", str(self._config_path())]
+        self._spawn(
+            "controller",
+            [*hall, "controller", *config, "--data-dir", str(self.data_dir / "controller"),
+             "--broker", url, "--clock-start", opening.isoformat()],
+        )
+        if self._has_bridge():
+            # One process for every simulated node: 36 bridge processes would take ~1.5 GB
+            # and most of two cores just to start.
+            self._spawn("bridge", [*hall, "bridge", *config, "--all-sim", "--broker", url,
+                                   "--preview-dir", str(self.tickets_dir)])
+        if self.screens:
+            self._open_screens(hall, config, url)
+        return url
+
+    def _open_screens(self, hall: list[str], config: list[str], url: str) -> None:
+        """The front ends as separate windows on this desktop, on the demo's broker."""
+        broker = ["--broker", url]
+        first = self.hall.windows[0].id
+        self._spawn("screen", [*hall, "screen", *config, "--node", "screen-1", *broker,
+                               "--size", "1280x720"])
+        self._spawn("kiosk", [*hall, "kiosk", *config, "--node", "kiosk-2", *broker,
+                              "--size", "540x960"])
+        self._spawn("display", [*hall, "display", *config, "--window", first, *broker,
+                                "--size", "640x200"])
+        self._spawn("evaluator", [*hall, "evaluator", *config, "--window", first, *broker,
+                                  "--size", "800x500"])
+
+    def _config_path(self) -> Path:
+        from config.loader import HALLS_DIR
+
+        return HALLS_DIR / f"{self.hall.hall_id}.yaml"
+
+    def _has_bridge(self) -> bool:
+        try:
+            import firmware_bridge.bridge  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    def opening(self, now: dt.datetime) -> dt.datetime:
+        """Where the demo's hall clock starts: the opening of the hall day of ``now`` (in hall
+        time, not the machine's), or of the next workday when that day is a rest day."""
+        from hallqueue.engine.hours import make_ctx
+        from workdays.fixed import hall_calendar
+
+        # The calendar the controller starts from (statutory days and the config's dates).
+        ctx = make_ctx(self.hall, hall_calendar(self.hall), now)
+        return ctx.next_opening(ctx.day - dt.timedelta(days=1))
+
+    def shutdown(self) -> None:
+        self.stop.set()
+        # The broker goes last: nodes that lose it mid-shutdown wait for it in vain.
+        broker, nodes = self.processes[:1], self.processes[1:]
+        for group in (nodes, broker):
+            for proc in group:
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+            for proc in group:
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
+    # The simulated hall ------------------------------------------------------------------
+
+    def run(self, url: str, duration: float | None) -> None:
+        printer = PahoBus(self.hall.hall_id, "demo-log", url, role="console")
+        printer.subscribe(topics.all_events(self.hall.hall_id), self._print_event)
+        printer.subscribe(topics.all_window_states(self.hall.hall_id), self._on_view)
+        printer.start()
+        kiosk = PahoBus(self.hall.hall_id, "kiosk-1", url, role="kiosk")
+        kiosk.start()
+        if not (printer.wait_connected(10) and kiosk.wait_connected(10)):
+            raise RuntimeError(f"the demo broker at {url} did not come up")
+        self._wait_for_controller(printer)
+        services = [i.code for i in self.hall.items]
+        for _ in range(WAITING_AT_OPENING):  # citizens already waiting when the doors open
+            self._issue(kiosk, self.random.choice(services))
+        windows = self._open_windows(url)
+        deadline = None if duration is None else time.monotonic() + duration
+        next_arrival = time.monotonic()
+        try:
+            while not self.stop.is_set() and (deadline is None or time.monotonic() < deadline):
+                now = time.monotonic()
+                if now >= next_arrival:
+                    self._issue(kiosk, self.random.choice(services),
+                                priority=self.random.random() < 0.05)
+                    next_arrival = now + self.random.expovariate(self.rate / MEAN_ARRIVAL_SECONDS)
+                for w in windows:
+                    if now >= w.next_at:
+                        self._step(w, now)
+                self.stop.wait(0.2)
+        finally:
+            for bus in (kiosk, printer, *(w.bus for w in windows)):
+                bus.stop()
+
+    def _wait_for_controller(self, bus: PahoBus) -> None:
+        online = threading.Event()
+
+        def status(message: Incoming) -> None:
+            if message.payload and message.json().get("state") == "online":
+                online.set()
+
+        bus.subscribe(topics.node_status(self.hall.hall_id, "controller"), status)
+        if not online.wait(30):
+            raise RuntimeError("the controller did not come online; see its log")
+
+    def _open_windows(self, url: str) -> list[SimWindow]:
+        staff = iter(s.id for s in self.hall.staff)
+        windows = []
+        for w in self.hall.windows:
+            bus = PahoBus(self.hall.hall_id, f"caller-{w.id}", url, role="caller")
+            bus.start()
+            bus.wait_connected(10)
+            sim = SimWindow(w.id, next(staff, None), bus, next_at=self.random.uniform(0, 3))
+            if sim.staff:
+                self._command(bus, "login", window=w.id, staff_id=sim.staff)
+            windows.append(sim)
+        return windows
+
+    def _issue(self, kiosk: PahoBus, service: str, priority: bool = False) -> None:
+        """A citizen takes a ticket at kiosk-1; its printer prints it (a PNG preview)."""
+        from kiosk.model_kiosk import KioskModel
+
+        reply = self._command(kiosk, "issue", service=service, priority=priority,
+                              node=kiosk.node)
+        if reply.get("ok") and reply.get("result"):
+            job = KioskModel(kiosk, self.hall).ticket_job(reply["result"])
+            kiosk.publish(topics.device(self.hall.hall_id, kiosk.node, "printer", "print"), job)
+
+    def _on_view(self, message: Incoming) -> None:
+        try:
+            self.views[message.topic.rsplit("/", 1)[-1]] = message.json()["data"]
+        except (ValueError, KeyError, TypeError):
+            return
+
+    def _press(self, bus: PahoBus, node: str, **press: Any) -> None:
+        """Press a key of a simulated keypad: the bridge turns it into the queue command."""
+        topic = topics.device(self.hall.hall_id, node, self.keypads[node], "press")
+        bus.publish(topic, {"v": 1, **press})
+
+    def _step(self, w: SimWindow, now: float) -> None:
+        if f"caller-{w.window}" in self.keypads:
+            self._step_by_keys(w, now)
+            return
+        if w.serving is not None:
+            reply = self._command(w.bus, "finish", window=w.window)
+            w.finished, w.serving = (w.serving, None) if reply.get("ok") else (None, None)
+            if w.finished and self.random.random() < 0.85:
+                level = self.random.choices(list(RATING_WEIGHTS), list(RATING_WEIGHTS.values()))[0]
+                self._command(w.bus, "rate", window=w.window, level=level, ticket=w.finished)
+            w.next_at = now + 1.0 / self.rate
+            return
+        reply = self._command(w.bus, "call", window=w.window)
+        ticket = (reply.get("result") or {}).get("ticket")
+        if reply.get("ok") and ticket:
+            w.serving = ticket
+            w.next_at = now + self.random.uniform(*SERVICE_SECONDS) / self.rate
+        else:
+            w.next_at = now + IDLE_RETRY_SECONDS / self.rate
+
+    def _step_by_keys(self, w: SimWindow, now: float) -> None:
+        """Staff press 叫号 and 办结 on the caller keypad, citizens a key on the evaluator."""
+        view = self.views.get(w.window) or {}
+        current = (view.get("current") or {}).get("ticket")
+        rating = view.get("evaluator") or {}
+        if current is not None:
+            if w.serving != current:  # just called: serve for a while
+                w.serving = current
+                w.next_at = now + self.random.uniform(*SERVICE_SECONDS) / self.rate
+                return
+            self._press(w.bus, f"caller-{w.window}", key="finish")
+            w.serving = None
+            w.next_at = now + 1.0 / self.rate
+            return
+        evaluator = f"evaluator-{w.window}"
+        if rating.get("state") == "rating" and rating.get("ticket") != w.finished:
+            w.finished = rating.get("ticket")
+            if evaluator in self.keypads and self.random.random() < 0.85:
+                level = self.random.choices(list(RATING_WEIGHTS), list(RATING_WEIGHTS.values()))[0]
+                self._press(w.bus, evaluator, rating=level)
+            w.next_at = now + 1.0 / self.rate
+            return
+        self._press(w.bus, f"caller-{w.window}", key="next")
+        w.next_at = now + IDLE_RETRY_SECONDS / self.rate
+
+    def _command(self, bus: PahoBus, verb: str, **fields: Any) -> dict[str, Any]:
+        payload = {"v": 1, "id": f"{bus.node}-{uuid.uuid4().hex[:12]}", **fields}
+        try:
+            reply = bus.request(topics.command(self.hall.hall_id, "queue", verb), payload, 10)
+            result: dict[str, Any] = reply.result(11).json()
+        except Exception as exc:  # the demo goes on; the controller log says why
+            print(f"  ! {bus.node} {verb}: {exc}", flush=True)
+            return {}
+        return result
+
+    def _print_event(self, message: Incoming) -> None:
+        try:
+            body = message.json()
+        except ValueError:
+            return
+        if body.get("event") in QUIET_EVENTS:
+            return
+        data = body.get("data", {})
+        at = str(body.get("at", ""))[11:19]
+        keys = ("ticket", "service", "window", "ahead", "level", "due", "notice_id", "reason")
+        parts = [f"{k}={data[k]}" for k in keys if k in data]
+        print(f"{at} {body.get('event', '?'):<22} {' '.join(parts)}", flush=True)
+
+
+def run_demo(hall: HallConfig, data_dir: str | Path, rate: float = 1.0,
+             duration: float | None = None, screens: bool = False) -> int:
+    if screens and not os.environ.get("DISPLAY"):
+        print("--with-screens needs a desktop ($DISPLAY is not set); running without them",
+              flush=True)
+        screens = False
+    demo = Demo(hall, Path(data_dir), rate, screens=screens)
+    signal.signal(signal.SIGTERM, lambda *_: demo.stop.set())
+    try:
+        url = demo.start_backend()
+        print(json.dumps({
+            "hall": hall.name,
+            "broker": url,
+            "data": str(demo.data_dir / "controller"),
+            "logs": str(demo.data_dir / "logs"),
+            "tickets": str(demo.tickets_dir),
+            "watch": f"mosquitto_sub -v -p {url.rsplit(':', 1)[1]} -t 'hall/{hall.hall_id}/#'",
+        }, ensure_ascii=False, indent=2), flush=True)
+        print("演示大厅已启动，按 Ctrl-C 结束 / demo hall running, Ctrl-C to stop", flush=True)
+        demo.run(url, duration)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        demo.shutdown()
+        print(f"stopped; data kept in {demo.data_dir}", flush=True)
+    return 0

@@ -1,0 +1,27 @@
+"""Turning service events into ``evt/<kind>`` publications with a controller-wide sequence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bus import topics
+from bus.models.state import Event
+from store.service import Publication
+
+
+class EventFactory:
+    """Numbers events so that screens can order them and drop duplicates after a reconnect.
+
+    The sequence is the event time in milliseconds, bumped by one when two events share a
+    millisecond: it keeps growing across controller restarts without a stored counter.
+    """
+
+    def __init__(self, hall_id: str) -> None:
+        self.hall_id = hall_id
+        self._last = 0
+
+    def publication(self, kind: str, data: dict[str, Any], at: dt.datetime) -> Publication:
+        self._last = max(self._last + 1, int(at.timestamp() * 1000))
+        event = Event(event=kind, at=at, seq=self._last, data=data)
+        return Publication(topics.event(self.hall_id, kind), event)
