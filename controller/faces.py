@@ -44,8 +44,8 @@ class FaceTemplateService:
 
     def _message(self, now: dt.datetime) -> tuple[int, Publication] | None:
         from attendance.recognition.crypto import load_key_file
+        from attendance.recognition.sealed import templates_message
         from attendance.recognition.store import TemplateStore
-        from terminal.sync import templates_message
 
         if not (self.store_dir.is_dir() and self.transport_key_file.is_file()):
             return None

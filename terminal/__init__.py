@@ -8,7 +8,7 @@ Parts, each usable and tested alone:
 - ``camera``  frames from a camera index, a video file or still images (``port: sim``)
 - ``faces``   identify → blink → "this staff member is here"
 - ``desk``    the one punch path of face and fingerprint: cooldown, outbox, on time / late
-- ``sync``    face templates from the controller (``publish_templates``) to the terminal
+- ``sync``    face templates from the controller (``attendance.recognition.sealed``) to the terminal
 - ``view``    what the screen shows, without Kivy; ``screen`` renders it with Kivy
 - ``node``    wires them on one asyncio loop; ``run`` builds it from the hall config
 

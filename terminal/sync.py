@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,47 +26,9 @@ from pydantic import ValidationError
 from attendance.recognition import Matcher, RecognitionSettings, StoreError, TemplateStore
 from bus import topics
 from bus.core import Bus, Incoming
-from bus.models.base import StateMessage
+from bus.models.faces import TemplatesMessage
 
 log = logging.getLogger(__name__)
-
-
-class TemplatesMessage(StateMessage):
-    """Retained ``faces/templates``: the controller's store, sealed with the transport key."""
-
-    revision: int
-    """The store's revision (also sealed inside the blob, which is what is trusted)."""
-    at: dt.datetime
-    blob: str
-    """Base64 of ``TemplateStore.export_encrypted(transport_key)``."""
-
-
-def templates_message(
-    store: TemplateStore, transport_key: bytes, now: dt.datetime | None = None
-) -> TemplatesMessage:
-    """The retained ``faces/templates`` payload for ``store``, sealed with the transport key."""
-    return TemplatesMessage(
-        revision=store.revision,
-        at=now or dt.datetime.now(dt.UTC),
-        blob=base64.b64encode(store.export_encrypted(transport_key)).decode("ascii"),
-    )
-
-
-def publish_templates(
-    bus: Bus,
-    hall: str,
-    store: TemplateStore,
-    transport_key: bytes,
-    now: dt.datetime | None = None,
-) -> TemplatesMessage:
-    """Publish ``store`` for the terminals of ``hall`` (retained, QoS 1).
-
-    The controller republishes at start, on every reconnect and when the store changes
-    (``controller.faces``); a terminal that starts or reconnects later gets the retained copy.
-    """
-    message = templates_message(store, transport_key, now)
-    bus.publish(topics.face_templates(hall), message, qos=1, retain=True)
-    return message
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,12 @@ import numpy as np
 import pytest
 
 from attendance.recognition import TemplateStore
+from attendance.recognition.sealed import publish_templates
 from bus import topics
 from bus.client import PahoBus
 from config.schema import HallConfig
 from terminal.outbox import Outbox
-from terminal.sync import SyncOutcome, TemplateSync, publish_templates
+from terminal.sync import SyncOutcome, TemplateSync
 from tests.conftest import REPO, Broker
 from tests.integration.terminal.helpers import (
     DATA,

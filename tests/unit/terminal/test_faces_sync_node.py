@@ -16,6 +16,7 @@ import pytest
 
 from attendance.recognition import Matcher, TemplateStore
 from attendance.recognition.matcher import Match
+from attendance.recognition.sealed import publish_templates
 from bus import topics
 from bus.testing import FakeBroker, FakeBus
 from config.schema import HallConfig, Staff
@@ -23,7 +24,7 @@ from firmware_bridge.camera import Frame
 from terminal.faces import FacePipeline, FaceStatus
 from terminal.node import TerminalNode
 from terminal.outbox import Outbox
-from terminal.sync import TemplateSync, publish_templates
+from terminal.sync import TemplateSync
 from tests.unit.terminal.helpers import HALL, SHANGHAI, FakeIntake, unsynced_clock
 
 NOW = dt.datetime(2026, 11, 2, 8, 0, tzinfo=SHANGHAI)
