@@ -66,6 +66,7 @@ class BrokerURL:
 
     @classmethod
     def parse(cls, url: str) -> BrokerURL:
+        """Read a broker URL; a bare ``host:port`` is ``mqtt://``, the port 1883 (8883 for TLS)."""
         parts = urlsplit(url if "://" in url else f"mqtt://{url}")
         if parts.scheme not in ("mqtt", "mqtts", "tcp", "ssl"):
             raise ValueError(f"broker URL {url!r}: scheme must be mqtt:// or mqtts://")
@@ -191,6 +192,7 @@ class PahoBus:
         self._client.loop_start()
 
     def wait_connected(self, timeout: float = DEFAULT_TIMEOUT) -> bool:
+        """Block until the broker has confirmed the subscriptions; False after ``timeout`` s."""
         return self._connected.wait(timeout)
 
     def stop(self) -> None:
@@ -215,9 +217,11 @@ class PahoBus:
                 fut.set_exception(RequestTimeout("bus stopped"))
 
     def is_connected(self) -> bool:
+        """True from the broker's confirmation of the subscriptions until the connection drops."""
         return self._connected.is_set()
 
     def on_connection(self, listener: ConnectionListener) -> None:
+        """Add a listener; it runs on the node's loop and an error in it is only logged."""
         self._listeners.append(listener)
 
     # Publish / subscribe ----------------------------------------------------------------
@@ -232,6 +236,10 @@ class PahoBus:
         response_topic: str | None = None,
         correlation_data: bytes | None = None,
     ) -> None:
+        """Hand the message to paho; a refused send is logged, not raised.
+
+        Sent while offline, QoS 1 waits in paho's queue for the reconnect; QoS 0 is lost.
+        """
         props = None
         if response_topic is not None or correlation_data is not None:
             props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
@@ -246,6 +254,7 @@ class PahoBus:
             log.warning("publish to %s failed: %s", topic, mqtt.error_string(info.rc))
 
     def subscribe(self, topic_filter: str, handler: Handler, qos: int = 1) -> None:
+        """Remember the handler; ask the broker now if connected, else the next connect does."""
         with self._lock:
             self._subs[topic_filter] = (handler, qos)
             connected = self._connected.is_set()
@@ -253,12 +262,14 @@ class PahoBus:
             self._client.subscribe(topic_filter, qos=qos)
 
     def unsubscribe(self, topic_filter: str) -> None:
+        """Forget the filter's handler, and tell the broker if connected."""
         with self._lock:
             self._subs.pop(topic_filter, None)
         if self._connected.is_set():
             self._client.unsubscribe(topic_filter)
 
     def reply(self, request: Incoming, payload: Payload) -> None:
+        """Answer on the request's response topic; a request without one gets no answer."""
         if request.response_topic:
             self.publish(
                 request.response_topic, payload, qos=1, correlation_data=request.correlation_data
@@ -267,6 +278,7 @@ class PahoBus:
     def request(
         self, topic: str, payload: Payload, timeout: float = DEFAULT_TIMEOUT
     ) -> Future[Incoming]:
+        """Publish with the session's reply inbox; RequestTimeout after ``timeout`` s or on stop."""
         fut: Future[Incoming] = Future()
         correlation = uuid.uuid4().bytes
         with self._lock:

@@ -66,10 +66,21 @@ class Bus(Protocol):
     hall: str
     node: str
 
-    def start(self) -> None: ...
-    def stop(self) -> None: ...
-    def is_connected(self) -> bool: ...
-    def on_connection(self, listener: ConnectionListener) -> None: ...
+    def start(self) -> None:
+        """Connect and say ``online``; the bus reconnects by itself until ``stop``."""
+        ...
+
+    def stop(self) -> None:
+        """Say ``offline`` and disconnect for good."""
+        ...
+
+    def is_connected(self) -> bool:
+        """Whether the broker is reachable now; outboxes wait and screens say so while not."""
+        ...
+
+    def on_connection(self, listener: ConnectionListener) -> None:
+        """Tell the listener ``True`` on every (re)connection and ``False`` on every loss."""
+        ...
 
     def publish(
         self,
@@ -80,10 +91,20 @@ class Bus(Protocol):
         retain: bool = False,
         response_topic: str | None = None,
         correlation_data: bytes | None = None,
-    ) -> None: ...
+    ) -> None:
+        """Send one message and return at once: a node's loop never waits on the broker."""
+        ...
 
-    def subscribe(self, topic_filter: str, handler: Handler, qos: int = 1) -> None: ...
-    def unsubscribe(self, topic_filter: str) -> None: ...
+    def subscribe(self, topic_filter: str, handler: Handler, qos: int = 1) -> None:
+        """Hand every matching message (retained ones too) to the handler, across reconnects.
+
+        One handler per filter: subscribing again to the same filter replaces it.
+        """
+        ...
+
+    def unsubscribe(self, topic_filter: str) -> None:
+        """Stop handling a filter; an unknown filter is no error."""
+        ...
 
     def reply(self, request: Incoming, payload: Payload) -> None:
         """Answer a request on its response topic with its correlation data (if it has one)."""

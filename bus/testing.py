@@ -35,9 +35,11 @@ class FakeBroker:
         """Every message published, in order (for assertions)."""
 
     def client(self, hall: str, node: str, role: str = "") -> FakeBus:
+        """A new FakeBus on this broker; it joins when started."""
         return FakeBus(hall, node, role=role, broker=self)
 
     def route(self, message: Incoming) -> None:
+        """Log, retain (an empty payload deletes) and deliver to the connected clients at once."""
         self.log.append(message)
         if message.retain:
             if message.payload:
@@ -48,6 +50,7 @@ class FakeBroker:
             client._receive(message)
 
     def messages(self, topic_filter: str) -> list[Incoming]:
+        """What was published on topics matching the filter, in order (for assertions)."""
         return [m for m in self.log if topic_matches_sub(topic_filter, m.topic)]
 
 
@@ -73,11 +76,13 @@ class FakeBus:
     # Lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> None:
+        """Join the broker and connect: ``online`` is published, retained messages replayed."""
         if self not in self.broker.clients:
             self.broker.clients.append(self)
         self._set_connected(True)
 
     def stop(self) -> None:
+        """Say ``offline`` and leave the broker."""
         self.publish(
             topics.node_status(self.hall, self.node),
             NodeStatus(state="offline", role=self.role),
@@ -111,12 +116,15 @@ class FakeBus:
             listener(connected)
 
     def is_connected(self) -> bool:
+        """True between ``start`` and ``stop``, except from ``drop`` to ``restore``."""
         return self._connected
 
     def wait_connected(self, timeout: float = DEFAULT_TIMEOUT) -> bool:
+        """Never waits: a FakeBus is connected or not at once."""
         return self._connected
 
     def on_connection(self, listener: ConnectionListener) -> None:
+        """Add a listener; it is called synchronously on every change."""
         self._listeners.append(listener)
 
     # Publish / subscribe ----------------------------------------------------------------
@@ -131,6 +139,7 @@ class FakeBus:
         response_topic: str | None = None,
         correlation_data: bytes | None = None,
     ) -> None:
+        """Route the message at once; while disconnected it is lost."""
         if not self._connected:
             return
         self.broker.route(
@@ -138,11 +147,13 @@ class FakeBus:
         )
 
     def subscribe(self, topic_filter: str, handler: Handler, qos: int = 1) -> None:
+        """Set the filter's handler and, if connected, replay the matching retained messages now."""
         self._subs[topic_filter] = (handler, qos)
         if self._connected:
             self._replay_retained(topic_filter)
 
     def unsubscribe(self, topic_filter: str) -> None:
+        """Forget the filter's handler."""
         self._subs.pop(topic_filter, None)
 
     def _replay_retained(self, topic_filter: str) -> None:
@@ -152,12 +163,14 @@ class FakeBus:
                 handler(Incoming(topic, payload, retain=True))
 
     def reply(self, request: Incoming, payload: Payload) -> None:
+        """Answer on the request's response topic; a request without one gets no answer."""
         if request.response_topic:
             self.publish(request.response_topic, payload, correlation_data=request.correlation_data)
 
     def request(
         self, topic: str, payload: Payload, timeout: float = DEFAULT_TIMEOUT
     ) -> Future[Incoming]:
+        """Publish with a reply inbox; the future is settled on return (reply or RequestTimeout)."""
         fut: Future[Incoming] = Future()
         correlation = str(next(self._correlation)).encode()
         self._pending[correlation] = fut

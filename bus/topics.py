@@ -20,6 +20,7 @@ def _check(*segments: str) -> None:
 
 
 def base(hall: str) -> str:
+    """``hall/<hall>``: the root of every topic of one hall (and of its broker ACL)."""
     _check(hall)
     return f"{ROOT}/{hall}"
 
@@ -36,23 +37,28 @@ def bridge_status_id(node: str) -> str:
 
 
 def time_beacon(hall: str) -> str:
+    """The controller's retained ``TimeBeacon``: the hall's clock, day and timezone."""
     return f"{base(hall)}/time"
 
 
 def catalog_state(hall: str) -> str:
+    """Retained: per category and item, open, closed, suspended or full (the kiosk's menu)."""
     return f"{base(hall)}/state/catalog"
 
 
 def queue_state(hall: str) -> str:
+    """Retained: how many wait per category and the estimated wait for a new ticket."""
     return f"{base(hall)}/state/queue"
 
 
 def window_state(hall: str, window: str) -> str:
+    """Retained: what one window's display, evaluator and caller show."""
     _check(window)
     return f"{base(hall)}/state/window/{window}"
 
 
 def notice(hall: str, notice_id: str) -> str:
+    """Retained ``Notice``; an empty retained message revokes it."""
     _check(notice_id)
     return f"{base(hall)}/notice/{notice_id}"
 
@@ -64,6 +70,7 @@ def event(hall: str, kind: str) -> str:
 
 
 def command(hall: str, area: str, verb: str) -> str:
+    """``cmd/<area>/<verb>``: a request to the controller, answered on its response topic."""
     _check(area, verb)
     return f"{base(hall)}/cmd/{area}/{verb}"
 
@@ -81,7 +88,7 @@ def face_templates(hall: str) -> str:
 
 
 def device(hall: str, node: str, device_name: str, leaf: str) -> str:
-    """``dev/<node>/<device>/<leaf>``: ``state`` (retained), ``print``, ``show``, ``key``, …"""
+    """``dev/<node>/<device>/<leaf>``: ``state`` (retained), ``print``, ``show``, ``key``, etc."""
     _check(node, device_name, leaf)
     return f"{base(hall)}/dev/{node}/{device_name}/{leaf}"
 
@@ -90,27 +97,33 @@ def device(hall: str, node: str, device_name: str, leaf: str) -> str:
 
 
 def all_commands(hall: str) -> str:
+    """What the controller subscribes to: every command of the hall."""
     return f"{base(hall)}/cmd/+/+"
 
 
 def all_window_states(hall: str) -> str:
+    """The retained state of every window."""
     return f"{base(hall)}/state/window/+"
 
 
 def all_notices(hall: str) -> str:
+    """Every retained notice; each front end shows those that target it."""
     return f"{base(hall)}/notice/+"
 
 
 def all_events(hall: str) -> str:
+    """Every ``evt/<kind>``: for the screens' voice and for consoles."""
     return f"{base(hall)}/evt/+"
 
 
 def all_device_topics(hall: str, node: str) -> str:
+    """Everything under one node's ``dev/``: the node and its firmware bridge talk there."""
     _check(node)
     return f"{base(hall)}/dev/{node}/#"
 
 
 def everything(hall: str) -> str:
+    """The whole hall: the controller's and the manager's reach."""
     return f"{base(hall)}/#"
 
 

@@ -35,6 +35,7 @@ class HallCalendar:
         )
 
     def load(self, conn: Connection) -> None:
+        """Read the stored overrides and put the calendar they make in force."""
         table = tables.calendar_overrides
         self.stored = {
             day: kind for day, kind in conn.execute(sa.select(table.c.day, table.c.kind))
@@ -65,10 +66,13 @@ class HallCalendar:
 
     # The protocol the queue engine and the attendance rules use.
     def is_workday(self, day: dt.date) -> bool:
+        """Whether the hall works on ``day``, by the calendar in force (overrides included)."""
         return self.current.is_workday(day)
 
     def day_kind(self, day: dt.date) -> DayKind:
+        """Workday or not and the source of that answer, by the calendar in force."""
         return self.current.day_kind(day)
 
     def add_workdays(self, start: dt.date, n: int) -> dt.date:
+        """The date ``n`` workdays after ``start``, by the calendar in force (due dates)."""
         return self.current.add_workdays(start, n)

@@ -22,6 +22,7 @@ DB_FILENAME = "hall.sqlite3"
 
 
 def database_url(data_dir: str | Path | None = None, url: str | None = None) -> str:
+    """The given URL, else the SQLite file in ``data_dir`` (the directory is created)."""
     if url:
         return url
     if data_dir is None:
@@ -60,6 +61,7 @@ def migrate(engine: Engine) -> None:
 
 
 def schema_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at; None when it was never migrated."""
     with engine.connect() as conn:
         try:
             row = conn.execute(sa.text("SELECT version_num FROM alembic_version")).first()

@@ -22,6 +22,7 @@ class EventFactory:
         self._last = 0
 
     def publication(self, kind: str, data: dict[str, Any], at: dt.datetime) -> Publication:
+        """The ``evt/<kind>`` publication of one event, numbered after every earlier one."""
         self._last = max(self._last + 1, int(at.timestamp() * 1000))
         event = Event(event=kind, at=at, seq=self._last, data=data)
         return Publication(topics.event(self.hall_id, kind), event)

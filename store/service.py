@@ -39,10 +39,17 @@ class Outcome:
 
     @classmethod
     def refused(cls, code: str, message: str, **details: Any) -> Outcome:
+        """A refusal: the reply carries the code and message, and nothing is changed."""
         return cls(error=(code, message), details=details or None)
 
 
 class Service(Protocol):
+    """A part of the controller that answers one ``cmd/<area>/…``.
+
+    Its state lives in memory, rebuilt from the store by ``load``; it changes only through
+    an ``Outcome`` whose transaction committed.
+    """
+
     area: str
     """The ``cmd/<area>/…`` this service answers."""
 
@@ -54,7 +61,9 @@ class Service(Protocol):
         """Retained state to publish when the controller (re)starts."""
         ...
 
-    def handle(self, conn: Connection, cmd: Command, now: dt.datetime) -> Outcome: ...
+    def handle(self, conn: Connection, cmd: Command, now: dt.datetime) -> Outcome:
+        """Apply one command in the controller's transaction; memory changes in ``on_commit``."""
+        ...
 
     def tick(self, conn: Connection, now: dt.datetime) -> Outcome | None:
         """Time passing (timeouts, expiry); None when nothing happened."""

@@ -10,6 +10,10 @@ from sqlalchemy.engine import Connection
 
 
 def upsert(conn: Connection, table: sa.Table, keys: dict[str, Any], values: dict[str, Any]) -> None:
+    """Insert the row, or update ``values`` where one with these ``keys`` exists.
+
+    ``keys`` must be the table's primary key or a unique index: the conflict target.
+    """
     dialect = conn.dialect.name
     insert: Any
     if dialect == "sqlite":
