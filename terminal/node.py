@@ -4,13 +4,17 @@ Threads (STYLE 8): the camera and the face pipeline run in one thread (blocking 
 CPU-heavy recognition) and hand each outcome to the asyncio loop with
 ``call_soon_threadsafe``; bus handlers arrive on the loop through ``asyncio_deliver``.
 Everything that touches the outbox, the desk and the view runs on the loop.
+
+Time (STYLE 8): the wall clock, the monotonic clock and the camera thread's pause are
+injected, and :meth:`TerminalNode.tick` is one turn of the loop, so a test moves a manual
+clock and calls ``tick`` instead of sleeping; ``run`` only calls ``tick`` every
+``TICK_SECONDS``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 import math
 import sqlite3
@@ -23,7 +27,7 @@ from bus.core import Bus, Incoming
 from bus.models.state import TimeBeacon
 from config.schema import HallConfig
 from firmware_bridge.camera import Camera
-from terminal.clock import NTP_CACHE_SECONDS, ClockCheck
+from terminal.clock import NTP_CACHE_SECONDS, ClockCheck, MonoClock, WallClock, wall_now
 from terminal.desk import PunchDesk, PunchResult
 from terminal.faces import FaceOutcome, FacePipeline, FaceStatus
 from terminal.options import finger_slot
@@ -43,10 +47,17 @@ FINGER_UNKNOWN = "指纹未识别，请重试 / fingerprint not recognised, try 
 PUNCH_NOT_STORED = "打卡未保存，请联系管理员 / punch NOT stored: tell the hall manager"
 
 Notify = Callable[[str], None]
+Pause = Callable[[float], bool]
+"""The camera thread's wait: up to the given seconds; True when the node is stopping."""
 
 
 class TerminalNode:
-    """Wires the parts; ``run`` is the node's loop until ``stop`` is set."""
+    """Wires the parts; ``run`` is the node's loop until ``stop`` is set.
+
+    ``wall`` (punch times, pruning) and ``mono`` (cooldown, result display, retries,
+    the camera watchdog and frame pacing) default to the system's clocks; ``pause`` is the
+    camera thread's wait (default: the node's stop event, so closing ends it at once).
+    """
 
     def __init__(
         self,
@@ -64,6 +75,9 @@ class TerminalNode:
         on_result: Callable[[PunchResult], None] | None = None,
         reply_timeout: float = REPLY_TIMEOUT_SECONDS,
         retry_seconds: float = RETRY_SECONDS,
+        wall: WallClock = wall_now,
+        mono: MonoClock = time.monotonic,
+        pause: Pause | None = None,
     ) -> None:
         self.hall = hall
         self.node_id = node_id
@@ -76,17 +90,29 @@ class TerminalNode:
         self.fingerprint_device = fingerprint_device
         self.view = view or TerminalView()
         self._on_result = on_result
-        self.desk = PunchDesk(hall, node_id, outbox, clock, on_stored=lambda _e: self._stored())
+        self._wall = wall
+        self._mono = mono
+        self._stopping = threading.Event()
+        self._pause = pause or self._stopping.wait
+        self.desk = PunchDesk(
+            hall,
+            node_id,
+            outbox,
+            clock,
+            mono=mono,
+            wall=wall,
+            on_stored=lambda _e: self._stored(),
+        )
         self.sender = OutboxSender(
             outbox, bus, timeout=reply_timeout, on_change=self._outbox_changed
         )
         self.retry_seconds = retry_seconds
+        self._last_retry = self._last_prune = -math.inf
         self._loop: asyncio.AbstractEventLoop | None = None
         self._drain_task: asyncio.Task[None] | None = None
         self._drain_again = False
         self._face_thread: threading.Thread | None = None
-        self._face_beat = time.monotonic()
-        self._stopping = threading.Event()
+        self._face_beat = mono()
         self._camera_fault_told = False
         """The camera fault is in the log already (camera thread only)."""
 
@@ -114,32 +140,36 @@ class TerminalNode:
             self._face_thread.start()
 
     async def run(self, stop: asyncio.Event, notify: Notify) -> None:
-        """Ticks: results off screen, clock badge, outbox retries, watchdog pings."""
+        """``tick`` every ``TICK_SECONDS`` (or ``retry_seconds`` if shorter) until ``stop``."""
         notify("READY=1")
-        last_retry = last_prune = -math.inf
         while not stop.is_set():
-            now = time.monotonic()
-            if self.clock.ntp_due(ahead=NTP_CACHE_SECONDS / 2):
-                # timedatectl is a subprocess and a D-Bus call: never on the loop itself.
-                # Refreshed well before the cache expires, so that a punch (clock.state()
-                # on the loop) never finds it stale and runs timedatectl inline.
-                await asyncio.to_thread(self.clock.refresh_ntp)
-            self.view.tick(now)
-            self.view.clock(self.clock.state().reason)
-            if now - last_prune >= PRUNE_SECONDS:
-                removed = self.outbox.prune_sent(dt.datetime.now(dt.UTC) - SENT_RETENTION)
-                if removed:
-                    log.info("outbox: forgot %d acknowledged punch(es)", removed)
-                last_prune = now
-            if now - last_retry >= self.retry_seconds:
-                self.kick()
-                last_retry = now
-            if self.healthy():
-                notify("WATCHDOG=1")
+            await self.tick(notify)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=min(TICK_SECONDS, self.retry_seconds))
         notify("STOPPING=1")
         await self.close()
+
+    async def tick(self, notify: Notify) -> None:
+        """One tick, at the injected clocks' now: results off screen, clock badge, outbox
+        prune and retries (each when its interval has passed), the watchdog ping."""
+        now = self._mono()
+        if self.clock.ntp_due(ahead=NTP_CACHE_SECONDS / 2):
+            # timedatectl is a subprocess and a D-Bus call: never on the loop itself.
+            # Refreshed well before the cache expires, so that a punch (clock.state()
+            # on the loop) never finds it stale and runs timedatectl inline.
+            await asyncio.to_thread(self.clock.refresh_ntp)
+        self.view.tick(now)
+        self.view.clock(self.clock.state().reason)
+        if now - self._last_prune >= PRUNE_SECONDS:
+            removed = self.outbox.prune_sent(self._wall() - SENT_RETENTION)
+            if removed:
+                log.info("outbox: forgot %d acknowledged punch(es)", removed)
+            self._last_prune = now
+        if now - self._last_retry >= self.retry_seconds:
+            self.kick()
+            self._last_retry = now
+        if self.healthy():
+            notify("WATCHDOG=1")
 
     async def close(self) -> None:
         self._stopping.set()
@@ -159,7 +189,7 @@ class TerminalNode:
         thread = self._face_thread
         if thread is None or not thread.is_alive():
             return True
-        return time.monotonic() - self._face_beat < FACE_STALL_SECONDS
+        return self._mono() - self._face_beat < FACE_STALL_SECONDS
 
     # Sending -----------------------------------------------------------------------------
 
@@ -219,7 +249,7 @@ class TerminalNode:
             return
         staff_id = None if slot is None else self.desk.staff_for_slot(slot)
         if staff_id is None:
-            self.view.say(FINGER_UNKNOWN, time.monotonic())
+            self.view.say(FINGER_UNKNOWN, self._mono())
             log.info("fingerprint not recognised (slot %s)", slot)
             return
         self._punch(staff_id, "fingerprint")
@@ -231,9 +261,9 @@ class TerminalNode:
             # The outbox's card failed (full, worn out, read-only): the person must know the
             # punch did not count, not walk away from a screen that said nothing.
             log.exception("punch of %s not stored in the outbox", staff_id)
-            self.view.say(PUNCH_NOT_STORED, time.monotonic())
+            self.view.say(PUNCH_NOT_STORED, self._mono())
             return
-        self.view.punched(result, time.monotonic())
+        self.view.punched(result, self._mono())
         if self._on_result is not None:
             self._on_result(result)
 
@@ -248,13 +278,14 @@ class TerminalNode:
     def _face_loop(self) -> None:
         assert self.camera is not None and self.pipeline is not None and self._loop is not None
         loop, camera, pipeline = self._loop, self.camera, self.pipeline
+        mono, pause = self._mono, self._pause
         opened = False
         started: tuple[float, float] | None = None  # (monotonic, frame time) of frame one
         while not self._stopping.is_set():
-            self._face_beat = time.monotonic()
+            self._face_beat = mono()
             if not opened:
                 opened, started = self._open_camera(camera), None
-                if not opened and self._stopping.wait(CAMERA_RETRY_SECONDS):
+                if not opened and pause(CAMERA_RETRY_SECONDS):
                     return
                 continue
             try:
@@ -270,14 +301,14 @@ class TerminalNode:
                 loop.call_soon_threadsafe(self.view.camera, False)
                 camera.close()
                 opened = False
-                if self._stopping.wait(CAMERA_RETRY_SECONDS):
+                if pause(CAMERA_RETRY_SECONDS):
                     return
                 continue
             # Replay files and stills at their own pace, so a blink lasts as long as filmed.
             if started is None:
-                started = (time.monotonic(), frame.t)
-            due = started[0] + (frame.t - started[1]) - time.monotonic()
-            if due > 0 and self._stopping.wait(due):
+                started = (mono(), frame.t)
+            due = started[0] + (frame.t - started[1]) - mono()
+            if due > 0 and pause(due):
                 return
             try:
                 outcome = pipeline.process(frame)

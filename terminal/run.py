@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from attendance.recognition.crypto import load_key_file
 from bus.client import BrokerURL, PahoBus, asyncio_deliver
 from config.schema import HallConfig
 from firmware_bridge.camera import Camera, CameraError, camera_from_spec
-from terminal.clock import ClockCheck
+from terminal.clock import ClockCheck, wall_now
 from terminal.desk import PunchResult
 from terminal.faces import FacePipeline
 from terminal.node import Notify, TerminalNode
@@ -76,18 +77,21 @@ def build_node(hall: HallConfig, args: TerminalArgs, bus: PahoBus, outbox: Outbo
     if spec is not None:
         camera = camera_from_spec(spec, images=options.images, max_width=options.max_width)
         pipeline = FacePipeline.from_matcher(matcher, options.liveness.settings())
+    wall, mono = wall_now, time.monotonic  # the system's clocks (tests inject their own)
     return TerminalNode(
         hall,
         args.node,
         bus,
         outbox,
-        ClockCheck(),
+        ClockCheck(wall, mono),
         sync=sync,
         camera=camera,
         pipeline=pipeline,
         fingerprint_device=finger_device.name if finger_device is not None else None,
         view=TerminalView(),
         on_result=_print_result if args.headless else None,
+        wall=wall,
+        mono=mono,
     )
 
 

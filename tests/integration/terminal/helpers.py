@@ -9,8 +9,9 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -90,8 +91,22 @@ class Intake:
         self.bus.reply(message, Reply.success(data["id"], {"recorded": True}))
 
 
+class ManualMono:
+    """A monotonic clock that moves only when the test says so (the node's loop may read it)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 class NodeThread:
-    """A TerminalNode on its own asyncio loop, as ``hall terminal`` runs it."""
+    """A TerminalNode on its own asyncio loop, as ``hall terminal`` runs it.
+
+    With a manual ``mono`` its retry interval never passes by itself: :meth:`retry` moves
+    the clock and runs a tick, where the real node would wait for ``retry_seconds``.
+    """
 
     def __init__(
         self,
@@ -100,6 +115,7 @@ class NodeThread:
         outbox: Path,
         reply_timeout: float = 5.0,
         retry_seconds: float = 10.0,
+        mono: Callable[[], float] = time.monotonic,
     ) -> None:
         self.loop = asyncio.new_event_loop()
         self.bus = PahoBus(
@@ -111,10 +127,12 @@ class NodeThread:
             "terminal-1",
             self.bus,
             self.outbox,
-            ClockCheck(),
+            ClockCheck(mono=mono),
             reply_timeout=reply_timeout,
             retry_seconds=retry_seconds,
+            mono=mono,
         )
+        self.mono = mono
         self._stop = asyncio.Event()
         self._thread = threading.Thread(target=self._main, daemon=True)
         self._thread.start()
@@ -130,6 +148,14 @@ class NodeThread:
             return fn()
 
         return asyncio.run_coroutine_threadsafe(run(), self.loop).result(10)
+
+    def retry(self) -> int:
+        """The retry interval passes on the manual clock and the node ticks (a send round
+        starts unless one is running); returns the punches still pending."""
+        assert isinstance(self.mono, ManualMono), "retry() drives a manual clock"
+        self.mono.now += self.node.retry_seconds
+        asyncio.run_coroutine_threadsafe(self.node.tick(lambda _s: None), self.loop).result(10)
+        return int(self.call(self.outbox.pending_count))
 
     def close(self) -> None:
         self.loop.call_soon_threadsafe(self._stop.set)

@@ -12,6 +12,7 @@ from tests.conftest import Broker, start_mosquitto
 from tests.integration.terminal.helpers import (
     NOW,
     Intake,
+    ManualMono,
     NodeThread,
 )
 from tests.waiting import wait_until
@@ -56,14 +57,17 @@ def test_punches_reach_the_real_controller_once_it_is_back_and_a_refusal_is_kept
     tmp_path: Path, mosquitto: Broker, hall: HallConfig
 ) -> None:
     """Broker up, controller down: punches wait (timeouts); the controller starts: they are
-    stored once, in order, in its punch log; an unknown staff id is refused and kept so."""
+    stored once, in order, in its punch log; an unknown staff id is refused and kept so.
+
+    The node's monotonic clock is manual: it retries only when the test says the retry
+    interval has passed (``terminal.retry()``), never by waiting for it."""
     import sqlalchemy as sa
 
     from store import tables
     from tests.integration.harness import ControllerThread, ManualClock
 
     terminal = NodeThread(
-        hall, mosquitto.url, tmp_path / "outbox.sqlite3", reply_timeout=1.0, retry_seconds=0.5
+        hall, mosquitto.url, tmp_path / "outbox.sqlite3", reply_timeout=1.0, mono=ManualMono()
     )
     controller: ControllerThread | None = None
     try:
@@ -71,12 +75,16 @@ def test_punches_reach_the_real_controller_once_it_is_back_and_a_refusal_is_kept
         for staff in ("S001", "S999", "S002"):
             terminal.call(lambda s=staff: terminal.node.on_face(FaceOutcome(FaceStatus.LIVE, s)))
         ids = [e.id for e in terminal.call(lambda: terminal.outbox.entries())]
+        # The send round started by the punches ends when the bus's request times out.
         wait_until(lambda: terminal.call(lambda: terminal.outbox.get(ids[0])).attempts >= 1)
         assert terminal.call(lambda: terminal.outbox.pending_count()) == 3
+        assert terminal.call(lambda: terminal.outbox.get(ids[1])).attempts == 0, "in order"
 
         controller = ControllerThread(hall, tmp_path / "data", mosquitto.url, ManualClock(NOW))
         controller.start()
-        wait_until(lambda: terminal.call(lambda: terminal.outbox.pending_count()) == 0, 30)
+        # Each poll is one retry interval on the node's clock (the first may still meet a
+        # controller whose subscription the broker has not yet taken).
+        wait_until(lambda: terminal.retry() == 0, 30)
         with controller.engine.connect() as conn:
             rows = conn.execute(
                 sa.select(tables.punches.c.punch_id, tables.punches.c.staff_id).order_by(

@@ -1,4 +1,5 @@
-"""Test doubles for the terminal: a punch intake on a FakeBus and a clock that never syncs."""
+"""Test doubles for the terminal: a punch intake on a FakeBus, a clock that never syncs, and
+the manual wall and monotonic clocks a test moves instead of sleeping."""
 
 from __future__ import annotations
 
@@ -51,3 +52,21 @@ class FakeIntake:
 def unsynced_clock() -> ClockCheck:
     """No NTP answer and no beacon: every punch is flagged ``clock_synced: false``."""
     return ClockCheck(ntp=lambda: None)
+
+
+class Clocks:
+    """A wall clock and a monotonic clock the test moves by hand (and can make disagree)."""
+
+    def __init__(self) -> None:
+        self.wall_time = dt.datetime(2026, 11, 2, 8, 50, tzinfo=SHANGHAI)
+        self.mono_time = 1000.0
+
+    def wall(self) -> dt.datetime:
+        return self.wall_time
+
+    def mono(self) -> float:
+        return self.mono_time
+
+    def advance(self, seconds: float) -> None:
+        self.wall_time += dt.timedelta(seconds=seconds)
+        self.mono_time += seconds

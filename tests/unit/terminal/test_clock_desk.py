@@ -12,28 +12,10 @@ from config.schema import HallConfig
 from terminal.clock import ClockCheck, system_ntp_synced
 from terminal.desk import PunchDesk, judge_punch
 from terminal.outbox import Outbox
-from tests.unit.terminal.helpers import SHANGHAI, unsynced_clock
+from tests.unit.terminal.helpers import SHANGHAI, Clocks, unsynced_clock
 
 MONDAY = dt.date(2026, 11, 2)
 SATURDAY = dt.date(2026, 11, 7)
-
-
-class Clocks:
-    """A wall clock and a monotonic clock the test moves by hand (and can make disagree)."""
-
-    def __init__(self) -> None:
-        self.wall_time = dt.datetime(2026, 11, 2, 8, 50, tzinfo=SHANGHAI)
-        self.mono_time = 1000.0
-
-    def wall(self) -> dt.datetime:
-        return self.wall_time
-
-    def mono(self) -> float:
-        return self.mono_time
-
-    def advance(self, seconds: float) -> None:
-        self.wall_time += dt.timedelta(seconds=seconds)
-        self.mono_time += seconds
 
 
 def test_clock_is_trusted_only_with_evidence_and_within_two_minutes_of_the_hall() -> None:
