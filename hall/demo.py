@@ -21,9 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from bus import topics
 from bus.client import PahoBus
 from bus.core import Incoming
+from bus.models.views import EvaluatorRating, WindowData, WindowView
 from config.schema import HallConfig
 from controller.broker import free_port, mosquitto_binary, write_dev_config
 
@@ -66,7 +69,7 @@ class Demo:
         """Also open the hall screen, a kiosk, a display and an evaluator (needs $DISPLAY)."""
         self.tickets_dir = self.data_dir / "tickets"
         """The simulated kiosk printers' PNG previews, ``<tickets>/<kiosk node>/``."""
-        self.views: dict[str, dict[str, Any]] = {}
+        self.views: dict[str, WindowData] = {}
         """``state/window/<w>`` as last heard: the demo's staff look at the window display."""
         self.keypads = {
             n.id: d.name for n in hall.nodes for d in n.devices
@@ -224,9 +227,10 @@ class Demo:
 
     def _on_view(self, message: Incoming) -> None:
         try:
-            self.views[message.topic.rsplit("/", 1)[-1]] = message.json()["data"]
-        except (ValueError, KeyError, TypeError):
+            view = WindowView.model_validate_json(message.payload)
+        except ValidationError:
             return
+        self.views[message.topic.rsplit("/", 1)[-1]] = view.data
 
     def _press(self, bus: PahoBus, node: str, **press: Any) -> None:
         """Press a key of a simulated keypad: the bridge turns it into the queue command."""
@@ -255,9 +259,9 @@ class Demo:
 
     def _step_by_keys(self, w: SimWindow, now: float) -> None:
         """Staff press 叫号 and 办结 on the caller keypad, citizens a key on the evaluator."""
-        view = self.views.get(w.window) or {}
-        current = (view.get("current") or {}).get("ticket")
-        rating = view.get("evaluator") or {}
+        view = self.views.get(w.window)
+        current = view.current.ticket if view is not None and view.current is not None else None
+        rating = view.evaluator if view is not None else None
         if current is not None:
             if w.serving != current:  # just called: serve for a while
                 w.serving = current
@@ -268,8 +272,8 @@ class Demo:
             w.next_at = now + 1.0 / self.rate
             return
         evaluator = f"evaluator-{w.window}"
-        if rating.get("state") == "rating" and rating.get("ticket") != w.finished:
-            w.finished = rating.get("ticket")
+        if isinstance(rating, EvaluatorRating) and rating.ticket != w.finished:
+            w.finished = rating.ticket
             if evaluator in self.keypads and self.random.random() < 0.85:
                 level = self.random.choices(list(RATING_WEIGHTS), list(RATING_WEIGHTS.values()))[0]
                 self._press(w.bus, evaluator, rating=level)

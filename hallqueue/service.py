@@ -18,7 +18,16 @@ from bus import topics
 from bus.models.base import Command
 from bus.models.queue import Rate as RateCommand
 from bus.models.queue import StatsQuery, command_fields
-from bus.models.state import View
+from bus.models.views import (
+    CatalogData,
+    CatalogView,
+    QueueData,
+    QueueView,
+    View,
+    ViewData,
+    WindowData,
+    WindowView,
+)
 from config.schema import HallConfig
 from hallqueue import engine
 from hallqueue.engine.hours import WorkdayCalendarProtocol
@@ -64,7 +73,7 @@ class QueueService:
         self.calendar = calendar
         self.events = events
         self.state: engine.QueueState | None = None
-        self._published: dict[str, dict[str, Any]] = {}
+        self._published: dict[str, ViewData] = {}
         """Last retained view per topic, so a command republishes only what changed."""
 
     # Start -------------------------------------------------------------------------------
@@ -155,10 +164,7 @@ class QueueService:
             self.state = new
             self._published.update(views)
 
-        publications += [
-            Publication(topic, View(at=now, data=data), retain=True)
-            for topic, data in views.items()
-        ]
+        publications += [self._view_publication(t, d, now) for t, d in views.items()]
         return Outcome(
             result=dict(result.result or {}),
             events=public,
@@ -180,9 +186,9 @@ class QueueService:
 
     # Retained views ----------------------------------------------------------------------
 
-    def _all_views(self, state: engine.QueueState, now: dt.datetime) -> dict[str, dict[str, Any]]:
+    def _all_views(self, state: engine.QueueState, now: dt.datetime) -> dict[str, ViewData]:
         hall_id = self.hall.hall_id
-        views = {
+        views: dict[str, ViewData] = {
             topics.catalog_state(hall_id): engine.catalog_view(
                 self.hall, state, now, self.calendar
             ),
@@ -194,9 +200,7 @@ class QueueService:
             )
         return views
 
-    def _changed_views(
-        self, state: engine.QueueState, now: dt.datetime
-    ) -> dict[str, dict[str, Any]]:
+    def _changed_views(self, state: engine.QueueState, now: dt.datetime) -> dict[str, ViewData]:
         return {
             topic: data
             for topic, data in self._all_views(state, now).items()
@@ -206,7 +210,21 @@ class QueueService:
     def _views(self, state: engine.QueueState, now: dt.datetime) -> list[Publication]:
         views = self._all_views(state, now)
         self._published = dict(views)
-        return [Publication(t, View(at=now, data=d), retain=True) for t, d in views.items()]
+        return [self._view_publication(t, d, now) for t, d in views.items()]
+
+    @staticmethod
+    def _view_publication(topic: str, data: ViewData, now: dt.datetime) -> Publication:
+        """The retained message of one view: its data and when it was made."""
+        view: View[Any]
+        if isinstance(data, WindowData):
+            view = WindowView(at=now, data=data)
+        elif isinstance(data, QueueData):
+            view = QueueView(at=now, data=data)
+        elif isinstance(data, CatalogData):
+            view = CatalogView(at=now, data=data)
+        else:
+            raise TypeError(f"not a view: {type(data).__name__}")
+        return Publication(topic, view, retain=True)
 
     # Statistics --------------------------------------------------------------------------
 

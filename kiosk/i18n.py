@@ -124,6 +124,11 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "paused": ("暂停服务", "Paused"),
         "paused_hint": ("工作人员暂时离开，请稍候", "Staff will be back shortly"),
         "closed_window": ("窗口暂停服务", "Window closed"),
+        "unstaffed": ("无人值守", "Unstaffed"),
+        "unstaffed_hint": (
+            "本窗口暂无工作人员，请留意叫号",
+            "Nobody at this window; please listen for your call",
+        ),
         "stopped": ("停止服务", "Service stopped"),
         "staff_number": ("工号 {n}", "Staff no. {n}"),
         "no_staff": ("暂无工作人员", "No staff logged in"),

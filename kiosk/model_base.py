@@ -14,15 +14,16 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bus import topics
 from bus.core import Bus, Deliver, Incoming, RequestTimeout, inline_deliver
 from bus.models.base import Reply
 from bus.models.notices import Notice
-from bus.models.state import NodeStatus, TimeBeacon, View
+from bus.models.state import NodeStatus, TimeBeacon
+from bus.models.views import View, ViewData
 from config.schema import HallConfig
 from kiosk.i18n import Lang, split_message
 
@@ -32,6 +33,8 @@ REQUEST_TIMEOUT = 8.0
 """How long a front end waits for the controller before saying it did not answer."""
 
 Listener = Callable[[], None]
+M = TypeVar("M", bound=BaseModel)
+D = TypeVar("D", bound=ViewData)
 
 
 class CommandResult:
@@ -157,7 +160,7 @@ class FrontEndModel:
         self.changed()
 
     @staticmethod
-    def parse(model: type[Any], message: Incoming) -> Any:
+    def parse(model: type[M], message: Incoming) -> M | None:
         """A typed message, or None (logged) for one this version cannot read."""
         if not message.payload:
             return None
@@ -167,8 +170,9 @@ class FrontEndModel:
             log.warning("ignored unreadable message on %s: %s", message.topic, exc)
             return None
 
-    def parse_view(self, message: Incoming) -> dict[str, Any] | None:
-        view = self.parse(View, message)
+    def parse_view(self, model: type[View[D]], message: Incoming) -> D | None:
+        """The data of a retained view, or None (logged) for one this version cannot read."""
+        view = self.parse(model, message)
         return view.data if view is not None else None
 
     # Derived state -----------------------------------------------------------------------

@@ -8,13 +8,20 @@ printer through the bridge; a failed print never cancels the ticket.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any, Literal
 
 from bus import topics
 from bus.core import Incoming
 from bus.models.devices import DeviceStatus, PrintJob, PrintResult, ScanEvent
+from bus.models.views import (
+    CatalogData,
+    CatalogView,
+    CategoryEntry,
+    ItemEntry,
+    QueueData,
+    QueueView,
+)
 from kiosk.i18n import STRINGS, tr
 from kiosk.model_base import CommandResult, FrontEndModel
 
@@ -37,8 +44,8 @@ class KioskModel(FrontEndModel):
         kinds = {d.kind: d.name for d in (node.devices if node is not None else [])}
         self.printer: str | None = kinds.get("printer")
         self.scanner: str | None = kinds.get("scanner")
-        self.catalog: dict[str, Any] | None = None
-        self.queue: dict[str, Any] | None = None
+        self.catalog: CatalogData | None = None
+        self.queue: QueueData | None = None
         self.screen: Screen = "home"
         self.category: str | None = None
         self.item: str | None = None
@@ -69,11 +76,11 @@ class KioskModel(FrontEndModel):
             self.bus.subscribe(scan, self._on_scan)
 
     def _on_catalog(self, message: Incoming) -> None:
-        self.catalog = self.parse_view(message)
+        self.catalog = self.parse_view(CatalogView, message)
         self.changed()
 
     def _on_queue(self, message: Incoming) -> None:
-        self.queue = self.parse_view(message)
+        self.queue = self.parse_view(QueueView, message)
         self.changed()
 
     def _on_printer(self, message: Incoming) -> None:
@@ -102,46 +109,44 @@ class KioskModel(FrontEndModel):
 
     # What the screens show ---------------------------------------------------------------
 
-    def categories(self) -> list[tuple[str, dict[str, Any]]]:
-        return list((self.catalog or {}).get("categories", {}).items())
+    def categories(self) -> list[tuple[str, CategoryEntry]]:
+        return list(self.catalog.categories.items()) if self.catalog is not None else []
 
-    def items(self, category: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+    def items(self, category: str | None = None) -> list[tuple[str, ItemEntry]]:
         wanted = category or self.category
-        return [
-            (code, item)
-            for code, item in (self.catalog or {}).get("items", {}).items()
-            if item.get("category") == wanted
-        ]
+        if self.catalog is None:
+            return []
+        items = self.catalog.items.items()
+        return [(code, item) for code, item in items if item.category == wanted]
 
-    def item_data(self) -> dict[str, Any] | None:
-        if self.item is None:
+    def item_data(self) -> ItemEntry | None:
+        if self.item is None or self.catalog is None:
             return None
-        data: dict[str, Any] | None = (self.catalog or {}).get("items", {}).get(self.item)
-        return data
+        return self.catalog.items.get(self.item)
 
     def waiting(self, category: str) -> int | None:
-        cat = (self.queue or {}).get("categories", {}).get(category)
-        return int(cat["waiting"]) if cat is not None else None
+        cat = self.queue.categories.get(category) if self.queue is not None else None
+        return cat.waiting if cat is not None else None
 
-    def item_status_text(self, item: dict[str, Any]) -> str:
+    def item_status_text(self, item: ItemEntry) -> str:
         """Why an item can or cannot be issued, in the chosen language."""
-        status = item.get("status", "closed")
+        status = item.status
         text = tr(f"status_{status}", self.lang)
-        if status == "suspended" and item.get("notice"):
-            text = f"{text}：{item['notice']}" if self.lang == "zh" else f"{text}: {item['notice']}"
+        if status == "suspended" and item.notice:
+            text = f"{text}：{item.notice}" if self.lang == "zh" else f"{text}: {item.notice}"
         elif status == "closed":
-            cat = (self.catalog or {}).get("categories", {}).get(item.get("category"), {})
+            cat = self.catalog.categories.get(item.category) if self.catalog is not None else None
             hours = tr(
                 "closed_hours",
                 self.lang,
                 open=self.hall.hours.open.strftime("%H:%M"),
-                last=cat.get("last_ticket", ""),
+                last=cat.last_ticket if cat is not None else "",
             )
             text = f"{text}（{hours}）" if self.lang == "zh" else f"{text} ({hours})"
-        elif item.get("suspension_start") and item.get("notice"):
-            start = dt.datetime.fromisoformat(item["suspension_start"]).astimezone(self.hall.tz)
+        elif item.suspension_start is not None and item.notice:
+            start = item.suspension_start.astimezone(self.hall.tz)
             text = tr(
-                "suspension_ahead", self.lang, start=f"{start:%m-%d %H:%M}", notice=item["notice"]
+                "suspension_ahead", self.lang, start=f"{start:%m-%d %H:%M}", notice=item.notice
             )
         return text
 
@@ -213,7 +218,7 @@ class KioskModel(FrontEndModel):
 
     def can_issue(self) -> bool:
         item = self.item_data()
-        return item is not None and item.get("status") == "open" and not self.lost
+        return item is not None and item.status == "open" and not self.lost
 
     def take_ticket(self, priority: bool = False) -> None:
         if self.item is None or self.screen == "issuing":
@@ -309,19 +314,18 @@ class KioskModel(FrontEndModel):
         item = self.item_data()
         if item is None:
             return None
-        guide = item.get("guide", {})
-        basis = guide.get("legal_basis") or ""
+        guide = item.guide
         data = {
             "hall_name": self.hall.name,
-            "item_name": item.get("name", ""),
-            "item_type": guide.get("type_zh", ""),
-            "materials": guide.get("materials", []),
-            "procedure": guide.get("procedure", []),
-            "promised_workdays": guide.get("time_limit_workdays"),
-            "fees": guide.get("fees", ""),
-            "legal_basis": [basis] if basis else [],
-            "window_location": guide.get("location", ""),
-            "enquiry_phone": guide.get("phone", ""),
+            "item_name": item.name,
+            "item_type": guide.type_zh,
+            "materials": list(guide.materials),
+            "procedure": list(guide.procedure),
+            "promised_workdays": guide.time_limit_workdays,
+            "fees": guide.fees,
+            "legal_basis": [guide.legal_basis] if guide.legal_basis else [],
+            "window_location": guide.location,
+            "enquiry_phone": guide.phone,
             "printed_at": self.now().isoformat(),
         }
         return PrintJob(job_id=uuid.uuid4().hex, document="guide", data=data)

@@ -17,7 +17,8 @@ from typing import Any
 from bus import topics
 from bus.core import Incoming
 from bus.models.notices import Notice
-from bus.models.state import Event, View
+from bus.models.state import Event
+from bus.models.views import CategoryWaiting, QueueData, QueueView
 from kiosk.model_base import FrontEndModel
 
 ANNOUNCED_KINDS = ("ticket.called", "ticket.recalled", "ticket.resumed")
@@ -38,13 +39,29 @@ class CallRow:
     """Breaks ties between calls in the same instant: the event's controller-wide sequence."""
 
 
+@dataclass(frozen=True, slots=True)
+class WaitingRow:
+    """One category's line on the hall screen."""
+
+    prefix: str
+    name: str
+    waiting: int
+    minutes: int
+    windows: tuple[int, ...]
+
+    @classmethod
+    def of(cls, prefix: str, cat: CategoryWaiting, lang: str) -> WaitingRow:
+        name = cat.name_en if lang == "en" and cat.name_en else cat.name
+        return cls(prefix, name, cat.waiting, cat.estimated_wait_minutes, cat.windows)
+
+
 class ScreenModel(FrontEndModel):
     role = "screen"
 
     def __init__(self, *args: Any, announce: Announce | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.announce = announce
-        self.queue: dict[str, Any] | None = None
+        self.queue: QueueData | None = None
         self._latest: dict[str, CallRow] = {}
         """Per ticket, its latest call or recall heard as an event."""
         self._seen: list[int] = []
@@ -56,11 +73,11 @@ class ScreenModel(FrontEndModel):
             self.bus.subscribe(topics.event(hall_id, kind), self._on_call)
 
     def _on_queue(self, message: Incoming) -> None:
-        view = self.parse(View, message)
+        view = self.parse(QueueView, message)
         if view is None:
             return
         self.queue = view.data
-        calling = {c["ticket"] for c in view.data.get("calling", [])}
+        calling = {c.ticket for c in view.data.calling}
         # An event older than the view is in the view already: a ticket not in it is done.
         self._latest = {
             t: row for t, row in self._latest.items() if t in calling or row.at > view.at
@@ -90,32 +107,20 @@ class ScreenModel(FrontEndModel):
     def calls(self) -> list[CallRow]:
         """Tickets at a window now, newest call or recall first (the first is highlighted)."""
         rows: dict[str, CallRow] = {}
-        calling = (self.queue or {}).get("calling", [])
+        calling = self.queue.calling if self.queue is not None else ()
         for i, c in enumerate(calling):
-            at = dt.datetime.fromisoformat(c["called_at"])
             # The view lists the newest first: keep that order among equal times.
-            rows[c["ticket"]] = CallRow(c["ticket"], c.get("window_number"), at, -i)
+            rows[c.ticket] = CallRow(c.ticket, c.window_number, c.called_at, -i)
         for ticket, row in self._latest.items():
             if ticket not in rows or row.at >= rows[ticket].at:
                 rows[ticket] = row
         ordered = sorted(rows.values(), key=lambda r: (r.at, r.seq), reverse=True)
         return ordered[:MAX_CALLS]
 
-    def waiting_rows(self) -> list[dict[str, Any]]:
+    def waiting_rows(self) -> list[WaitingRow]:
         """Per category: name, waiting, estimated wait (minutes), window numbers."""
-        out = []
-        for prefix, cat in (self.queue or {}).get("categories", {}).items():
-            name = cat.get("name_en") if self.lang == "en" and cat.get("name_en") else cat["name"]
-            out.append(
-                {
-                    "prefix": prefix,
-                    "name": name,
-                    "waiting": cat.get("waiting", 0),
-                    "minutes": cat.get("estimated_wait_minutes"),
-                    "windows": cat.get("windows", []),
-                }
-            )
-        return out
+        categories = self.queue.categories if self.queue is not None else {}
+        return [WaitingRow.of(prefix, cat, self.lang) for prefix, cat in categories.items()]
 
     def urgent_notice(self) -> Notice | None:
         """An urgent notice takes the whole screen (Q14)."""

@@ -13,6 +13,14 @@ from bus import topics
 from bus.core import Incoming
 from bus.models.devices import KeyEvent
 from bus.models.notices import Notice
+from bus.models.views import (
+    EvaluatorRating,
+    EvaluatorStopped,
+    StaffOnDuty,
+    WindowData,
+    WindowStatus,
+    WindowView,
+)
 from kiosk.i18n import tr
 from kiosk.model_base import CommandResult, FrontEndModel
 
@@ -30,14 +38,14 @@ class WindowModel(FrontEndModel):
         super().__init__(*args, **kwargs)
         if self.window is None:
             raise ValueError("a window display or evaluator needs its window")
-        self.view: dict[str, Any] | None = None
+        self.view: WindowData | None = None
 
     def subscribe(self) -> None:
         assert self.window is not None
         self.bus.subscribe(topics.window_state(self.hall.hall_id, self.window), self._on_window)
 
     def _on_window(self, message: Incoming) -> None:
-        self.view = self.parse_view(message)
+        self.view = self.parse_view(WindowView, message)
         self.on_view()
         self.changed()
 
@@ -49,30 +57,41 @@ class WindowModel(FrontEndModel):
         return self.view is not None
 
     @property
+    def status(self) -> WindowStatus:
+        """Serving, paused, closed or unstaffed: the view's one answer (serving until heard)."""
+        return self.view.status if self.view is not None else WindowStatus.SERVING
+
+    @property
     def paused(self) -> bool:
-        """暂停服务: paused by staff or the window temporarily closed (Q5, Q11)."""
-        v = self.view or {}
-        return bool(v.get("paused") or v.get("closed"))
+        """Not serving: paused by staff, temporarily closed or nobody signed in (Q5, Q11)."""
+        return not self.status.serving
 
     def window_number(self) -> int | None:
         if self.view is not None:
-            return int(self.view["number"])
+            return self.view.number
         cfg = self.hall.window(self.window or "")
         return cfg.number if cfg is not None else None
 
     def department(self) -> str:
-        v = self.view or {}
-        dept = self.hall.department(v.get("department") or "")
+        v = self.view
+        dept = self.hall.department(v.department or "") if v is not None else None
         if self.lang == "en":
             return dept.name_en if dept is not None and dept.name_en else "Comprehensive window"
-        return str(v.get("department_name") or "")
+        return v.department_name if v is not None else ""
 
-    def staff(self) -> dict[str, Any] | None:
-        staff: dict[str, Any] | None = (self.view or {}).get("staff")
-        return staff
+    def staff(self) -> StaffOnDuty | None:
+        return self.view.staff if self.view is not None else None
 
     def window_notices(self) -> list[Notice]:
         return self.visible_notices()
+
+
+NOT_SERVING_TEXT: dict[WindowStatus, tuple[str, str]] = {
+    WindowStatus.PAUSED: ("paused", "paused_hint"),
+    WindowStatus.CLOSED: ("closed_window", "paused_hint"),
+    WindowStatus.UNSTAFFED: ("unstaffed", "unstaffed_hint"),
+}
+"""The LCD's title and hint (``kiosk.i18n`` keys) for each way of not serving."""
 
 
 class DisplayModel(WindowModel):
@@ -80,17 +99,24 @@ class DisplayModel(WindowModel):
 
     role = "display"
 
+    def not_serving_text(self) -> tuple[str, str]:
+        """Title and hint of a window that does not serve: which of paused, closed, unstaffed."""
+        title, hint = NOT_SERVING_TEXT.get(self.status, NOT_SERVING_TEXT[WindowStatus.PAUSED])
+        return tr(title, self.lang), tr(hint, self.lang)
+
     def current_ticket(self) -> str | None:
-        current = (self.view or {}).get("current")
-        return str(current["ticket"]) if current else None
+        current = self.view.current if self.view is not None else None
+        return current.ticket if current is not None else None
 
     def current_service(self) -> str:
-        current = (self.view or {}).get("current") or {}
+        current = self.view.current if self.view is not None else None
+        if current is None:
+            return ""
         if self.lang == "en":
-            item = self.hall.item(current.get("service", ""))
+            item = self.hall.item(current.service)
             if item is not None and item.name_en:
                 return item.name_en
-        return str(current.get("service_name", ""))
+        return current.service_name
 
 
 EvaluatorState = Literal["stopped", "rating", "sending", "thanks", "refused", "idle"]
@@ -131,12 +157,13 @@ class EvaluatorModel(WindowModel):
         self.changed()
 
     def rating_ticket(self) -> str | None:
-        ev = (self.view or {}).get("evaluator") or {}
-        return str(ev["ticket"]) if ev.get("state") == "rating" and ev.get("ticket") else None
+        card = self.view.evaluator if self.view is not None else None
+        return card.ticket if isinstance(card, EvaluatorRating) else None
 
     @property
     def state(self) -> EvaluatorState:
-        if self.paused or ((self.view or {}).get("evaluator") or {}).get("state") == "stopped":
+        card = self.view.evaluator if self.view is not None else None
+        if isinstance(card, EvaluatorStopped) or (self.paused and self.rating_ticket() is None):
             return "stopped"
         if self._sending is not None:
             return "sending"

@@ -118,13 +118,13 @@ class KioskApp(FrontEndApp):
         self._title(body, self.t("kiosk_title"))
         grid = GridLayout(cols=2, spacing=self.u * 2)
         for prefix, cat in m.categories():
-            lines = [pick(m.lang, cat["name"], cat.get("name_en"))]
+            lines = [pick(m.lang, cat.name, cat.name_en)]
             waiting = m.waiting(prefix)
-            if cat["status"] != "open":
-                lines.append(self.t(f"status_{cat['status']}"))
+            if cat.status != "open":
+                lines.append(self.t(f"status_{cat.status}"))
             elif waiting is not None:
                 lines.append(self.t("waiting_n", n=waiting))
-            bg = BLUE if cat["status"] == "open" else GREY
+            bg = BLUE if cat.status == "open" else GREY
             grid.add_widget(
                 TouchButton(
                     "\n".join(lines),
@@ -149,22 +149,16 @@ class KioskApp(FrontEndApp):
 
     def _items(self, body: Widget) -> None:
         m = self.model
-        cat = dict(m.categories()).get(m.category or "", {})
-        self._title(
-            body,
-            f"{pick(m.lang, cat.get('name', ''), cat.get('name_en'))} · {self.t('choose_item')}",
-        )
+        cat = dict(m.categories()).get(m.category or "")
+        name = pick(m.lang, cat.name, cat.name_en) if cat is not None else ""
+        self._title(body, f"{name} · {self.t('choose_item')}")
         scroll = ScrollView(do_scroll_x=False, bar_width=self.u)
         box = vbox(spacing=self.u * 2, size_hint_y=None)
         box.bind(minimum_height=box.setter("height"))
         for code, item in m.items():
-            name = pick(m.lang, item["name"], item.get("name_en"))
+            name = pick(m.lang, item.name, item.name_en)
             text = f"{name}\n{m.item_status_text(item)}"
-            bg = (
-                BLUE
-                if item["status"] == "open"
-                else (RED if item["status"] == "suspended" else GREY)
-            )
+            bg = BLUE if item.status == "open" else (RED if item.status == "suspended" else GREY)
             box.add_widget(
                 TouchButton(
                     text,
@@ -187,34 +181,36 @@ class KioskApp(FrontEndApp):
 
     def _guide(self, body: Widget) -> None:
         m = self.model
-        item = m.item_data() or {}
-        guide = item.get("guide", {})
-        self._title(body, pick(m.lang, item.get("name", ""), item.get("name_en")))
+        item = m.item_data()
+        if item is None:  # gone from the catalogue while on screen
+            body.add_widget(self._back())
+            return
+        guide = item.guide
+        self._title(body, pick(m.lang, item.name, item.name_en))
         scroll = ScrollView(do_scroll_x=False, bar_width=self.u)
         sheet = vbox(size_hint_y=None, spacing=self.u * 1.2, padding=self.u * 2.5)
         paint(sheet, WHITE, radius=self.u)
         sheet.bind(minimum_height=sheet.setter("height"))
-        if item.get("status") != "open":
+        if item.status != "open":
             sheet.add_widget(Text(m.item_status_text(item), self.fs(4), RED, bold=True, fit=True))
-        limit = guide.get("time_limit_workdays")
+        limit = guide.time_limit_workdays
         fields = [
-            ("item_type", guide.get("type_zh", "")),
+            ("item_type", guide.type_zh),
             ("time_limit", self.t("workdays", n=limit) if limit else self.t("on_the_spot")),
         ]
         for key, value in fields:
             sheet.add_widget(Text(f"{self.t(key)}：{value}", self.fs(3.6), INK, fit=True))
-        for key in ("materials", "procedure"):
-            entries = guide.get(key) or []
+        for key, entries in (("materials", guide.materials), ("procedure", guide.procedure)):
             if entries:
                 sheet.add_widget(Text(f"{self.t(key)}：", self.fs(3.8), BLUE, bold=True, fit=True))
                 for i, entry in enumerate(entries, 1):
                     # No ASCII space: Kivy wraps at spaces, which would strand the number.
                     sheet.add_widget(Text(f"\u3000{i}、{entry}", self.fs(3.6), INK, fit=True))
         for key, value in (
-            ("fees", guide.get("fees")),
-            ("legal_basis", guide.get("legal_basis")),
-            ("location", guide.get("location")),
-            ("phone", guide.get("phone")),
+            ("fees", guide.fees),
+            ("legal_basis", guide.legal_basis),
+            ("location", guide.location),
+            ("phone", guide.phone),
         ):
             if value:
                 sheet.add_widget(Text(f"{self.t(key)}：{value}", self.fs(3.6), INK, fit=True))

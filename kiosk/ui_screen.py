@@ -163,12 +163,11 @@ class ScreenApp(FrontEndApp):
         for key, w in zip(heads, widths, strict=True):
             grid.add_widget(Text(self.t(key), u * 3.4, MUTED, size_hint=(w, None), height=u * 6))
         for row in self.model.waiting_rows():
-            minutes = row["minutes"]
             cells = (
-                (f"{row['prefix']}  {row['name']}", WHITE),
-                (str(row["waiting"]), YELLOW),
-                (self.t("minutes", n=minutes) if minutes is not None else "—", WHITE),
-                (("、" if self.model.lang == "zh" else ", ").join(map(str, row["windows"])), MUTED),
+                (f"{row.prefix}  {row.name}", WHITE),
+                (str(row.waiting), YELLOW),
+                (self.t("minutes", n=row.minutes), WHITE),
+                (("、" if self.model.lang == "zh" else ", ").join(map(str, row.windows)), MUTED),
             )
             for (text, color), w in zip(cells, widths, strict=True):
                 grid.add_widget(

@@ -62,11 +62,9 @@ class DisplayApp(FrontEndApp):
         body = vbox(padding=u * 4, spacing=u * 2)
         if m.paused:
             paint(body, hex_color("8E1111"))
-            key = "closed_window" if (m.view or {}).get("closed") else "paused"
-            body.add_widget(Text(tr(key, lang), u * 22, YELLOW, halign="center", bold=True))
-            body.add_widget(
-                Text(tr("paused_hint", lang), u * 6, WHITE, halign="center", size_hint_y=0.3)
-            )
+            title, hint = m.not_serving_text()
+            body.add_widget(Text(title, u * 22, YELLOW, halign="center", bold=True))
+            body.add_widget(Text(hint, u * 6, WHITE, halign="center", size_hint_y=0.3))
         else:
             ticket = m.current_ticket()
             if ticket is None:
@@ -182,18 +180,18 @@ class EvaluatorApp(FrontEndApp):
         paint(card, WHITE, radius=u * 1.5)
         photo = vbox(size_hint_y=0.55)
         paint(photo, hex_color("DCE8F7"), radius=u)
-        initial = staff["name"][:1] if staff else "—"
+        initial = staff.name[:1] if staff else "—"
         photo.add_widget(Text(initial, u * 20, hex_color("7A95B8"), halign="center", bold=True))
         card.add_widget(photo)
         if staff is None:
             card.add_widget(Text(tr("no_staff", m.lang), u * 5, GREY, halign="center"))
             return card
         card.add_widget(
-            Text(staff["name"], u * 7.5, INK, halign="center", bold=True, size_hint_y=0.18)
+            Text(staff.name, u * 7.5, INK, halign="center", bold=True, size_hint_y=0.18)
         )
         card.add_widget(
             Text(
-                tr("staff_number", m.lang, n=staff.get("staff_number", "")),
+                tr("staff_number", m.lang, n=staff.staff_number),
                 u * 4.2,
                 GREY,
                 halign="center",
@@ -214,7 +212,7 @@ class EvaluatorApp(FrontEndApp):
         )
         staff = self.model.staff()
         if staff is not None:
-            number = tr("staff_number", self.model.lang, n=staff["staff_number"])
-            line = f"{staff['name']}  {number}"
+            number = tr("staff_number", self.model.lang, n=staff.staff_number)
+            line = f"{staff.name}  {number}"
             box.add_widget(Text(line, u * 5, WHITE, halign="center", size_hint_y=0.3))
         return box

@@ -10,11 +10,12 @@ was lifted.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from bus.core import Incoming
 from bus.models.devices import DeviceState, FingerEvent, ShowText
+from bus.models.views import WindowData
 from firmware_bridge.bridge.endpoint import Endpoint
 from firmware_bridge.bridge.logic import led_lines
 
@@ -33,7 +34,7 @@ class DisplayEndpoint(Endpoint):
     def subscribe(self) -> None:
         self.node.bus.subscribe(self.topic("show"), self._on_show)
 
-    def on_view(self, view: Mapping[str, Any] | None) -> None:
+    def on_view(self, view: WindowData | None) -> None:
         self.worker.submit(lambda device: self._show(device, led_lines(view, _lines(device))))
 
     def _on_show(self, message: Incoming) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -18,6 +18,7 @@ from bus import topics
 from bus.core import Bus, Incoming, Payload
 from bus.models.base import Reply
 from bus.models.devices import DeviceState, DeviceStatus
+from bus.models.views import WindowData
 from config.schema import DeviceConfig
 from firmware_bridge.bridge.logic import STATE_TEXT, Backoff, QueueCommand
 from firmware_bridge.bridge.worker import DeviceWorker, Handoff
@@ -63,7 +64,7 @@ class NodeContext(Protocol):
     timing: Timing
 
     @property
-    def view(self) -> Mapping[str, Any] | None:
+    def view(self) -> WindowData | None:
         """The node's window, as last published retained on ``state/window/<w>``."""
         ...
 
@@ -124,7 +125,7 @@ class Endpoint:
         self.since = dt.datetime.now(dt.UTC)
         self.publish_state()
 
-    def on_view(self, view: Mapping[str, Any] | None) -> None:
+    def on_view(self, view: WindowData | None) -> None:
         """The node's window view changed (only endpoints that show or rate care)."""
 
     # State ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """What the bridge decides, without I/O: keys → queue commands, window view → LED lines.
 
-Pure functions of the key and the window's retained view (``state/window/<w>``, the shape of
-``hallqueue.engine.views.window_view``), so they are unit-tested without a broker. The
+Pure functions of the key and the window's retained view (``state/window/<w>``,
+``bus.models.views.WindowData``), so they are unit-tested without a broker. The
 controller still decides whether a command is allowed; these only choose which command a
 key means and refuse what cannot mean anything (a rating with no ticket to rate).
 """
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bus.models.devices import DeviceState
+from bus.models.views import STATUS_DISPLAY, EvaluatorRating, WindowData, WindowStatus
 
 CALLER_VERBS: Mapping[str, str] = {
     "next": "call",
@@ -27,7 +28,7 @@ CALLER_VERBS: Mapping[str, str] = {
 RATING_LEVELS = range(1, 6)
 
 IDLE_TEXT = "欢迎光临"
-PAUSED_TEXT = "暂停服务"
+PAUSED_TEXT = STATUS_DISPLAY[WindowStatus.PAUSED]
 
 STATE_TEXT: Mapping[DeviceState, str] = {
     DeviceState.OK: "设备正常 / ok",
@@ -55,9 +56,7 @@ class NoCommand:
     reason: str
 
 
-def caller_command(
-    action: str, window: str, view: Mapping[str, Any] | None
-) -> QueueCommand | NoCommand:
+def caller_command(action: str, window: str, view: WindowData | None) -> QueueCommand | NoCommand:
     """The queue command a caller key means at ``window``.
 
     ``resume`` means "resume service" while the window is paused, and "take back the held
@@ -67,7 +66,7 @@ def caller_command(
     if verb is not None:
         return QueueCommand(verb, {"window": window})
     if action == "resume":
-        if view is not None and not _paused(view) and view.get("held") and not view.get("current"):
+        if view is not None and view.status.serving and view.held and view.current is None:
             return QueueCommand("resume_ticket", {"window": window})
         return QueueCommand("resume", {"window": window})
     if action == "transfer":
@@ -78,7 +77,7 @@ def caller_command(
 
 
 def rating_command(
-    level: int, window: str, view: Mapping[str, Any] | None, already_rated: str | None = None
+    level: int, window: str, view: WindowData | None, already_rated: str | None = None
 ) -> QueueCommand | NoCommand:
     """``queue/rate`` for the ticket the window has just finished, if it may be rated now.
 
@@ -90,43 +89,37 @@ def rating_command(
         return NoCommand(f"评价等级 {level} 无效 / rating {level} is not 1..5")
     if view is None:
         return NoCommand("窗口状态未知，稍后再评 / window state not known yet")
-    evaluator = view.get("evaluator") or {}
-    ticket = evaluator.get("ticket")
-    if evaluator.get("state") != "rating" or not ticket:
+    if not isinstance(view.evaluator, EvaluatorRating):
         return NoCommand("当前没有待评价的业务 / nothing to rate at this window now")
+    ticket = view.evaluator.ticket
     if ticket == already_rated:
         return NoCommand(f"{ticket} 已评价 / {ticket} is already rated")
-    return QueueCommand("rate", {"window": window, "level": level, "ticket": str(ticket)})
+    return QueueCommand("rate", {"window": window, "level": level, "ticket": ticket})
 
 
-def led_lines(view: Mapping[str, Any] | None, lines: int = 2) -> list[str]:
+def led_lines(view: WindowData | None, lines: int = 2) -> list[str]:
     """The text of each line of a window's LED display.
 
-    Two lines: ``1号窗口 社保医保`` over ``A012 请到1号窗口`` (or 暂停服务 / 欢迎光临). A
-    one-line board shows only the lower line, the one a citizen looks for.
+    Two lines: ``1号窗口 社保医保`` over ``A012 请到1号窗口`` (or 暂停服务 / 窗口暂停服务 /
+    无人值守 when the window does not serve, 欢迎光临 when it waits). A one-line board shows
+    only the lower line, the one a citizen looks for.
     """
     lines = max(lines, 1)
     if view is None:
         return [""] * lines
-    number = view.get("number")
-    head = f"{number}号窗口" if number is not None else str(view.get("window", ""))
-    department = view.get("department_name")
-    if department:
-        head = f"{head} {department}"
-    current = view.get("current") or {}
-    if _paused(view):
-        body = str(view.get("display") or PAUSED_TEXT)
-    elif current.get("ticket"):
-        body = f"{current['ticket']} 请到{number}号窗口"
+    number = view.number
+    head = f"{number}号窗口"
+    if view.department_name:
+        head = f"{head} {view.department_name}"
+    if not view.status.serving:
+        body = STATUS_DISPLAY.get(view.status, PAUSED_TEXT)
+    elif view.current is not None:
+        body = f"{view.current.ticket} 请到{number}号窗口"
     else:
         body = IDLE_TEXT
     if lines == 1:
         return [body]
     return [head, body] + [""] * (lines - 2)
-
-
-def _paused(view: Mapping[str, Any]) -> bool:
-    return bool(view.get("paused") or view.get("closed") or view.get("display"))
 
 
 @dataclass

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from bus import topics
 from bus.core import Bus, Incoming, RequestTimeout
 from bus.models.base import COMMANDS, Reply
-from bus.models.state import View
+from bus.models.views import WindowData, WindowView
 from config.schema import DeviceConfig, HallConfig, Node
 from firmware_bridge import registry
 from firmware_bridge.bridge.endpoint import Endpoint, ReplyCallback, Timing
@@ -71,7 +71,7 @@ class NodeBridge:
         self.bus = bus
         self.handoff = handoff
         self.timing = timing or Timing()
-        self._view: dict[str, Any] | None = None
+        self._view: WindowData | None = None
         self.endpoints: dict[str, Endpoint] = {}
         for config in node.devices:
             if config.kind not in ENDPOINT_KINDS:
@@ -85,7 +85,7 @@ class NodeBridge:
             self.endpoints[config.name] = _endpoint_class(config.kind)(self, config, device)
 
     @property
-    def view(self) -> Mapping[str, Any] | None:
+    def view(self) -> WindowData | None:
         return self._view
 
     # Lifecycle (loop) -------------------------------------------------------------------
@@ -120,7 +120,7 @@ class NodeBridge:
             self._view = None
         else:
             try:
-                self._view = View.model_validate_json(message.payload).data
+                self._view = WindowView.model_validate_json(message.payload).data
             except ValidationError as exc:
                 log.warning("%s: ignored an invalid window view on %s: %s",
                             self.node_id, message.topic, exc.errors()[0].get("msg", exc))

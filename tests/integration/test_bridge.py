@@ -256,7 +256,8 @@ def test_caller_key_calls_and_the_led_display_and_evaluator_follow(
         caller.inject(_press(ecodes.KEY_KP8))  # 办结 (finish)
         watcher.latest(window_topic, until=lambda v: v["data"]["evaluator"]["state"] == "rating")
         evaluator = bridge.node("evaluator-W01")
-        wait_until(lambda: (evaluator.view or {}).get("evaluator", {}).get("state") == "rating")
+        wait_until(lambda: evaluator.view is not None
+                   and evaluator.view.evaluator.state == "rating")
         wait_until(lambda: led.lines.get(1, ("",))[0] == "欢迎光临")
 
         bridge.device("evaluator-W01", "keys").inject(_press(ecodes.KEY_KP5))

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from bus.models.views import WindowData, WindowStatus
 from firmware_bridge.bridge.logic import (
     Backoff,
     NoCommand,
@@ -14,17 +15,11 @@ from firmware_bridge.bridge.logic import (
     led_lines,
     rating_command,
 )
+from tests.viewdata import current, rating, stopped, ticket, window
 
 
-def _view(**changes: Any) -> dict[str, Any]:
-    """A window view in the shape of ``hallqueue.engine.views.window_view``."""
-    view: dict[str, Any] = {
-        "window": "W03", "number": 3, "department_name": "不动产登记", "current": None,
-        "paused": False, "closed": False, "display": None, "held": [],
-        "evaluator": {"state": "idle"},
-    }
-    view.update(changes)
-    return view
+def _view(status: WindowStatus = WindowStatus.SERVING, **changes: Any) -> WindowData:
+    return window(status, **changes)
 
 
 @pytest.mark.parametrize(
@@ -37,14 +32,14 @@ def test_caller_keys_send_the_command_for_the_nodes_window(action: str, verb: st
 
 
 def test_resume_key_resumes_service_while_paused_and_takes_back_a_held_ticket_otherwise() -> None:
-    held = [{"ticket": "B004"}]
-    assert caller_command("resume", "W03", _view(paused=True, display="暂停服务", held=held)) \
+    held = (ticket("B004"),)
+    assert caller_command("resume", "W03", _view(WindowStatus.PAUSED, held=held)) \
         == QueueCommand("resume", {"window": "W03"})
     assert caller_command("resume", "W03", _view(held=held)) \
         == QueueCommand("resume_ticket", {"window": "W03"})
     # Serving someone: the held ticket waits; the key means "resume service" (refused or not
     # by the controller, which owns the rules).
-    serving = _view(held=held, current={"ticket": "B005"})
+    serving = _view(held=held, current=current("B005"))
     assert caller_command("resume", "W03", serving) == QueueCommand("resume", {"window": "W03"})
     assert caller_command("resume", "W03", None) == QueueCommand("resume", {"window": "W03"})
 
@@ -55,7 +50,7 @@ def test_transfer_key_sends_nothing_since_the_target_service_is_chosen_on_the_co
 
 
 def test_rating_goes_to_the_ticket_the_window_just_finished() -> None:
-    view = _view(evaluator={"state": "rating", "ticket": "B003", "until": "…"})
+    view = _view(evaluator=rating("B003"))
     assert rating_command(4, "W03", view) == QueueCommand(
         "rate", {"window": "W03", "level": 4, "ticket": "B003"}
     )
@@ -66,30 +61,31 @@ def test_rating_goes_to_the_ticket_the_window_just_finished() -> None:
     [
         (5, None, None),  # no view yet: never guess a ticket
         (5, _view(), None),  # nothing finished
-        (5, _view(evaluator={"state": "stopped", "text": "停止服务"}), None),
-        (5, _view(evaluator={"state": "rating", "ticket": "B003"}), "B003"),  # pressed twice
-        (0, _view(evaluator={"state": "rating", "ticket": "B003"}), None),
-        (6, _view(evaluator={"state": "rating", "ticket": "B003"}), None),
+        (5, _view(evaluator=stopped()), None),
+        (5, _view(evaluator=rating("B003")), "B003"),  # pressed twice
+        (0, _view(evaluator=rating("B003")), None),
+        (6, _view(evaluator=rating("B003")), None),
     ],
 )
 def test_rating_key_sends_nothing_without_a_ticket_to_rate(
-    level: int, view: dict[str, Any] | None, rated: str | None
+    level: int, view: WindowData | None, rated: str | None
 ) -> None:
     assert isinstance(rating_command(level, "W03", view, rated), NoCommand)
 
 
 def test_led_shows_window_and_called_ticket() -> None:
-    view = _view(current={"ticket": "B012", "service_name": "抵押登记"})
+    view = _view(current=current("B012"))
     assert led_lines(view) == ["3号窗口 不动产登记", "B012 请到3号窗口"]
     assert led_lines(view, lines=1) == ["B012 请到3号窗口"]
     assert led_lines(view, lines=3) == ["3号窗口 不动产登记", "B012 请到3号窗口", ""]
 
 
 def test_led_shows_paused_over_the_ticket_and_welcome_when_idle() -> None:
-    paused = _view(current={"ticket": "B012"}, paused=True, display="暂停服务")
+    paused = _view(WindowStatus.PAUSED, current=current("B012"))
     assert led_lines(paused)[1] == "暂停服务"
-    closed = _view(closed=True, display="暂停服务")
-    assert led_lines(closed, lines=1) == ["暂停服务"]
+    closed = _view(WindowStatus.CLOSED)
+    assert led_lines(closed, lines=1) == ["窗口暂停服务"]
+    assert led_lines(_view(WindowStatus.UNSTAFFED), lines=1) == ["无人值守"]
     assert led_lines(_view()) == ["3号窗口 不动产登记", "欢迎光临"]
     assert led_lines(None) == ["", ""]  # before the controller spoke: blank, not stale
 

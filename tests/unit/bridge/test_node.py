@@ -14,6 +14,7 @@ from bus import topics
 from bus.core import Incoming, Payload
 from bus.models.base import Reply
 from bus.models.devices import DeviceState
+from bus.models.views import WindowView
 from bus.testing import FakeBroker, FakeBus
 from config.schema import DeviceConfig, HallConfig, Node
 from firmware_bridge.bridge.endpoint import Timing
@@ -22,6 +23,7 @@ from firmware_bridge.interfaces import DeviceOffline
 from firmware_bridge.printer.jobs import job_data
 from firmware_bridge.printer.samples import sample_ticket
 from firmware_bridge.registry import build
+from tests.viewdata import AT, current, rating, window
 from tests.waiting import wait_until
 
 FAST = Timing(state_poll_s=0.02, printer_poll_s=0.02, open_first_s=0.01, open_cap_s=0.04)
@@ -83,11 +85,9 @@ def _controller(broker: FakeBroker, hall: HallConfig, verb: str) -> list[dict[st
 
 
 def _retained_view(broker: FakeBroker, hall: HallConfig, w: str, **data: Any) -> None:
-    broker.route(Incoming(
-        topics.window_state(hall.hall_id, w),
-        json.dumps({"v": 1, "at": "2026-11-24T09:30:00+08:00", "data": data}).encode(),
-        retain=True,
-    ))
+    view = WindowView(at=AT, data=window(**data))
+    broker.route(Incoming(topics.window_state(hall.hall_id, w), view.model_dump_json().encode(),
+                          retain=True))
 
 
 def test_a_key_pressed_while_the_broker_is_away_is_not_sent_later(
@@ -118,8 +118,7 @@ def test_rating_key_rates_the_finished_ticket_once(
     keys: Any = bridge.endpoints["keys"]
     keys.event("rating", "5")  # nothing finished yet
     assert ratings == []
-    _retained_view(broker, hall, "W04", window="W04", number=4,
-                   evaluator={"state": "rating", "ticket": "B007"})
+    _retained_view(broker, hall, "W04", window="W04", number=4, evaluator=rating("B007"))
     keys.event("rating", "4")
     keys.event("rating", "5")  # the citizen pressed again: already rated
     assert [(r["ticket"], r["level"], r["window"]) for r in ratings] == [("B007", 4, "W04")]
@@ -257,7 +256,7 @@ def test_led_follows_the_window_view_and_takes_explicit_text(
     _start(hall, node, broker.client(hall.hall_id, node.id), bridges,
            build=lambda kind, port, options: display)
     _retained_view(broker, hall, "W07", window="W07", number=7, department_name="税务",
-                   current={"ticket": "E015"}, paused=False, closed=False, display=None)
+                   current=current("E015"))
     wait_until(lambda: display.lines == {0: "7号窗口 税务", 1: "E015 请到7号窗口"})
     broker.route(Incoming(topics.device(hall.hall_id, node.id, "led", "show"),
                           b'{"v": 1, "lines": ["\\u7cfb\\u7edf\\u7ef4\\u62a4"], "brightness": 40}'))

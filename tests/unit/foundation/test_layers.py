@@ -159,12 +159,14 @@ def test_pure_cores_import_only_their_package_config_and_the_standard_library() 
 
 
 def test_importing_a_pure_core_loads_no_io_library() -> None:
-    """Transitively too: importing the cores in a fresh interpreter loads no bus, store,
-    controller, SQL, MQTT, Kivy, serial or USB module."""
+    """Transitively too: importing the cores in a fresh interpreter loads no bus client,
+    store, controller, SQL, MQTT, Kivy, serial or USB module (the pydantic-only message
+    models of ``bus.models`` are data, not I/O)."""
     code = (
         "import sys, hallqueue.engine, attendance.rules;"
         "bad = [m for m in sys.modules if m.split('.')[0] in "
-        "('bus', 'store', 'controller', 'hall', 'sqlalchemy', 'paho', 'kivy', 'serial', 'usb')];"
+        "('bus', 'store', 'controller', 'hall', 'sqlalchemy', 'paho', 'kivy', 'serial', 'usb')"
+        " and m != 'bus' and not m.startswith('bus.models')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)

@@ -110,7 +110,7 @@ def test_after_the_last_ticket_time_items_say_closed_with_the_hours(fake_hall: F
     fake_hall.at(dt.datetime(2026, 11, 24, 16, 31, tzinfo=SHANGHAI))
     model.choose_category("B")
     item = dict(model.items())["B01"]
-    assert item["status"] == "closed"
+    assert item.status == "closed"
     assert model.item_status_text(item) == "今日已停止取号（取号时间 09:00–16:30）"
     model.toggle_lang()
     assert model.item_status_text(item) == "Closed for today (Tickets 09:00–16:30)"

@@ -66,10 +66,10 @@ def test_a_finished_ticket_leaves_the_calls_and_waiting_counts_follow(
     model, _heard = screen(fake_hall)
     fake_hall.ok("queue", "issue", service="B01")
     fake_hall.ok("queue", "issue", service="B02")
-    rows = {r["prefix"]: r for r in model.waiting_rows()}
-    assert rows["B"]["waiting"] == 2 and rows["B"]["windows"] == [3, 4, 9, 10]
+    rows = {r.prefix: r for r in model.waiting_rows()}
+    assert rows["B"].waiting == 2 and rows["B"].windows == (3, 4, 9, 10)
     fake_hall.ok("queue", "call", window="W03")
-    assert {r["prefix"]: r for r in model.waiting_rows()}["B"]["waiting"] == 1
+    assert {r.prefix: r for r in model.waiting_rows()}["B"].waiting == 1
     fake_hall.ok("queue", "finish", window="W03")
     assert model.calls() == []
 
@@ -111,10 +111,10 @@ def finished_at_w01(h: FakeHall) -> None:
 
 def test_evaluator_rates_the_finished_ticket_once_and_thanks(fake_hall: FakeHall) -> None:
     model, _bus = fake_hall.model(EvaluatorModel, "evaluator-W01", window="W01")
-    assert state_of(model) == "idle"
+    assert state_of(model) == "stopped"  # nobody signed in yet: 停止服务
     finished_at_w01(fake_hall)
-    staff = model.staff() or {}
-    assert (staff["name"], staff["staff_number"]) == ("张敏", "CD001")
+    staff = model.staff()
+    assert staff is not None and (staff.name, staff.staff_number) == ("张敏", "CD001")
     assert state_of(model) == "rating" and model.rating_ticket() == "A001"
     model.rate(4)
     assert state_of(model) == "thanks" and model.message() == "感谢您的评价！"

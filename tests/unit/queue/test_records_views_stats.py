@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from bus.models.views import EvaluatorStopped, StaffOnDuty, WindowStatus
 from hallqueue.engine import (
     Book,
     Call,
@@ -92,48 +93,57 @@ def test_q5_q6_window_view_current_ticket_staff_pause_and_evaluator(q: Driver) -
     q(Issue("A01"), "09:00")
     q(Call("W01"), "09:01")
     view = window_view(q.hall, q.state, "W01", q.at("09:01"))
-    assert view["current"]["ticket"] == "A001"
-    assert view["staff"] == {
-        "id": "S001",
-        "name": "张敏",
-        "staff_number": "CD001",
-        "department": "shebao",
-    }
+    assert view.current is not None and view.current.ticket == "A001"
+    assert view.status is WindowStatus.SERVING
+    assert view.staff == StaffOnDuty(
+        id="S001", name="张敏", staff_number="CD001", department="shebao"
+    )
     q(Finish("W01"), "09:05")
-    assert window_view(q.hall, q.state, "W01", q.at("09:06"))["evaluator"]["state"] == "rating"
+    assert window_view(q.hall, q.state, "W01", q.at("09:06")).evaluator.state == "rating"
     q(Pause("W01"), "09:08")
     view = window_view(q.hall, q.state, "W01", q.at("09:08"))
-    assert view["display"] == "暂停服务" and view["evaluator"]["text"] == "停止服务"
+    assert view.status is WindowStatus.PAUSED and view.display == "暂停服务"
+    assert isinstance(view.evaluator, EvaluatorStopped) and view.evaluator.text == "停止服务"
+
+
+def test_a_window_nobody_signed_in_at_is_unstaffed_until_a_ticket_is_called_there(
+    q: Driver,
+) -> None:
+    """Not serving means paused, closed or nobody signed in; a ticket at the window (a
+    console caller that did not sign in) still shows, and the evaluator stops meanwhile."""
+    view = window_view(q.hall, q.state, "W01", q.at("09:00"))
+    assert view.status is WindowStatus.UNSTAFFED and view.display == "无人值守"
+    assert view.evaluator.state == "stopped"
+    q(Issue("A01"), "09:00")
+    q(Call("W01"), "09:01")
+    assert window_view(q.hall, q.state, "W01", q.at("09:01")).status is WindowStatus.SERVING
 
 
 def test_q1_q4_estimated_wait_from_the_day_then_from_the_default(q: Driver) -> None:
     for t in ("09:00", "09:00", "09:00", "09:00"):
         q(Issue("A01"), t)
-    view = queue_view(q.hall, q.state, q.at("09:00"))["categories"]["A"]
-    assert view["waiting"] == 4
-    assert view["estimated_wait_minutes"] == 8  # 4 ahead × 8 min default ÷ 4 windows
+    view = queue_view(q.hall, q.state, q.at("09:00")).categories["A"]
+    assert view.waiting == 4
+    assert view.estimated_wait_minutes == 8  # 4 ahead × 8 min default ÷ 4 windows
     q(Call("W01"), "09:00")
     q(Finish("W01"), "09:20")  # observed: 20 minutes per citizen
-    view = queue_view(q.hall, q.state, q.at("09:20"))["categories"]["A"]
-    assert view["mean_service_minutes"] == 20.0
-    assert view["estimated_wait_minutes"] == 15  # 3 × 20 ÷ 4
+    view = queue_view(q.hall, q.state, q.at("09:20")).categories["A"]
+    assert view.mean_service_minutes == 20.0
+    assert view.estimated_wait_minutes == 15  # 3 × 20 ÷ 4
 
 
 def test_q9_q10_q13_catalog_open_closed_suspended_caps_left_and_guide(q: Driver) -> None:
     q(Suspend("D01", "户籍系统升级"), "09:00")
     q(Issue("B01"), "09:00")
     view = catalog_view(q.hall, q.state, q.at("09:01"), q.calendar)
-    assert view["items"]["D01"]["status"] == "suspended"
-    assert view["items"]["D01"]["notice"] == "户籍系统升级"
-    assert view["items"]["A01"]["status"] == "open"
-    assert view["categories"]["B"]["left"] == 119
-    assert (
-        catalog_view(q.hall, q.state, q.at("16:30"), q.calendar)["items"]["A01"]["status"]
-        == "closed"
-    )
-    guide = view["items"]["A03"]["guide"]  # Q13: the one-time notice
-    assert guide["type_zh"] == "承诺件" and guide["time_limit_workdays"] == 5
-    assert guide["phone"] == "0000-12333" and guide["materials"]
+    assert view.items["D01"].status == "suspended"
+    assert view.items["D01"].notice == "户籍系统升级"
+    assert view.items["A01"].status == "open"
+    assert view.categories["B"].left == 119
+    assert catalog_view(q.hall, q.state, q.at("16:30"), q.calendar).items["A01"].status == "closed"
+    guide = view.items["A03"].guide  # Q13: the one-time notice
+    assert guide.type_zh == "承诺件" and guide.time_limit_workdays == 5
+    assert guide.phone == "0000-12333" and guide.materials
 
 
 def test_q15_statistics_per_category_window_staff_hour_and_csv(q: Driver) -> None:
