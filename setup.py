@@ -38,6 +38,7 @@ EXTRAS_REQUIRE = {
         "mypy>=1.10",
         "types-PyYAML",
         "psycopg[binary]>=3.1",
+        "jsonschema>=4.18",
     ],
 }
 

@@ -24,6 +24,7 @@ _COMMAND_MODULES = (
     "firmware_bridge.cli",
     "firmware_bridge.printer.cli",
     "kiosk.cli",
+    "hall.contract_cli",
 )
 
 
