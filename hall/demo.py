@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from bus import topics
 from bus.client import PahoBus
 from bus.core import Incoming
+from bus.models.events import parse_event
 from bus.models.views import EvaluatorRating, WindowData, WindowView
 from config.schema import HallConfig
 from controller.broker import free_port, mosquitto_binary, write_dev_config
@@ -294,16 +295,16 @@ class Demo:
 
     def _print_event(self, message: Incoming) -> None:
         try:
-            body = message.json()
-        except ValueError:
+            event = parse_event(message.payload)
+        except ValidationError:
             return
-        if body.get("event") in QUIET_EVENTS:
+        if event.event in QUIET_EVENTS:
             return
-        data = body.get("data", {})
-        at = str(body.get("at", ""))[11:19]
+        data = event.data.model_dump(mode="json")
+        at = event.at.isoformat()[11:19]
         keys = ("ticket", "service", "window", "ahead", "level", "due", "notice_id", "reason")
         parts = [f"{k}={data[k]}" for k in keys if k in data]
-        print(f"{at} {body.get('event', '?'):<22} {' '.join(parts)}", flush=True)
+        print(f"{at} {event.event:<22} {' '.join(parts)}", flush=True)
 
 
 def run_demo(hall: HallConfig, data_dir: str | Path, rate: float = 1.0,

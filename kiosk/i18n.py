@@ -164,22 +164,3 @@ def split_message(message: str, message_en: str | None = None) -> tuple[str, str
     """The controller's ``"中文 / English"`` error text as (zh, en)."""
     zh, _, en = message.partition(" / ")
     return zh, message_en or en or zh
-
-
-CN_DIGITS = "零一二三四五六七八九"
-
-
-def spoken_ticket(number: str) -> str:
-    """A ticket number as it is read aloud: letters kept, digits one by one (A001 → A零零一)."""
-    return "".join(CN_DIGITS[int(ch)] if ch.isdigit() else ch for ch in number)
-
-
-def spoken_number(n: int) -> str:
-    """A window number as a quantity (3 → 三, 11 → 十一, 20 → 二十) for n < 100."""
-    if n < 10:
-        return CN_DIGITS[n]
-    tens, units = divmod(n, 10)
-    if n >= 100:
-        return "".join(CN_DIGITS[int(ch)] for ch in str(n))
-    head = "" if tens == 1 else CN_DIGITS[tens]
-    return f"{head}十{CN_DIGITS[units] if units else ''}"

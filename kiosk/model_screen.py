@@ -10,24 +10,30 @@ restarts does not call everyone again.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from bus import topics
 from bus.core import Incoming
+from bus.models.events import TicketCalled, TicketRecalled, TicketResumed, parse_event
 from bus.models.notices import Notice
-from bus.models.state import Event
 from bus.models.views import CategoryWaiting, QueueData, QueueView
 from kiosk.model_base import FrontEndModel
+
+log = logging.getLogger(__name__)
 
 ANNOUNCED_KINDS = ("ticket.called", "ticket.recalled", "ticket.resumed")
 MAX_CALLS = 8
 """Rows on the screen: the newest calls, readable from the back of the hall."""
 SEEN_MEMORY = 500
 
-Announce = Callable[[str, int | None, bool], None]
-"""``announce(ticket, window_number, recall)``."""
+CallEvent = TicketCalled | TicketRecalled | TicketResumed
+Announce = Callable[[CallEvent], None]
+"""``announce(event)``: the screen's voice speaks ``event.data.announcement``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,20 +91,20 @@ class ScreenModel(FrontEndModel):
         self.changed()
 
     def _on_call(self, message: Incoming) -> None:
-        event = self.parse(Event, message)
-        if event is None or event.seq in self._seen:
+        try:
+            event = parse_event(message.payload)
+        except ValidationError as exc:
+            log.warning("ignored unreadable message on %s: %s", message.topic, exc)
+            return
+        if not isinstance(event, CallEvent) or event.seq in self._seen:
             return  # a duplicate after a reconnect is not announced twice
         self._seen.append(event.seq)
         del self._seen[:-SEEN_MEMORY]
-        ticket = event.data.get("ticket")
-        if not isinstance(ticket, str):
-            return
-        number = event.data.get("window_number")
-        window_number = number if isinstance(number, int) else None
-        self._latest[ticket] = CallRow(ticket, window_number, event.at, event.seq)
+        ticket = event.data.ticket
+        self._latest[ticket] = CallRow(ticket, event.data.window_number, event.at, event.seq)
         self.changed()
         if self.announce is not None:
-            self.announce(ticket, window_number, event.event == "ticket.recalled")
+            self.announce(event)
 
     @property
     def ready(self) -> bool:

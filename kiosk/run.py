@@ -10,6 +10,7 @@ import argparse
 import logging
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from uikit import env
 
 if TYPE_CHECKING:
     from kiosk.app import FrontEndApp
+    from kiosk.model_screen import CallEvent
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +94,7 @@ def build_app(
         from kiosk.model_screen import ScreenModel
         from kiosk.ui_screen import ScreenApp
 
-        announce = voice.announce if voice is not None else None
-        model = ScreenModel(bus, hall, announce=announce, **common)
+        model = ScreenModel(bus, hall, announce=_speaker(voice), **common)
         app = ScreenApp(model, bus, title=title, screenshot=screenshot)
     elif kind == "display":
         from kiosk.model_window import DisplayModel
@@ -151,3 +152,10 @@ def run(args: argparse.Namespace) -> int:
         if voice is not None:
             voice.close()
     return app.exit_code
+
+
+def _speaker(voice: Any) -> Callable[[CallEvent], None] | None:
+    """The hall screen speaks each call event's own line (``data.announcement``)."""
+    if voice is None:
+        return None
+    return lambda event: voice.say(event.data.announcement)

@@ -1,9 +1,10 @@
-"""The hall screen's voice: "请 A001 号到 3 号窗口办理", made offline and never overlapping.
+"""The hall screen's voice: the call event's line, spoken offline and never overlapping.
 
 espeak-ng's Mandarin voice (``-v cmn``) writes each line to a WAV file; a player command
 (``aplay``, sox's ``play``) plays it. One worker thread takes the lines in order from a queue,
 so two calls in quick succession are both heard, one after the other, and the UI thread never
-waits for a sound. A recall is announced again, like a call.
+waits for a sound. A recall is announced again, like a call. The words are the controller's
+(the event's ``announcement``, "请A零零一号到三号窗口办理"): the screen speaks them as they are.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kiosk.i18n import spoken_number, spoken_ticket
-
 log = logging.getLogger(__name__)
 
 SYNTH_TIMEOUT = 20.0
@@ -29,12 +28,6 @@ ESPEAK = ("espeak-ng", "-v", "cmn", "-s", "150")
 
 Synth = Callable[[str, Path], None]
 Player = Callable[[Path], None]
-
-
-def announcement_text(ticket: str, window_number: int | None) -> str:
-    """The line as it is spoken: letters kept and digits one by one, so A001 is "A零零一"."""
-    window = spoken_number(window_number) if window_number is not None else ""
-    return f"请{spoken_ticket(ticket)}号到{window}号窗口办理"
 
 
 def espeak_synth(text: str, wav: Path) -> None:
@@ -92,11 +85,8 @@ class Announcer:
         self._thread = threading.Thread(target=self._run, name="announcer", daemon=True)
         self._thread.start()
 
-    def announce(self, ticket: str, window_number: int | None, recall: bool = False) -> None:
-        """Queue one call (or recall); returns at once."""
-        self.say(announcement_text(ticket, window_number))
-
     def say(self, text: str) -> None:
+        """Queue one line (a call's or a recall's announcement); returns at once."""
         self._lines.put(text)
 
     def close(self, timeout: float = 5.0) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping
+
+from pydantic import BaseModel
 
 from bus import topics
-from bus.models.state import Event
+from bus.models.events import make_event
 from store.service import Publication
 
 
@@ -21,8 +23,14 @@ class EventFactory:
         self.hall_id = hall_id
         self._last = 0
 
-    def publication(self, kind: str, data: dict[str, Any], at: dt.datetime) -> Publication:
-        """The ``evt/<kind>`` publication of one event, numbered after every earlier one."""
+    def publication(
+        self, kind: str, data: BaseModel | Mapping[str, object], at: dt.datetime
+    ) -> Publication:
+        """The ``evt/<kind>`` publication of one event, numbered after every earlier one.
+
+        ``data`` becomes the typed model of its kind (``bus.models.events``): a field that
+        is missing or of the wrong type is an error here, at the sender.
+        """
         self._last = max(self._last + 1, int(at.timestamp() * 1000))
-        event = Event(event=kind, at=at, seq=self._last, data=data)
+        event = make_event(kind, data, at, self._last)
         return Publication(topics.event(self.hall_id, kind), event)

@@ -107,7 +107,33 @@ def window_detail(hall: HallConfig, window_id: str, staff: str | None) -> dict[s
     }
 
 
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def spoken_ticket(number: str) -> str:
+    """A ticket number as it is read aloud: letters kept, digits one by one (A001 → A零零一)."""
+    return "".join(CN_DIGITS[int(ch)] if ch.isdigit() else ch for ch in number)
+
+
+def spoken_number(n: int) -> str:
+    """A window number as a quantity (3 → 三, 11 → 十一, 20 → 二十) for n < 100."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, units = divmod(n, 10)
+    if n >= 100:
+        return "".join(CN_DIGITS[int(ch)] for ch in str(n))
+    head = "" if tens == 1 else CN_DIGITS[tens]
+    return f"{head}十{CN_DIGITS[units] if units else ''}"
+
+
+def announcement_text(ticket: str, window_number: int | None) -> str:
+    """The line as it is spoken: letters kept and digits one by one, so A001 is "A零零一"."""
+    window = spoken_number(window_number) if window_number is not None else ""
+    return f"请{spoken_ticket(ticket)}号到{window}号窗口办理"
+
+
 def announcement(hall: HallConfig, number: str, window_id: str) -> str:
-    """The hall screen's voice line: 请A001号到1号窗口办理."""
+    """The hall screen's voice line, made once here and carried by the call event:
+    请A零零一号到三号窗口办理 (the screen speaks it as it is)."""
     w = hall.window(window_id)
-    return f"请{number}号到{w.number if w is not None else window_id}号窗口办理"
+    return announcement_text(number, w.number if w is not None else None)

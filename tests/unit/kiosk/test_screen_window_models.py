@@ -8,7 +8,7 @@ import sys
 
 from bus import topics
 from bus.models.devices import KeyEvent
-from kiosk.model_screen import ScreenModel
+from kiosk.model_screen import CallEvent, ScreenModel
 from kiosk.model_window import THANKS_SECONDS, DisplayModel, EvaluatorModel
 from tests.conftest import REPO
 from tests.unit.kiosk.conftest import FakeHall
@@ -18,8 +18,22 @@ HALL = "chengdong"
 
 def screen(h: FakeHall) -> tuple[ScreenModel, list[tuple[str, int | None, bool]]]:
     heard: list[tuple[str, int | None, bool]] = []
-    model, _bus = h.model(ScreenModel, "screen-1", announce=lambda t, w, r: heard.append((t, w, r)))
+
+    def announce(e: CallEvent) -> None:
+        heard.append((e.data.ticket, e.data.window_number, e.event == "ticket.recalled"))
+
+    model, _bus = h.model(ScreenModel, "screen-1", announce=announce)
     return model, heard
+
+
+def test_the_screen_speaks_the_line_the_call_event_carries(fake_hall: FakeHall) -> None:
+    """One voice line, made by the controller: the screen does not make its own."""
+    lines: list[str] = []
+    fake_hall.model(ScreenModel, "screen-1", announce=lambda e: lines.append(e.data.announcement))
+    fake_hall.ok("queue", "issue", service="B01")
+    fake_hall.ok("queue", "call", window="W03")
+    fake_hall.ok("queue", "recall", window="W03")
+    assert lines == ["请B零零一号到三号窗口办理"] * 2
 
 
 def test_calls_are_announced_once_each_in_order_and_recall_again(fake_hall: FakeHall) -> None:
