@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from config.base import StrictModel
+from config.base import ClockTime, StrictModel
 
 
 class WriteOffKind(StrEnum):
@@ -62,16 +62,16 @@ class PunchSlot(StrictModel):
     kind: Literal["sign_in", "sign_out"]
     """A sign-in takes the earliest punch of its window and is late after the deadline
     minute; a sign-out takes the latest punch and is early before the deadline minute."""
-    deadline: time
+    deadline: ClockTime
     """Sign-in: the last on-time minute (09:00 → 09:00:59 is on time). Sign-out: the first
     on-time minute (17:00 → 16:59:59 is early by 1 minute). Write-offs cover this slot when
     their interval contains this time (A4)."""
-    window_from: time | None = None
+    window_from: ClockTime | None = None
     """Punches from this time of day (until the next slot's window) belong to this slot.
     Omitted: 00:00 for the first slot, the profile's ``split_time`` for the second."""
-    valid_from: time | None = None
+    valid_from: ClockTime | None = None
     """A punch earlier than this minute is ignored, as if missing (乌审: sign-in from 07:00)."""
-    valid_until: time | None = None
+    valid_until: ClockTime | None = None
     """A punch later than this minute is ignored, as if missing (乌审: sign-out until 19:30)."""
 
 
@@ -116,7 +116,7 @@ class ApprovalRules(StrictModel):
     substitute_required_from_days: float | None = None
     """Requests of at least this many days need a named substitute (顶岗) before any
     approval (衢江 四(二)2(2): 1 day); omitted: no such rule."""
-    emergency_report_by: time = time(9, 30)
+    emergency_report_by: ClockTime = time(9, 30)
     """Emergency leave must be reported by this time on its first day (请休假 第八条)."""
     emergency_complete_within_workdays: int = Field(default=3, ge=0)
     """…and approved within this many workdays after it ends, else it is absence."""
@@ -154,7 +154,7 @@ class AttendanceProfile(StrictModel):
     """Name shown to people, e.g. 城东区政务服务中心."""
     slots: tuple[PunchSlot, ...]
     """The expected punches of a workday in day order: sign-in, sign-out (, sign-in, sign-out)."""
-    split_time: time = time(13, 0)
+    split_time: ClockTime = time(13, 0)
     """Two-punch day: a punch before this time belongs to the sign-in, else to the sign-out."""
     duplicate_punch_seconds: int = Field(default=60, ge=0)
     """Punches of one person within this many seconds of the last kept one are one punch."""

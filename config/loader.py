@@ -1,57 +1,36 @@
 """Loading a hall's YAML with errors that name the file, the line, the key path and a fix.
 
 Every problem is collected before reporting, so a hall manager fixes a file in one pass.
+Reading the file (encoding, size, YAML syntax, duplicate keys, unquoted times) is
+``config.yamlread``; this module checks what was read against the schema, the
+cross-references and the checks a caller adds (``hall config check`` adds the drivers'
+option schemas, which ``config`` may not import).
 """
 
 from __future__ import annotations
 
-import difflib
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from config.problems import ConfigError, Finding, Loc, Problem, format_loc, suggest
 from config.schema import HallConfig
+from config.yamlread import parse, read_text
+
+__all__ = [
+    "ConfigError", "Finding", "HallCheck", "Loc", "Problem", "format_loc", "load_hall",
+    "load_hall_or_exit", "parse_hall", "resolve_hall_path", "validation_findings",
+]
 
 HALLS_DIR = Path(__file__).resolve().parent / "halls"
 DEFAULT_HALL = "chengdong"
 
-Loc = tuple[str | int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with a config file."""
-
-    file: str
-    path: str
-    message: str
-    line: int | None = None
-    hint: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        text = f"{where}: {self.path or '<top>'}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
-
-
-class ConfigError(Exception):
-    """A hall config that cannot be used; ``problems`` says every reason."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-def format_loc(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+HallCheck = Callable[[HallConfig], Iterable[Finding]]
+"""A check beyond the schema, run on a hall that passed it; its findings get file and line."""
 
 
 def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
@@ -59,7 +38,8 @@ def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
     line = node.start_mark.line + 1 if node is not None else None
     for i, part in enumerate(loc):
         if isinstance(node, yaml.MappingNode):
-            pair = next(((k, v) for k, v in node.value if k.value == part), None)
+            # The last of duplicated keys: it is the value the data holds.
+            pair = next(((k, v) for k, v in reversed(node.value) if k.value == str(part)), None)
             if pair is None:
                 return line
             if i == len(loc) - 1:
@@ -76,20 +56,20 @@ def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
     return line
 
 
-def _model_at(loc: Loc) -> type[BaseModel] | None:
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     """The model class that owns the last key of ``loc``, to suggest the right spelling."""
-    model: Any = HallConfig
+    current: Any = model
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        fields = getattr(model, "model_fields", None)
+        fields = getattr(current, "model_fields", None)
         field = fields.get(part) if fields is not None else None
         if field is None:
             return None
-        model = _inner_model(field.annotation)
-        if model is None:
+        current = _inner_model(field.annotation)
+        if current is None:
             return None
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
@@ -103,37 +83,63 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    return suggest(word, choices)
 
 
-def _is_union_member(part: str | int) -> bool:
+def _looks_like_union_member(part: object) -> bool:
     return isinstance(part, str) and (part[:1].isupper() or "[" in part)
 
 
-def _pydantic_problems(
-    file: str, root: yaml.Node | None, err: ValidationError
-) -> Iterator[Problem]:
+def _data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
+    """``loc`` without the names pydantic adds for union members (``str``, ``Node``, …).
+
+    A part that is a key or index of the data is kept (a keymap's ``KEY_KP1`` is a key, not
+    a type); past the data (a missing key) the names are told apart by their look.
+    """
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(data, Mapping) and part in data:
+            data = data[part]
+        elif isinstance(data, Sequence) and not isinstance(data, str) and isinstance(part, int):
+            data = data[part] if -len(data) <= part < len(data) else None
+        elif _looks_like_union_member(part) or part in ("str", "int"):
+            continue
+        else:
+            data = None
+        out.append(part if isinstance(part, int) else str(part))
+    return tuple(out)
+
+
+def validation_findings(
+    err: ValidationError, model: type[BaseModel], data: Any, base: Loc = ()
+) -> Iterator[Finding]:
+    """``(key path, message, fix)`` for each error of ``model.model_validate(data)``, the
+    path under ``base``: unknown keys get the closest known key, numbers for times the hint
+    to quote them."""
     for e in err.errors():
-        loc: Loc = tuple(e["loc"])
-        # Union members add their type name to the location; it means nothing to a hall manager.
-        loc = tuple(p for p in loc if not _is_union_member(p))
+        loc = _data_loc(data, tuple(e["loc"]))
         hint = ""
+        key = str(loc[-1]) if loc else ""
         if e["type"] == "extra_forbidden":
-            model = _model_at(loc)
-            known = sorted(model.model_fields) if model else []
-            hint = _suggest(str(loc[-1]), known) or (
+            owner = _model_at(model, loc)
+            known = sorted(owner.model_fields) if owner else []
+            hint = _suggest(key, known) or (
                 f"known keys here: {', '.join(known)}" if known else "remove it"
             )
             message = "unknown key"
         elif e["type"] == "missing":
             message, hint = "required key is missing", "add it"
+        elif e["type"] in ("time_unquoted", "time_format"):
+            message, hint = e["msg"], f'e.g. {key}: "09:00"'
         else:
-            message = e["msg"]
-        yield Problem(file, format_loc(loc), message, _line_of(root, loc), hint)
+            message = e["msg"].removeprefix("Value error, ")
+            expected = (e.get("ctx") or {}).get("expected")
+            if e["type"] in ("literal_error", "enum") and expected:
+                hint = f"allowed: {expected}"
+        yield (*base, *loc), message, hint
 
 
-def _reference_problems(hall: HallConfig) -> Iterator[tuple[Loc, str, str]]:
+def _reference_problems(hall: HallConfig) -> Iterator[Finding]:
     """Cross-references the schema alone cannot check."""
     departments = [d.code for d in hall.departments]
     prefixes = [c.prefix for c in hall.categories]
@@ -197,45 +203,53 @@ def _reference_problems(hall: HallConfig) -> Iterator[tuple[Loc, str, str]]:
         yield ("hours",), "need open < last_ticket <= close", "e.g. 09:00, 16:30, 17:00"
 
 
-def parse_hall(data: Any, file: str = "<config>", root: yaml.Node | None = None) -> HallConfig:
-    """Validate already-parsed YAML data; raises ConfigError with every problem."""
+def parse_hall(
+    data: Any,
+    file: str = "<config>",
+    root: yaml.Node | None = None,
+    checks: Iterable[HallCheck] = (),
+    problems: Iterable[Problem] = (),
+) -> HallConfig:
+    """Validate already-parsed YAML data; raises ConfigError with every problem.
+
+    ``problems`` are the reader's (duplicate keys, unquoted times), reported with the
+    schema's; ``checks`` run on a hall that passed the schema, with the cross-references.
+    """
+    found = list(problems)
+
+    def fail(more: Iterable[Finding]) -> ConfigError:
+        found.extend(Problem(file, format_loc(loc), message, _line_of(root, loc), hint)
+                     for loc, message, hint in more)
+        return ConfigError(sorted(found, key=lambda p: p.line or 0))
+
+    if root is None and data is None:
+        raise fail([((), "文件是空的 / the file is empty",
+                     "start from config/halls/chengdong.yaml")])
     if not isinstance(data, dict):
-        raise ConfigError([Problem(file, "", "the file must be a mapping of keys", 1)])
+        raise fail([((), "顶层须为键值映射 / the file must be a mapping of keys",
+                     "start with 'hall_id: …' at column 1, not '- ' or a bare value")])
     try:
         hall = HallConfig.model_validate(data)
     except ValidationError as err:
-        raise ConfigError(list(_pydantic_problems(file, root, err))) from None
-    problems = [
-        Problem(file, format_loc(loc), message, _line_of(root, loc), hint)
-        for loc, message, hint in _reference_problems(hall)
-    ]
-    if problems:
-        raise ConfigError(problems)
+        raise fail(validation_findings(err, HallConfig, data)) from None
+    findings = list(_reference_problems(hall))
+    for check in checks:
+        findings.extend(check(hall))
+    if found or findings:
+        raise fail(findings)
     return hall
 
 
-def load_hall(path: str | Path) -> HallConfig:
-    """Load and validate one hall file."""
+def load_hall(path: str | Path, checks: Iterable[HallCheck] = ()) -> HallConfig:
+    """Load and validate one hall file; ``checks`` add findings beyond the schema."""
     path = Path(path)
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        shipped = sorted(p.stem for p in HALLS_DIR.glob("*.yaml"))
-        hint = _suggest(path.stem, shipped) or f"shipped halls: {', '.join(shipped)}"
-        raise ConfigError([Problem(file, "", f"cannot read: {exc.strerror}", hint=hint)]) from None
+    shipped = sorted(p.stem for p in HALLS_DIR.glob("*.yaml"))
+    missing = _suggest(path.stem, shipped) or f"shipped halls: {', '.join(shipped)}"
+    text = read_text(path, missing_hint=missing)
     # One parse: the node tree gives the line numbers, and the data is built from it.
-    loader = yaml.SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise ConfigError([Problem(file, "", f"not valid YAML: {exc}", line)]) from None
-    finally:
-        loader.dispose()
-    return parse_hall(data, file, root)
+    root, data, problems = parse(text, file)
+    return parse_hall(data, file, root, checks, problems)
 
 
 def load_hall_or_exit(name_or_path: str | Path | None) -> HallConfig:
@@ -253,6 +267,10 @@ def resolve_hall_path(name_or_path: str | Path | None) -> Path:
     if name_or_path is None:
         return HALLS_DIR / f"{DEFAULT_HALL}.yaml"
     path = Path(name_or_path)
-    if path.exists() or path.suffix in (".yaml", ".yml"):
+    try:
+        exists = path.exists()
+    except (OSError, ValueError):  # a name too long, a directory we may not search: say so later
+        exists = True
+    if exists or path.suffix in (".yaml", ".yml") or "/" in str(name_or_path):
         return path
     return HALLS_DIR / f"{name_or_path}.yaml"

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 
 from config.attendance import AttendanceSettings
-from config.base import StrictModel
+from config.base import ClockTime, StrictModel
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
 Prefix = Annotated[str, Field(pattern=r"^[A-Z]{1,2}$")]
@@ -83,7 +83,7 @@ class Category(StrictModel):
     name_en: str = ""
     department: Code
     """Code of the department that owns this category."""
-    last_ticket: dt.time | None = None
+    last_ticket: ClockTime | None = None
     """Last time a ticket is issued (Q8); empty means the hall's ``hours.last_ticket``."""
     daily_cap: int | None = Field(default=None, ge=1)
     """每日最多可办理业务数量 (Q9); empty means no cap."""
@@ -130,9 +130,9 @@ class Window(StrictModel):
 class Hours(StrictModel):
     """Hall hours on workdays (Q8)."""
 
-    open: dt.time = dt.time(9, 0)
-    close: dt.time = dt.time(17, 0)
-    last_ticket: dt.time = dt.time(16, 30)
+    open: ClockTime = dt.time(9, 0)
+    close: ClockTime = dt.time(17, 0)
+    last_ticket: ClockTime = dt.time(16, 30)
     """Default last-ticket time for every category."""
     open_on_rest_days: bool = False
     """True for halls that open on weekends and holidays too."""

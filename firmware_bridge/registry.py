@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import difflib
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from config.base import StrictModel
+from config.loader import Finding, validation_findings
 from firmware_bridge.interfaces import Device
 
 
@@ -77,14 +81,51 @@ def options_model(driver: str) -> type[StrictModel]:
     return model
 
 
-def build(kind: str, port: str, options: dict[str, Any] | None = None) -> Device:
-    """The device for one hall-config entry. Raises ``UnknownDriver`` or pydantic's
-    ``ValidationError`` (bad options) — config errors, reported before anything opens."""
-    opts = dict(options or {})
+def _serving(kind: str, options: Mapping[str, Any]) -> tuple[str, DriverEntry, dict[str, Any]]:
+    """The driver for a device entry, its table entry and the options without ``driver``."""
+    opts = dict(options)
     driver = str(opts.pop("driver", kind))
     spec = entry(driver)
     if kind not in spec.kinds:
         raise UnknownDriver(f"driver {driver!r} serves {', '.join(spec.kinds)}, not {kind!r}")
+    return driver, spec, opts
+
+
+def check_options(kind: str, port: str, options: Mapping[str, Any]) -> list[Finding]:
+    """What the driver's own schema says about one hall-config device entry, without
+    building anything: ``(key path in the entry, message, fix)``, e.g.
+    ``(("options", "width_mm"), "Input should be 58 or 80", "")``; empty if it is fine.
+
+    Used by ``hall config check``. Imports the driver's module (not its device library
+    beyond what that module imports); an ``ImportError`` is the caller's to report.
+    """
+    try:
+        driver, _, opts = _serving(kind, options)
+    except UnknownDriver as exc:
+        where = ("options", "driver") if "driver" in options else ("kind",)
+        known = [d for d, e in DRIVERS.items() if kind in e.kinds]
+        return [(where, str(exc.args[0]), f"drivers for {kind}: {', '.join(known) or 'none'}")]
+    model = options_model(driver)
+    data = {"port": port, **opts}
+    try:
+        model.model_validate(data)
+    except ValidationError as err:
+        found: list[Finding] = []
+        for loc, message, given in validation_findings(err, model, data):
+            hint = given or f"the {driver} driver's options: {model.__module__}.{model.__name__}"
+            # ``port`` is the entry's own key; everything else sits under ``options``.
+            if loc[:1] == ("port",) and "port" not in opts:
+                found.append((loc, message, hint))
+            else:
+                found.append((("options", *loc), message, hint))
+        return found
+    return []
+
+
+def build(kind: str, port: str, options: dict[str, Any] | None = None) -> Device:
+    """The device for one hall-config entry. Raises ``UnknownDriver`` or pydantic's
+    ``ValidationError`` (bad options) — config errors, reported before anything opens."""
+    _, spec, opts = _serving(kind, options or {})
     factory = getattr(importlib.import_module(spec.module), spec.factory)
     device: Device = factory({"port": port, **opts})
     return device

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 # Order is the order shown in `hall --help`.
 _COMMAND_MODULES = (
-    "config.cli",
+    "hall.config_cli",
     "hall.controller_cli",
     "hallqueue.cli",
     "hallqueue.stats_cli",
