@@ -9,9 +9,10 @@ document with the JSON Schema of every payload; ``hall contract`` writes it, and
 ``docs/contract/asyncapi.yaml`` is the checked-in copy that firmware and integration authors
 read.
 
-To add a channel, append a ``Channel`` to ``CHANNELS`` (state, events, devices) or a
-``CommandChannel`` to ``COMMAND_CHANNELS`` (one per model of ``bus.models.COMMANDS``); a typed
-reply goes in ``CommandChannel.replies`` with its examples in ``reply_examples``.
+To add a channel, append a ``Channel`` to ``CHANNELS`` (state, devices), an ``EventChannel``
+to ``EVENT_CHANNELS`` (one per model of ``bus.models.events.EVENTS``) or a ``CommandChannel``
+to ``COMMAND_CHANNELS`` (one per model of ``bus.models.COMMANDS``); a typed reply goes in
+``CommandChannel.replies`` with its examples in ``reply_examples``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from bus import topics
-from bus.models import attendance, devices, faces, notices, queue, state, views
+from bus.models import attendance, devices, events, faces, notices, queue, state, views
 from bus.models.base import SCHEMA_VERSION, Command, ErrorBody, Message, Reply, StateMessage
 
 ASYNCAPI_VERSION = "3.0.0"
@@ -37,10 +38,11 @@ MQTT_BINDING_VERSION = "0.2.0"
 SCHEMA_REF = "#/components/schemas/{model}"
 
 BASES: frozenset[type[Message]] = frozenset(
-    {Message, StateMessage, Command, views.View, state.View}
+    {Message, StateMessage, Command, views.View, events.EventMessage, state.View, state.Event}
 )
 """Message classes that never travel on the bus themselves: the bases of others, and
-``state.View``, the untyped view that ``bus.models.views`` replaced."""
+``state.View`` and ``state.Event``, untyped, which ``bus.models.views`` and
+``bus.models.events`` replaced."""
 
 
 class Role(enum.StrEnum):
@@ -211,11 +213,50 @@ class CommandChannel:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class EventChannel:
+    """An event kind: ``evt/<kind>`` from the controller, after the commit, not retained.
+
+    The kind comes from the model's ``event`` literal (``bus.models.events.EVENTS``); the
+    example is ``data`` (validated into the kind's model with ``at`` and ``seq``); the
+    description defaults to the docstring of the data model.
+    """
+
+    model: type[events.EventMessage[Any]]
+    data: dict[str, Any]
+    subscribers: tuple[Role, ...] = (Role.CONSOLE,)
+    description: str = ""
+
+    @property
+    def kind(self) -> str:
+        """The event kind, e.g. ``ticket.called``."""
+        return str(self.model.model_fields["event"].default)
+
+    def channel(self) -> Channel:
+        """This event kind as a ``Channel`` from the controller."""
+        data_model = self.model.model_fields["data"].annotation
+        text = self.description or inspect.cleandoc(getattr(data_model, "__doc__", "") or "")
+        example = self.model.model_validate(
+            {"event": self.kind, "at": _NOW, "seq": _SEQ, "data": self.data}
+        )
+        return Channel(
+            id=f"evt.{self.kind}",
+            address=template(topics.event, kind=self.kind),
+            publishers=(Role.CONTROLLER,),
+            subscribers=self.subscribers,
+            messages=(self.model,),
+            examples=(example,),
+            description=text,
+        )
+
+
 # Examples ---------------------------------------------------------------------------------
 
 _CST = dt.timezone(dt.timedelta(hours=8))
 _NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=_CST)
 _DAY = _NOW.date()
+_SEQ = 1795831800000
+"""An event sequence: the event time in milliseconds (``store/events.py``)."""
 
 
 def _at(hour: int, minute: int = 0, day: dt.date = _DAY) -> dt.datetime:
@@ -482,32 +523,6 @@ CHANNELS: list[Channel] = [
         description=(
             "The face template store, sealed with the transport key (AES-GCM). Not under "
             "`state/`, so that readers of `state/#` do not download it."
-        ),
-    ),
-    Channel(
-        id="evt",
-        address=template(topics.event),
-        publishers=(Role.CONTROLLER,),
-        subscribers=(Role.SCREEN, Role.CONSOLE),
-        messages=(state.Event,),
-        examples=(
-            state.Event(
-                event="ticket.called",
-                at=_NOW,
-                seq=1795831800000,
-                data={"ticket": "A012", "window": "W01", "window_number": 1, "service": "A01"},
-            ),
-            state.Event(
-                event="ticket.issued",
-                at=_NOW,
-                seq=1795831800001,
-                data={"ticket": "A013", "service": "A01", "ahead": 7},
-            ),
-        ),
-        description=(
-            "What happened, after the commit: the hall screen's voice announces "
-            "`ticket.called`, `ticket.recalled` and `ticket.resumed`. `seq` orders events "
-            "and lets a listener drop the duplicates of a reconnect."
         ),
     ),
     Channel(
@@ -916,9 +931,220 @@ COMMAND_CHANNELS: list[CommandChannel] = [
 """One entry per command model of ``bus.models.COMMANDS``."""
 
 
+_TICKET = {
+    "ticket": "A012",
+    "key": "2026-11-24/A012",
+    "category": "A",
+    "service_name": "社保卡补换",
+    "department": "shebao",
+    "department_name": "社保医保",
+    "windows": [1, 2],
+    "priority": False,
+}
+_AT_WINDOW = {"window": "W01", "window_number": 1, "staff": "S001", "staff_name": "张敏"}
+_VOICE = "请A零一二号到一号窗口办理"
+_WRITEOFF = {"request_id": "r-0031", "staff_id": "S002", "status": "pending"}
+_SCREEN = (Role.SCREEN, Role.CONSOLE)
+
+EVENT_CHANNELS: list[EventChannel] = [
+    EventChannel(
+        events.TicketIssued,
+        {
+            **_TICKET,
+            "ticket": "A013",
+            "key": "2026-11-24/A013",
+            "service": "A01",
+            "ahead": 7,
+            "issued_at": "2026-11-24T09:30:00+08:00",
+            "estimated_wait_minutes": 28,
+            "booking": None,
+        },
+    ),
+    EventChannel(
+        events.TicketCalled,
+        {**_TICKET, **_AT_WINDOW, "called_at": "2026-11-24T09:30:00+08:00", "announcement": _VOICE},
+        _SCREEN,
+        "A ticket was called to a window: the hall screen shows it and speaks `announcement`.",
+    ),
+    EventChannel(
+        events.TicketResumed,
+        {**_TICKET, **_AT_WINDOW, "called_at": "2026-11-24T09:30:00+08:00", "announcement": _VOICE},
+        _SCREEN,
+        "A held ticket was taken back at a window: the hall screen calls it again.",
+    ),
+    EventChannel(
+        events.TicketRecalled,
+        {**_TICKET, **_AT_WINDOW, "recalls": 1, "recalls_left": 1, "announcement": _VOICE},
+        _SCREEN,
+        "The current ticket was called again (Q5): the hall screen repeats the call.",
+    ),
+    EventChannel(
+        events.TicketFinished,
+        {
+            **_TICKET,
+            **_AT_WINDOW,
+            "finished_at": "2026-11-24T09:38:00+08:00",
+            "rating_until": "2026-11-24T09:40:00+08:00",
+        },
+    ),
+    EventChannel(events.TicketSkipped, {**_TICKET, "window": "W01"}),
+    EventChannel(events.TicketHeld, {**_TICKET, "window": "W01"}),
+    EventChannel(events.TicketReactivated, {**_TICKET, "ahead": 2}),
+    EventChannel(
+        events.TicketTransferred,
+        {
+            **_TICKET,
+            "service": "B01",
+            "from_service": "A01",
+            "from_window": "W01",
+            "ahead": 4,
+        },
+    ),
+    EventChannel(
+        events.TicketExpired, {"ticket": "A031", "key": "2026-11-23/A031", "day": "2026-11-23"}
+    ),
+    EventChannel(
+        events.TicketNotRated,
+        {"ticket": "A012", "window": "W01", "key": "2026-11-24/A012", "staff": "S001"},
+    ),
+    EventChannel(
+        events.TicketRated,
+        {
+            **_AT_WINDOW,
+            "ticket": "A012",
+            "level": 5,
+            "key": "2026-11-24/A012",
+            "label": "非常满意",
+            "service": "A01",
+            "category": "A",
+        },
+    ),
+    EventChannel(events.CallEmpty, dict(_AT_WINDOW)),
+    EventChannel(
+        events.WindowPaused,
+        {**_AT_WINDOW, "reason": "", "display": "暂停服务", "evaluator": "停止服务"},
+    ),
+    EventChannel(events.WindowResumed, dict(_AT_WINDOW)),
+    EventChannel(events.WindowLogin, {**_AT_WINDOW, "staff_number": "CD001"}),
+    EventChannel(events.WindowLogout, dict(_AT_WINDOW)),
+    EventChannel(
+        events.WindowClosed,
+        {
+            "window": "W03",
+            "reason": "设备维修",
+            "until": "2026-11-24T13:00:00+08:00",
+            "returns_to_pool": True,
+            "closure": "cl-0004",
+        },
+    ),
+    EventChannel(events.WindowOpened, {"window": "W03", "closure": "cl-0004"}),
+    EventChannel(events.WindowReopened, {"window": "W03", "closure": "cl-0004"}),
+    EventChannel(
+        events.ServiceSuspended,
+        {
+            "service": "B02",
+            "notice": "系统升级，抵押登记暂停办理",
+            "start": "2026-11-24T14:00:00+08:00",
+            "end": "2026-11-24T15:00:00+08:00",
+            "announced_ahead": True,
+        },
+    ),
+    EventChannel(events.ServiceUnsuspended, {"service": "B02"}),
+    EventChannel(events.ServiceResumedBySchedule, {"service": "B02"}),
+    EventChannel(events.DayStarted, {"day": "2026-11-24"}),
+    EventChannel(
+        events.AppointmentBooked,
+        {
+            "code": "B7K2Q9",
+            "slot": "2026-11-24T10:30:00+08:00",
+            "service": "B01",
+            "ref": None,
+            "category": "B",
+        },
+    ),
+    EventChannel(
+        events.AppointmentCancelled,
+        {"code": "B7K2Q9", "by_hall": False, "slot": "2026-11-24T10:30:00+08:00"},
+    ),
+    EventChannel(
+        events.AppointmentForfeited,
+        {"code": "B7K2Q9", "service": "B01", "slot": "2026-11-24T10:30:00+08:00"},
+    ),
+    EventChannel(
+        events.WorkorderCreated,
+        {
+            "ticket": "A012",
+            "due": "2026-11-27T17:00:00+08:00",
+            "workorder": "wo-0007",
+            "level": 1,
+            "staff": "S001",
+            "window": "W01",
+            "department": "shebao",
+        },
+    ),
+    EventChannel(
+        events.WorkorderUpdated,
+        {"workorder": "wo-0007", "step": "verify", "verified": True, "staff": "S001"},
+    ),
+    EventChannel(
+        events.WorkorderClosed,
+        {
+            "workorder": "wo-0007",
+            "ticket": "A012",
+            "verified": True,
+            "overdue": False,
+            "staff": "S001",
+        },
+    ),
+    EventChannel(
+        events.NoticePushed,
+        {
+            "notice_id": "n-20261124-01",
+            "text": "今日下午14:00至15:00系统维护，暂停办理不动产业务",
+            "targets": ["screens", "kiosks"],
+            "start": "2026-11-24T09:00:00+08:00",
+            "until": "2026-11-24T15:00:00+08:00",
+            "priority": "high",
+            "created_at": "2026-11-24T08:50:00+08:00",
+        },
+        description="A notice was pushed: `data` is the notice itself (also on `notice/<id>`).",
+    ),
+    EventChannel(events.NoticeRevoked, {"notice_id": "n-20261124-01"}),
+    EventChannel(events.NoticeEnded, {"notice_id": "n-20261124-01"}),
+    EventChannel(
+        events.PunchAccepted,
+        {
+            "staff_id": "S001",
+            "seq": 381,
+            "device": "terminal-1",
+            "slot": "morning_in",
+            "status": "normal",
+            "minutes": 0,
+            "flags": [],
+        },
+    ),
+    EventChannel(events.WriteoffRequested, {**_WRITEOFF, "next_role": "section_chief"}),
+    EventChannel(
+        events.WriteoffSigned,
+        {**_WRITEOFF, "status": "pending", "next_role": "centre_director"},
+    ),
+    EventChannel(events.WriteoffApproved, {**_WRITEOFF, "status": "approved", "next_role": None}),
+    EventChannel(events.WriteoffRejected, {**_WRITEOFF, "status": "rejected", "next_role": None}),
+    EventChannel(
+        events.CalendarOverridden, {"date": "2026-12-31", "kind": "holiday", "workday": False}
+    ),
+]
+"""One entry per event model of ``bus.models.events.EVENTS``."""
+
+
 def channels() -> list[Channel]:
     """Every channel of the contract, in the document's order (the reply inbox last)."""
-    return [*CHANNELS, *(c.channel() for c in COMMAND_CHANNELS), REPLY]
+    return [
+        *CHANNELS,
+        *(e.channel() for e in EVENT_CHANNELS),
+        *(c.channel() for c in COMMAND_CHANNELS),
+        REPLY,
+    ]
 
 
 # The document -----------------------------------------------------------------------------
@@ -1207,10 +1433,12 @@ __all__ = [
     "BASES",
     "CHANNELS",
     "COMMAND_CHANNELS",
+    "EVENT_CHANNELS",
     "PARAMETERS",
     "REPLY",
     "Channel",
     "CommandChannel",
+    "EventChannel",
     "Example",
     "Role",
     "channels",

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 import bus.models
 from bus import contract, topics
 from bus.models import COMMANDS, Message
+from bus.models.events import EVENTS
 from tests.conftest import REPO
 
 CHECKED_IN = REPO / "docs" / "contract" / "asyncapi.yaml"
@@ -165,6 +166,23 @@ def test_every_command_has_its_channel_with_its_model_and_a_reply() -> None:
         for action in ("send", "receive"):
             operation = doc["operations"][f"cmd.{area}.{verb}.{action}"]
             assert operation["reply"]["channel"] == {"$ref": "#/channels/reply"}
+
+
+def test_every_event_kind_has_its_channel_with_its_model() -> None:
+    doc = _doc()
+    entries = sorted(e.kind for e in contract.EVENT_CHANNELS)
+    assert entries == sorted(EVENTS), (
+        "bus/contract.py EVENT_CHANNELS must have exactly one entry per kind of EVENTS"
+    )
+    messages = doc["components"]["messages"]
+    for kind, model in EVENTS.items():
+        channel = doc["channels"][f"evt.{kind}"]
+        assert channel["address"] == contract.template(topics.event, kind=kind)
+        assert channel["x-publishers"] == ["controller"] and not channel["x-retained"]
+        (ref,) = channel["messages"].values()
+        assert messages[ref["$ref"].rsplit("/", 1)[1]]["x-python"] == _qualname(model)
+        (example,) = messages[ref["$ref"].rsplit("/", 1)[1]]["examples"]
+        assert example["payload"]["event"] == kind
 
 
 def _message_models() -> Iterator[type[Message]]:
