@@ -26,7 +26,9 @@ from pydantic import ValidationError
 from bus import topics
 from bus.client import PahoBus
 from bus.core import Incoming
+from bus.models.base import Reply
 from bus.models.events import parse_event
+from bus.models.replies import IssueResult
 from bus.models.views import EvaluatorRating, WindowData, WindowView
 from config.schema import HallConfig
 from controller.broker import free_port, mosquitto_binary, write_dev_config
@@ -218,13 +220,18 @@ class Demo:
 
     def _issue(self, kiosk: PahoBus, service: str, priority: bool = False) -> None:
         """A citizen takes a ticket at kiosk-1; its printer prints it (a PNG preview)."""
-        from kiosk.model_kiosk import KioskModel
+        from kiosk.model_kiosk import ticket_job
 
         reply = self._command(kiosk, "issue", service=service, priority=priority,
                               node=kiosk.node)
-        if reply.get("ok") and reply.get("result"):
-            job = KioskModel(kiosk, self.hall).ticket_job(reply["result"])
-            kiosk.publish(topics.device(self.hall.hall_id, kiosk.node, "printer", "print"), job)
+        if reply is None or not reply.ok:
+            return
+        try:
+            ticket = IssueResult.model_validate(reply.result)
+        except ValidationError:
+            return
+        job = ticket_job(self.hall, ticket)
+        kiosk.publish(topics.device(self.hall.hall_id, kiosk.node, "printer", "print"), job)
 
     def _on_view(self, message: Incoming) -> None:
         try:
@@ -244,15 +251,16 @@ class Demo:
             return
         if w.serving is not None:
             reply = self._command(w.bus, "finish", window=w.window)
-            w.finished, w.serving = (w.serving, None) if reply.get("ok") else (None, None)
+            ok = reply is not None and reply.ok
+            w.finished, w.serving = (w.serving, None) if ok else (None, None)
             if w.finished and self.random.random() < 0.85:
                 level = self.random.choices(list(RATING_WEIGHTS), list(RATING_WEIGHTS.values()))[0]
                 self._command(w.bus, "rate", window=w.window, level=level, ticket=w.finished)
             w.next_at = now + 1.0 / self.rate
             return
         reply = self._command(w.bus, "call", window=w.window)
-        ticket = (reply.get("result") or {}).get("ticket")
-        if reply.get("ok") and ticket:
+        ticket = _called_ticket(reply)
+        if ticket is not None:
             w.serving = ticket
             w.next_at = now + self.random.uniform(*SERVICE_SECONDS) / self.rate
         else:
@@ -283,15 +291,14 @@ class Demo:
         self._press(w.bus, f"caller-{w.window}", key="next")
         w.next_at = now + IDLE_RETRY_SECONDS / self.rate
 
-    def _command(self, bus: PahoBus, verb: str, **fields: Any) -> dict[str, Any]:
+    def _command(self, bus: PahoBus, verb: str, **fields: Any) -> Reply | None:
         payload = {"v": 1, "id": f"{bus.node}-{uuid.uuid4().hex[:12]}", **fields}
         try:
             reply = bus.request(topics.command(self.hall.hall_id, "queue", verb), payload, 10)
-            result: dict[str, Any] = reply.result(11).json()
+            return Reply.model_validate_json(reply.result(11).payload)
         except Exception as exc:  # the demo goes on; the controller log says why
             print(f"  ! {bus.node} {verb}: {exc}", flush=True)
-            return {}
-        return result
+            return None
 
     def _print_event(self, message: Incoming) -> None:
         try:
@@ -305,6 +312,14 @@ class Demo:
         keys = ("ticket", "service", "window", "ahead", "level", "due", "notice_id", "reason")
         parts = [f"{k}={data[k]}" for k in keys if k in data]
         print(f"{at} {event.event:<22} {' '.join(parts)}", flush=True)
+
+
+def _called_ticket(reply: Reply | None) -> str | None:
+    """The ticket a ``queue/call`` reply called, or None (nobody waiting, or refused)."""
+    if reply is None or not reply.ok or reply.result is None:
+        return None
+    ticket = reply.result.get("ticket")
+    return ticket if isinstance(ticket, str) else None
 
 
 def run_demo(hall: HallConfig, data_dir: str | Path, rate: float = 1.0,

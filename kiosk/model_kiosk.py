@@ -8,12 +8,23 @@ printer through the bridge; a failed print never cancels the ticket.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from bus import topics
 from bus.core import Incoming
-from bus.models.devices import DeviceStatus, PrintJob, PrintResult, ScanEvent
+from bus.models.devices import (
+    DeviceStatus,
+    GuidePrint,
+    PrintJob,
+    PrintResult,
+    ScanEvent,
+    TicketPrint,
+)
+from bus.models.replies import IssueResult
 from bus.models.views import (
     CatalogData,
     CatalogView,
@@ -22,8 +33,11 @@ from bus.models.views import (
     QueueData,
     QueueView,
 )
+from config.schema import HallConfig
 from kiosk.i18n import STRINGS, tr
 from kiosk.model_base import CommandResult, FrontEndModel
+
+log = logging.getLogger(__name__)
 
 IDLE_SECONDS = 60.0
 """Back to the start after this long without a touch (the next citizen finds the start)."""
@@ -49,7 +63,7 @@ class KioskModel(FrontEndModel):
         self.screen: Screen = "home"
         self.category: str | None = None
         self.item: str | None = None
-        self.ticket: dict[str, Any] | None = None
+        self.ticket: IssueResult | None = None
         self.refusal: tuple[str, str] = ("", "")
         self.code = ""
         self.large_text = False
@@ -233,7 +247,12 @@ class KioskModel(FrontEndModel):
         if not outcome.ok:
             self._refused(outcome)
             return
-        self.ticket = outcome.result
+        try:
+            self.ticket = IssueResult.model_validate(outcome.result)
+        except ValidationError:
+            log.warning("unreadable ticket in the controller's reply: %s", outcome.result)
+            self._refused(CommandResult(False, code="no_answer"))
+            return
         self.screen = "ticket"
         self.print_ticket()
         self.changed()
@@ -280,34 +299,9 @@ class KioskModel(FrontEndModel):
             return "、".join(str(n) for n in numbers) + "号窗口"
         return "Windows " + ", ".join(str(n) for n in numbers)
 
-    def ticket_job(self, ticket: dict[str, Any]) -> PrintJob:
-        """The print job of a ticket (RULES Q1), in the fields of the bridge's ``Ticket``."""
-        issued = ticket.get("issued_at") or self.now().isoformat()
-        data = {
-            "hall_name": self.hall.name,
-            "number": ticket.get("ticket", ""),
-            "service": ticket.get("service_name", ticket.get("service", "")),
-            "department": ticket.get("department_name") or "",
-            "windows": [f"{n}号窗口" for n in ticket.get("windows", [])],
-            "ahead": ticket.get("ahead", 0),
-            "estimated_wait_min": ticket.get("estimated_wait_minutes"),
-            "issued_at": issued,
-            "status_url": self._status_url(ticket),
-        }
-        return PrintJob(job_id=uuid.uuid4().hex, document="ticket", data=data)
-
-    def _status_url(self, ticket: dict[str, Any]) -> str:
-        """What the ticket's QR code says: the hall's status page, or its own reference."""
-        key = str(ticket.get("key", ""))
-        day, _, number = key.partition("/")
-        template = self.hall.ticket_status_url
-        if not template:
-            return f"servicehall:{self.hall.hall_id}/ticket/{key}"
-        return template.format(
-            hall=self.hall.hall_id,
-            ticket=number or ticket.get("ticket", ""),
-            day=day.replace("-", ""),
-        )
+    def ticket_job(self, ticket: IssueResult) -> PrintJob:
+        """The print job of a ticket (RULES Q1)."""
+        return ticket_job(self.hall, ticket)
 
     def guide_job(self) -> PrintJob | None:
         """The one-time notice of the chosen item (RULES Q13)."""
@@ -315,20 +309,20 @@ class KioskModel(FrontEndModel):
         if item is None:
             return None
         guide = item.guide
-        data = {
-            "hall_name": self.hall.name,
-            "item_name": item.name,
-            "item_type": guide.type_zh,
-            "materials": list(guide.materials),
-            "procedure": list(guide.procedure),
-            "promised_workdays": guide.time_limit_workdays,
-            "fees": guide.fees,
-            "legal_basis": [guide.legal_basis] if guide.legal_basis else [],
-            "window_location": guide.location,
-            "enquiry_phone": guide.phone,
-            "printed_at": self.now().isoformat(),
-        }
-        return PrintJob(job_id=uuid.uuid4().hex, document="guide", data=data)
+        data = GuidePrint(
+            hall_name=self.hall.name,
+            item_name=item.name,
+            item_type=guide.type,
+            materials=guide.materials,
+            procedure=guide.procedure,
+            promised_workdays=guide.time_limit_workdays,
+            fees=guide.fees,
+            legal_basis=(guide.legal_basis,) if guide.legal_basis else (),
+            window_location=guide.location,
+            enquiry_phone=guide.phone,
+            printed_at=self.now(),
+        )
+        return PrintJob.of(uuid.uuid4().hex, data)
 
     def print_ticket(self) -> None:
         if self.ticket is not None:
@@ -374,3 +368,30 @@ class KioskModel(FrontEndModel):
             sep = "。" if self.lang == "zh" else ". "
             return fault if guide else f"{fault}{sep}{tr('printer_keep_number', self.lang)}"
         return ""
+
+
+def ticket_status_url(hall: HallConfig, ticket: IssueResult) -> str:
+    """What the ticket's QR code says: the hall's status page, or its own reference."""
+    day, _, number = ticket.key.partition("/")
+    template = hall.ticket_status_url
+    if not template:
+        return f"servicehall:{hall.hall_id}/ticket/{ticket.key}"
+    return template.format(
+        hall=hall.hall_id, ticket=number or ticket.ticket, day=day.replace("-", "")
+    )
+
+
+def ticket_job(hall: HallConfig, ticket: IssueResult, job_id: str | None = None) -> PrintJob:
+    """The print job of a ticket at ``hall`` (what a kiosk sends to its printer)."""
+    data = TicketPrint(
+        hall_name=hall.name,
+        number=ticket.ticket,
+        service=ticket.service_name,
+        department=ticket.department_name or "",
+        windows=tuple(f"{n}号窗口" for n in ticket.windows),
+        ahead=ticket.ahead,
+        estimated_wait_min=ticket.estimated_wait_minutes,
+        issued_at=ticket.issued_at,
+        status_url=ticket_status_url(hall, ticket),
+    )
+    return PrintJob.of(job_id or uuid.uuid4().hex, data)

@@ -265,11 +265,13 @@ class KioskApp(FrontEndApp):
 
     def _ticket(self, body: Widget) -> None:
         m = self.model
-        ticket = m.ticket or {}
+        ticket = m.ticket
+        if ticket is None:
+            return
         card = vbox(padding=self.u * 3, spacing=self.u)
         paint(card, WHITE, radius=self.u * 1.5)
         card.add_widget(Widget())  # spacers above and below keep the card's text centred
-        if ticket.get("booking"):
+        if ticket.booking:
             card.add_widget(
                 Text(self.t("checked_in"), self.fs(4), GREEN, halign="center", fit=True)
             )
@@ -285,7 +287,7 @@ class KioskApp(FrontEndApp):
         )
         card.add_widget(
             Text(
-                str(ticket.get("ticket", "")),
+                ticket.ticket,
                 self.u * 24,
                 BLUE,
                 halign="center",
@@ -296,15 +298,14 @@ class KioskApp(FrontEndApp):
         )
         service = pick(
             m.lang,
-            ticket.get("service_name", ""),
-            (m.hall.item(ticket.get("service", "")) or _NoName).name_en,
+            ticket.service_name,
+            (m.hall.item(ticket.service) or _NoName).name_en,
         )
         card.add_widget(Text(service, self.fs(5), INK, halign="center", bold=True, fit=True))
-        wait = ticket.get("estimated_wait_minutes")
         rows = [
-            ("ahead", self.t("people", n=ticket.get("ahead", 0))),
-            ("est_wait", self.t("minutes", n=wait) if wait is not None else "—"),
-            ("go_to", m.windows_text(ticket.get("windows", []))),
+            ("ahead", self.t("people", n=ticket.ahead)),
+            ("est_wait", self.t("minutes", n=ticket.estimated_wait_minutes)),
+            ("go_to", m.windows_text(list(ticket.windows))),
         ]
         for key, value in rows:
             line = hbox(size_hint_y=None, height=self.fs(8))

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from bus.models.base import StateMessage
+from config.schema import ItemType
 
 
 class DeviceState(enum.StrEnum):
@@ -32,12 +35,67 @@ class DeviceStatus(StateMessage):
     since: dt.datetime | None = None
 
 
+class TicketPrint(BaseModel):
+    """A queue ticket to print, as RULES Q1 lists it; the number never shows why a ticket has
+    priority."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    hall_name: str
+    number: str
+    service: str
+    """The item's name."""
+    department: str
+    windows: tuple[str, ...]
+    """Where to go, as printed (``3号窗口``)."""
+    ahead: int
+    estimated_wait_min: int | None
+    issued_at: dt.datetime
+    status_url: str
+    """What the QR code says: the hall's ticket status page, or the ticket's reference."""
+
+
+class GuidePrint(BaseModel):
+    """一次性告知单 (RULES Q13) to print: everything a citizen needs to come back only once."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    hall_name: str
+    item_name: str
+    item_type: ItemType
+    """In the hall's vocabulary (``instant``, ``promised``, …); the printer prints its label."""
+    materials: tuple[str, ...]
+    procedure: tuple[str, ...]
+    promised_workdays: int | None
+    """None for an item settled on the spot (当场办结)."""
+    fees: str
+    legal_basis: tuple[str, ...]
+    window_location: str
+    enquiry_phone: str
+    printed_at: dt.datetime | None = None
+
+
 class PrintJob(StateMessage):
     """``dev/<node>/printer/print``: a ticket or a one-time notice to print."""
 
     job_id: str
-    document: str  # "ticket" | "guide"
-    data: dict[str, Any]
+    document: Literal["ticket", "guide"]
+    data: TicketPrint | GuidePrint
+
+    @model_validator(mode="after")
+    def _document_matches_data(self) -> PrintJob:
+        expected = "ticket" if isinstance(self.data, TicketPrint) else "guide"
+        if self.document != expected:
+            raise ValueError(f"document is {self.document!r} but data is a {expected}")
+        return self
+
+    @classmethod
+    def of(cls, job_id: str, data: TicketPrint | GuidePrint) -> PrintJob:
+        """The job that prints ``data``."""
+        document: Literal["ticket", "guide"] = (
+            "ticket" if isinstance(data, TicketPrint) else "guide"
+        )
+        return cls(job_id=job_id, document=document, data=data)
 
 
 class PrintResult(StateMessage):

@@ -56,13 +56,7 @@ class PrinterEndpoint(Endpoint):
             return
         if job.job_id in self._printing:
             return
-        try:
-            document = document_from_job(job.document, job.data)
-        except ValueError as exc:
-            self.invalid(message.topic, exc)
-            self._answer(job.job_id, ok=False, state=self.state,
-                         detail=f"打印内容无效 / cannot print this job: {str(exc)[:200]}")
-            return
+        document = document_from_job(job)
         self._printing.add(job.job_id)
         self.worker.submit(
             lambda device: device.print_document(document),

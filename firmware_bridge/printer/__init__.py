@@ -5,6 +5,6 @@ only when ``from_config`` builds one or when their modules are imported.
 """
 
 from firmware_bridge.printer.config import PrinterOptions, from_config
-from firmware_bridge.printer.document import Document, ItemType, OneTimeNotice, Ticket
+from firmware_bridge.printer.document import Document, OneTimeNotice, Ticket
 
-__all__ = ["Document", "ItemType", "OneTimeNotice", "PrinterOptions", "Ticket", "from_config"]
+__all__ = ["Document", "OneTimeNotice", "PrinterOptions", "Ticket", "from_config"]

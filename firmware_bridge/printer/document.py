@@ -8,21 +8,13 @@ printer gets.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from config.schema import ItemType
+
 Align = Literal["left", "center"]
-
-
-class ItemType(enum.StrEnum):
-    """Item types of RULES Q13 (003 二(四)1(3)); the value is what is printed."""
-
-    INSTANT = "即办件"
-    PROMISED = "承诺件"
-    JOINT = "联办件"
-    REPORTED = "上报件"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +39,7 @@ class OneTimeNotice:
     hall_name: str
     item_name: str
     item_type: ItemType
+    """The hall's item type; its Chinese label (``label_zh``) is what is printed."""
     materials: tuple[str, ...]
     procedure: tuple[str, ...]
     promised_workdays: int | None
@@ -215,7 +208,7 @@ def _notice_blocks(notice: OneTimeNotice, width_mm: int) -> list[Block]:
         TextBlock("一次性告知单", scale=2, align="center", bold=True),
         RuleBlock(),
         *_field("事项名称", notice.item_name, width_mm),
-        *_field("事项类型", str(notice.item_type), width_mm),
+        *_field("事项类型", notice.item_type.label_zh, width_mm),
         *_numbered("申请材料", notice.materials, width_mm),
         *_numbered("办理流程", notice.procedure, width_mm),
         *_field("承诺时限", limit, width_mm),

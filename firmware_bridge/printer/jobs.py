@@ -1,39 +1,30 @@
-"""Documents to and from the ``data`` of a ``bus.models.devices.PrintJob``.
+"""Print jobs to and from the printer's documents: the one place the two shapes meet.
 
-The kiosk side calls ``job_data(document)`` to fill a print job; the bridge calls
-``document_from_job(job.document, job.data)`` to get the document back. A malformed job is
-a ``ValueError`` whose message the bridge can put in ``PrintResult.detail``.
+The kiosk sends a typed ``bus.models.devices.PrintJob`` (``TicketPrint`` or ``GuidePrint``);
+the bridge calls ``document_from_job(job)`` to get the printer's document back, and
+``print_data(document)`` is the other way (samples, tests). The item type keeps the hall's
+vocabulary (``config.schema.ItemType``) up to the paper, where its Chinese label is printed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import dataclasses
 
-from pydantic import TypeAdapter, ValidationError
-
+from bus.models.devices import GuidePrint, PrintJob, TicketPrint
 from firmware_bridge.printer.document import Document, OneTimeNotice, Ticket
 
-_ADAPTERS: dict[str, TypeAdapter[Any]] = {
-    "ticket": TypeAdapter(Ticket),
-    "guide": TypeAdapter(OneTimeNotice),
-}
-"""``PrintJob.document`` values: ``ticket`` (Q1) and ``guide`` (the Q13 one-time notice)."""
+
+def print_data(document: Document) -> TicketPrint | GuidePrint:
+    """The ``PrintJob.data`` that prints ``document``."""
+    fields = {f.name: getattr(document, f.name) for f in dataclasses.fields(document)}
+    if isinstance(document, Ticket):
+        return TicketPrint(**fields)
+    return GuidePrint(**fields)
 
 
-def job_data(document: Document) -> tuple[str, dict[str, Any]]:
-    """``(PrintJob.document, PrintJob.data)`` for a document, JSON-ready."""
-    kind = "ticket" if isinstance(document, Ticket) else "guide"
-    data: dict[str, Any] = _ADAPTERS[kind].dump_python(document, mode="json")
-    return kind, data
-
-
-def document_from_job(kind: str, data: Mapping[str, Any]) -> Document:
-    adapter = _ADAPTERS.get(kind)
-    if adapter is None:
-        raise ValueError(f"unknown document {kind!r}; expected one of {sorted(_ADAPTERS)}")
-    try:
-        document: Document = adapter.validate_python(dict(data))
-    except ValidationError as exc:
-        raise ValueError(f"bad {kind} print job: {exc}") from exc
-    return document
+def document_from_job(job: PrintJob) -> Document:
+    """The printer's document for a job (already validated by its model at the edge)."""
+    data = job.data
+    if isinstance(data, TicketPrint):
+        return Ticket(**dict(data))
+    return OneTimeNotice(**dict(data))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from firmware_bridge.printer.document import ItemType, OneTimeNotice, Ticket
+from config.schema import ItemType
+from firmware_bridge.printer.document import OneTimeNotice, Ticket
 
 SAMPLE_TIME = datetime(2026, 11, 23, 9, 42)
 

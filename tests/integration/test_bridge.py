@@ -29,7 +29,7 @@ from config.schema import Node as NodeConfig
 from firmware_bridge.bridge.endpoint import Timing
 from firmware_bridge.bridge.node import Builder, NodeBridge
 from firmware_bridge.bridge.process import BridgeProcess
-from firmware_bridge.printer.jobs import job_data
+from firmware_bridge.printer.jobs import print_data
 from firmware_bridge.printer.samples import sample_ticket
 from firmware_bridge.registry import build
 from tests.conftest import REPO, Broker, start_mosquitto
@@ -108,8 +108,7 @@ def _dev(hall: HallConfig, node: str, device: str, leaf: str) -> str:
 
 
 def _ticket_job() -> PrintJob:
-    document, data = job_data(sample_ticket())
-    return PrintJob(job_id=uuid.uuid4().hex, document=document, data=data)
+    return PrintJob.of(uuid.uuid4().hex, print_data(sample_ticket()))
 
 
 def _result(watcher: Node, hall: HallConfig, job: PrintJob, node: str = "kiosk-1") -> Any:

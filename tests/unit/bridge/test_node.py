@@ -13,14 +13,14 @@ import pytest
 from bus import topics
 from bus.core import Incoming, Payload
 from bus.models.base import Reply
-from bus.models.devices import DeviceState
+from bus.models.devices import DeviceState, PrintJob
 from bus.models.views import WindowView
 from bus.testing import FakeBroker, FakeBus
 from config.schema import DeviceConfig, HallConfig, Node
 from firmware_bridge.bridge.endpoint import Timing
 from firmware_bridge.bridge.node import NodeBridge
 from firmware_bridge.interfaces import DeviceOffline
-from firmware_bridge.printer.jobs import job_data
+from firmware_bridge.printer.jobs import print_data
 from firmware_bridge.printer.samples import sample_ticket
 from firmware_bridge.registry import build
 from tests.viewdata import AT, current, rating, window
@@ -197,10 +197,9 @@ def test_a_driver_that_raises_fails_the_job_not_the_bridge(
     bridge = _start(hall, node, broker.client(hall.hall_id, node.id), bridges,
                     build=lambda kind, port, options: (
                         BrokenPrinter() if kind == "printer" else build(kind, port, options)))
-    document, data = job_data(sample_ticket())
+    job = PrintJob.of("j1", print_data(sample_ticket()))
     broker.route(Incoming(topics.device(hall.hall_id, "kiosk-1", "printer", "print"),
-                          json.dumps({"v": 1, "job_id": "j1", "document": document,
-                                      "data": data}).encode()))
+                          job.model_dump_json().encode()))
     result_topic = topics.device(hall.hall_id, "kiosk-1", "printer", "result")
     wait_until(lambda: broker.messages(result_topic))
     result = json.loads(broker.messages(result_topic)[0].payload)

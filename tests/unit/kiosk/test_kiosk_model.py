@@ -50,10 +50,10 @@ def test_taking_a_ticket_shows_number_ahead_wait_and_windows_and_prints_it(
     model = kiosk(fake_hall)
     take(model, "A", "A01")
     assert screen_of(model) == "ticket"
-    ticket = model.ticket or {}
-    assert (ticket["ticket"], ticket["ahead"]) == ("A002", 1)
-    assert model.windows_text(ticket["windows"]) == "1、2、9、10号窗口"
-    assert isinstance(ticket["estimated_wait_minutes"], int)
+    ticket = model.ticket
+    assert ticket is not None and (ticket.ticket, ticket.ahead) == ("A002", 1)
+    assert model.windows_text(list(ticket.windows)) == "1、2、9、10号窗口"
+    assert isinstance(ticket.estimated_wait_minutes, int)
     jobs = fake_hall.payloads(printer_topic("print"))
     assert len(jobs) == 1 and jobs[0]["document"] == "ticket"
     data = jobs[0]["data"]
@@ -75,7 +75,8 @@ def test_a_second_touch_while_waiting_for_the_reply_takes_no_second_ticket(
     assert screen_of(model) == "issuing"
     for fn in queued:
         fn()
-    assert screen_of(model) == "ticket" and (model.ticket or {})["ticket"] == "C001"
+    assert screen_of(model) == "ticket"
+    assert model.ticket is not None and model.ticket.ticket == "C001"
     assert fake_hall.ok("queue", "issue", service="C01")["ticket"] == "C002"
 
 
@@ -85,9 +86,9 @@ def test_green_channel_ticket_is_priority_but_its_number_does_not_say_so(
     fake_hall.ok("queue", "issue", service="D01")
     model = kiosk(fake_hall)
     take(model, "D", "D02", priority=True)
-    ticket = model.ticket or {}
-    assert ticket["priority"] is True and ticket["ticket"] == "D002"
-    assert ticket["ahead"] == 0  # ahead of the normal ticket already waiting
+    ticket = model.ticket
+    assert ticket is not None and ticket.priority is True and ticket.ticket == "D002"
+    assert ticket.ahead == 0  # ahead of the normal ticket already waiting
 
 
 def test_suspended_item_shows_the_notice_and_a_refusal_says_why(fake_hall: FakeHall) -> None:
@@ -134,7 +135,8 @@ def test_printer_fault_is_shown_in_plain_words_and_reprint_sends_the_ticket_agai
     bridge.publish(
         printer_topic("result"), PrintResult(job_id=job["job_id"], ok=False, state="paper_out")
     )
-    assert screen_of(model) == "ticket" and (model.ticket or {})["ticket"] == "A001"
+    assert screen_of(model) == "ticket"
+    assert model.ticket is not None and model.ticket.ticket == "A001"
     assert model.print_message() == (
         "打印机缺纸，请联系工作人员更换纸卷。号码已取好，请记住屏幕上的号码等候叫号"
     )
@@ -201,9 +203,9 @@ def test_check_in_by_typed_code_gives_a_priority_ticket(fake_hall: FakeHall) -> 
     model.delete_key()
     model.send_checkin()
     assert screen_of(model) == "ticket"
-    ticket = model.ticket or {}
-    assert ticket["priority"] is True and ticket["booking"] == code
-    assert ticket["ticket"].startswith("A")
+    ticket = model.ticket
+    assert ticket is not None and ticket.priority is True and ticket.booking == code
+    assert ticket.ticket.startswith("A")
 
 
 def test_check_in_too_early_is_refused_with_the_reason(fake_hall: FakeHall) -> None:
@@ -228,7 +230,8 @@ def test_a_scanned_booking_code_checks_in_from_any_screen(fake_hall: FakeHall) -
     bridge = fake_hall.broker.client(HALL, "bridge-kiosk-1")
     bridge.start()
     bridge.publish(topics.device(HALL, "kiosk-1", "scanner", "scan"), ScanEvent(text=f" {code}\n"))
-    assert screen_of(model) == "ticket" and (model.ticket or {})["booking"] == code
+    assert screen_of(model) == "ticket"
+    assert model.ticket is not None and model.ticket.booking == code
 
 
 def test_a_notice_announced_ahead_appears_when_its_start_comes(fake_hall: FakeHall) -> None:
@@ -278,6 +281,8 @@ def test_the_bridge_can_print_the_ticket_and_the_one_time_notice_the_kiosk_sends
     fake_hall: FakeHall,
 ) -> None:
     """The jobs' data are the printer documents of firmware_bridge (RULES Q1, Q13)."""
+    from bus.models.devices import PrintJob
+    from config.schema import ItemType
     from firmware_bridge.printer.document import OneTimeNotice, Ticket
     from firmware_bridge.printer.jobs import document_from_job
 
@@ -287,15 +292,15 @@ def test_the_bridge_can_print_the_ticket_and_the_one_time_notice_the_kiosk_sends
     model.print_guide()
     model.take_ticket()
     guide, ticket = fake_hall.payloads(printer_topic("print"))
-    notice = document_from_job(guide["document"], guide["data"])
+    notice = document_from_job(PrintJob.model_validate(guide))
     assert isinstance(notice, OneTimeNotice)
     assert (notice.item_name, notice.item_type, notice.promised_workdays) == (
         "养老保险待遇申领",
-        "承诺件",
+        ItemType.PROMISED,
         5,
     )
     assert notice.materials[0] == "居民身份证原件" and notice.enquiry_phone == "0000-12333"
-    printed = document_from_job(ticket["document"], ticket["data"])
+    printed = document_from_job(PrintJob.model_validate(ticket))
     assert isinstance(printed, Ticket)
     assert (printed.number, printed.windows, printed.ahead) == (
         "A001",

@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from pydantic import ValidationError
 
-from firmware_bridge.printer.document import Document
-from firmware_bridge.printer.jobs import document_from_job, job_data
+from bus.models.devices import PrintJob
+from config.schema import ItemType
+from firmware_bridge.printer.document import Document, OneTimeNotice, layout
+from firmware_bridge.printer.jobs import document_from_job, print_data
 from firmware_bridge.printer.samples import SAMPLE_NOTICES, sample_ticket
 
 
 @pytest.mark.parametrize("document", [sample_ticket(), *SAMPLE_NOTICES.values()])
 def test_a_document_round_trips_through_print_job_json(document: Document) -> None:
-    kind, data = job_data(document)
-    wire = json.loads(json.dumps({"document": kind, "data": data}, ensure_ascii=False))
-    assert document_from_job(wire["document"], wire["data"]) == document
+    wire = PrintJob.of("j1", print_data(document)).model_dump_json()
+    assert document_from_job(PrintJob.model_validate_json(wire)) == document
 
 
 def test_a_job_missing_fields_names_them() -> None:
-    with pytest.raises(ValueError, match="service"):
-        document_from_job("ticket", {"number": "A001"})
+    with pytest.raises(ValidationError, match="service"):
+        PrintJob.model_validate({"job_id": "j1", "document": "ticket", "data": {"number": "A1"}})
 
 
-def test_an_unknown_document_kind_is_refused() -> None:
-    with pytest.raises(ValueError, match="guide"):
-        document_from_job("receipt", {})
+def test_an_unknown_document_kind_or_a_mismatched_one_is_refused() -> None:
+    data = print_data(sample_ticket()).model_dump(mode="json")
+    with pytest.raises(ValidationError, match="guide"):
+        PrintJob.model_validate({"job_id": "j1", "document": "receipt", "data": data})
+    with pytest.raises(ValidationError, match="document is 'guide'"):
+        PrintJob.model_validate({"job_id": "j1", "document": "guide", "data": data})
+
+
+def test_the_item_type_travels_in_the_halls_vocabulary_and_prints_in_chinese() -> None:
+    """One ItemType (config's): ``promised`` on the wire, 承诺件 on the paper."""
+    notice = next(n for n in SAMPLE_NOTICES.values() if n.item_type is ItemType.PROMISED)
+    wire = PrintJob.of("j1", print_data(notice)).model_dump(mode="json")
+    assert wire["data"]["item_type"] == "promised"
+    printed = document_from_job(PrintJob.model_validate(wire))
+    assert isinstance(printed, OneTimeNotice)
+    texts = [getattr(b, "text", "") for b in layout(printed, 80)]
+    assert any("承诺件" in t for t in texts)
