@@ -32,17 +32,16 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from bus import topics
 from bus.models import attendance, devices, events, faces, notices, queue, state, views
 from bus.models.base import SCHEMA_VERSION, Command, ErrorBody, Message, Reply, StateMessage
+from config.schema import ItemType
 
 ASYNCAPI_VERSION = "3.0.0"
 MQTT_BINDING_VERSION = "0.2.0"
 SCHEMA_REF = "#/components/schemas/{model}"
 
 BASES: frozenset[type[Message]] = frozenset(
-    {Message, StateMessage, Command, views.View, events.EventMessage, state.View, state.Event}
+    {Message, StateMessage, Command, views.View, events.EventMessage}
 )
-"""Message classes that never travel on the bus themselves: the bases of others, and
-``state.View`` and ``state.Event``, untyped, which ``bus.models.views`` and
-``bus.models.events`` replaced."""
+"""Message classes that never travel on the bus themselves: the bases of others."""
 
 
 class Role(enum.StrEnum):
@@ -550,16 +549,38 @@ CHANNELS: list[Channel] = [
         subscribers=(Role.BRIDGE,),
         messages=(devices.PrintJob,),
         examples=(
-            devices.PrintJob(
-                job_id="A013-1",
-                document="ticket",
-                data={
-                    "ticket": "A013",
-                    "service": "A01",
-                    "service_name": "社保卡补换",
-                    "ahead": 7,
-                    "issued_at": "2026-11-24T09:30:00+08:00",
-                },
+            devices.PrintJob.of(
+                "A013-1",
+                devices.TicketPrint(
+                    hall_name="城东区政务服务中心",
+                    number="A013",
+                    service="社保卡补换",
+                    department="社保医保",
+                    windows=("1号窗口", "2号窗口"),
+                    ahead=7,
+                    estimated_wait_min=14,
+                    issued_at=_NOW,
+                    status_url="servicehall:chengdong/ticket/2026-11-24/A013",
+                ),
+            ),
+            Example(
+                devices.PrintJob.of(
+                    "g-7f3a",
+                    devices.GuidePrint(
+                        hall_name="城东区政务服务中心",
+                        item_name="养老保险待遇申领",
+                        item_type=ItemType.PROMISED,
+                        materials=("居民身份证原件", "社会保障卡"),
+                        procedure=("窗口受理", "审核", "办结"),
+                        promised_workdays=5,
+                        fees="不收费",
+                        legal_basis=("《社会保险法》",),
+                        window_location="1号窗口",
+                        enquiry_phone="0000-12333",
+                        printed_at=_NOW,
+                    ),
+                ),
+                "a one-time notice (一次性告知单); item_type in the hall's vocabulary",
             ),
         ),
         description=(

@@ -28,7 +28,8 @@ from bus.client import PahoBus
 from bus.core import Incoming
 from bus.models.base import Reply
 from bus.models.events import parse_event
-from bus.models.replies import IssueResult
+from bus.models.replies import CallResult, IssueResult
+from bus.models.state import NodeStatus
 from bus.models.views import EvaluatorRating, WindowData, WindowView
 from config.schema import HallConfig
 from controller.broker import free_port, mosquitto_binary, write_dev_config
@@ -198,7 +199,11 @@ class Demo:
         online = threading.Event()
 
         def status(message: Incoming) -> None:
-            if message.payload and message.json().get("state") == "online":
+            try:
+                status = NodeStatus.model_validate_json(message.payload)
+            except ValidationError:
+                return
+            if status.state == "online":
                 online.set()
 
         bus.subscribe(topics.node_status(self.hall.hall_id, "controller"), status)
@@ -214,7 +219,7 @@ class Demo:
             bus.wait_connected(10)
             sim = SimWindow(w.id, next(staff, None), bus, next_at=self.random.uniform(0, 3))
             if sim.staff:
-                self._command(bus, "login", window=w.id, staff_id=sim.staff)
+                self._command(bus, "login", window=w.id, staff=sim.staff)
             windows.append(sim)
         return windows
 
@@ -316,10 +321,12 @@ class Demo:
 
 def _called_ticket(reply: Reply | None) -> str | None:
     """The ticket a ``queue/call`` reply called, or None (nobody waiting, or refused)."""
-    if reply is None or not reply.ok or reply.result is None:
+    if reply is None or not reply.ok:
         return None
-    ticket = reply.result.get("ticket")
-    return ticket if isinstance(ticket, str) else None
+    try:
+        return CallResult.model_validate(reply.result).ticket
+    except ValidationError:
+        return None
 
 
 def run_demo(hall: HallConfig, data_dir: str | Path, rate: float = 1.0,

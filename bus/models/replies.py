@@ -6,9 +6,20 @@ its result with the model of that command (``IssueResult.model_validate(reply.re
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict
+
 from bus.models.events import IssuedData
 
 
 class IssueResult(IssuedData):
     """The reply to ``queue/issue`` and ``queue/checkin``: the ticket the kiosk shows and
     prints (Q1); ``booking`` is the appointment a check-in turned into this ticket."""
+
+
+class CallResult(BaseModel):
+    """The reply to ``queue/call``: the ticket called, or ``ticket: null`` when nobody waits."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    ticket: str | None
+    window: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import AwareDatetime
 
@@ -25,20 +25,3 @@ class TimeBeacon(StateMessage):
     """The hall's time with its offset: a beacon without one could not be compared."""
     hall_day: dt.date
     timezone: str
-
-
-class View(StateMessage):
-    """A retained view (catalog, queue, window): the engine's view dict plus when it was made."""
-
-    at: dt.datetime
-    data: dict[str, Any]
-
-
-class Event(StateMessage):
-    """``evt/<kind>``: the engine's event in its public form plus detail for screens."""
-
-    event: str
-    at: dt.datetime
-    seq: int
-    """Controller-wide sequence so that listeners can order and de-duplicate."""
-    data: dict[str, Any]
