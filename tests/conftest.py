@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import subprocess
@@ -13,6 +12,8 @@ import pytest
 
 from config.loader import load_hall, resolve_hall_path
 from config.schema import HallConfig
+from tests import logcheck
+from tests.logcheck import fail_on_unexpected_log  # noqa: F401  (autouse: the log check)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -138,29 +139,7 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             shutil.rmtree(base, ignore_errors=True)
 
 
-class _ErrorCatcher(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.exc_info:
-            self.records.append(record)
-
-
-@pytest.fixture(autouse=True)
-def fail_on_logged_exception(request: pytest.FixtureRequest) -> Iterator[None]:
-    """A callback that raised and was only logged is a failure (STYLE 9)."""
-    catcher = _ErrorCatcher()
-    root = logging.getLogger()
-    root.addHandler(catcher)
-    yield
-    root.removeHandler(catcher)
-    if catcher.records and "allow_logged_exceptions" not in request.keywords:
-        messages = "\n".join(f"{r.name}: {r.getMessage()}" for r in catcher.records)
-        pytest.fail(f"an exception was logged during the test:\n{messages}")
-
-
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "allow_logged_exceptions: the test provokes logged errors")
+    for marker in logcheck.MARKERS:
+        config.addinivalue_line("markers", marker)
     os.environ.setdefault("KIVY_NO_ARGS", "1")

@@ -98,7 +98,9 @@ class FingerprintModule:
             raise DeviceOffline(f"cannot open {self.port}: {exc}") from exc
         self._cancel.clear()
         self._wanted = True
-        self._state = DeviceState.OK
+        # Offline until the module answers: its silence here is said once, just below, not
+        # also as "no answer to instruction" by _exchange.
+        self._state = DeviceState.OFFLINE
         reply = self._call(Ins.VFY_PWD, struct.pack(">I", self.password))
         if reply is None:
             log.warning("%s: fingerprint module does not answer; check power and TX/RX", self.port)

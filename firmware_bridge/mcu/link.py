@@ -161,7 +161,9 @@ class McuLink:
         if self._serial is None:
             return SendResult.TIMEOUT
         result = self.endpoint.send(msg_type, payload)
-        if result is SendResult.TIMEOUT:
+        if result is SendResult.TIMEOUT and not self._stop.is_set():
+            # While closing, the reader has stopped: a heartbeat in flight cannot hear its
+            # ACK, and that says nothing about the device.
             log.warning("%s: no ACK after %d tries; device offline", self.port,
                         self.timing.max_retries + 1)
             self._set_state(DeviceState.OFFLINE)

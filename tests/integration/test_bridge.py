@@ -158,6 +158,27 @@ def test_a_print_job_comes_out_as_a_png_preview_with_an_ok_result(
         bridge.stop()
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"^kiosk-1/printer: ok -> paper_out: 打印机缺纸", logger="firmware_bridge.bridge"
+)
+@pytest.mark.expect_log(
+    "WARNING", r"^kiosk-1/printer: job \w+ not printed: 打印机缺纸", logger="firmware_bridge.bridge"
+)
+@pytest.mark.expect_log(
+    "WARNING",
+    r"invalid message on \S+/printer/print: Invalid JSON",
+    logger="firmware_bridge.bridge",
+)
+@pytest.mark.expect_log(
+    "WARNING",
+    r"invalid message on \S+/printer/print: bad ticket print job",
+    logger="firmware_bridge.bridge",
+)
+@pytest.mark.expect_log(
+    "WARNING",
+    r"^kiosk-1/printer: job bad-1 not printed: 打印内容无效",
+    logger="firmware_bridge.bridge",
+)
 def test_paper_out_is_a_retained_state_and_a_failed_result_and_printing_resumes(
     hall: HallConfig, mosquitto: Broker, watcher: Node, tmp_path: Path
 ) -> None:
@@ -190,6 +211,24 @@ def test_paper_out_is_a_retained_state_and_a_failed_result_and_printing_resumes(
     assert "网桥已停止" in stopped["detail"]
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"ok -> paper_out: 打印机缺纸", logger="firmware_bridge.printer.driver"
+)
+@pytest.mark.expect_log(
+    "WARNING", r"not printing ticket A012: 打印机缺纸", logger="firmware_bridge.printer.driver"
+)
+@pytest.mark.expect_log(
+    "WARNING", r"-> offline: 打印机未连接", logger="firmware_bridge.printer.driver"
+)
+@pytest.mark.expect_log(
+    "WARNING", r"^kiosk-9/printer: ok -> paper_out: 打印机缺纸", logger="firmware_bridge.bridge"
+)
+@pytest.mark.expect_log(
+    "WARNING", r"^kiosk-9/printer: job \w+ not printed: 打印机缺纸", logger="firmware_bridge.bridge"
+)
+@pytest.mark.expect_log(
+    "WARNING", r"^kiosk-9/printer: \w+ -> offline: 打印机未连接", logger="firmware_bridge.bridge"
+)
 def test_emulated_usb_printer_paper_out_and_unplug_are_states(
     hall: HallConfig, mosquitto: Broker, watcher: Node, tmp_path: Path
 ) -> None:
@@ -286,6 +325,9 @@ def test_simulated_press_over_mqtt_drives_the_queue_like_a_key(
         bridge.stop()
 
 
+@pytest.mark.expect_log("WARNING", r"^controller lost the broker", logger="bus.client")
+@pytest.mark.expect_log("WARNING", r"^kiosk-1 lost the broker", logger="bus.client")
+@pytest.mark.expect_log("WARNING", r"^caller-W02 lost the broker", logger="bus.client")
 def test_broker_restart_bridge_reconnects_restores_state_and_keys_work_again(
     hall: HallConfig, mosquitto: Broker, controller: ControllerThread, tmp_path: Path
 ) -> None:

@@ -42,6 +42,12 @@ def running(
     controller.stop()
 
 
+@pytest.mark.expect_log("WARNING", r"no statutory calendar for 9999", logger="workdays.calendar")
+@pytest.mark.expect_log(
+    "WARNING",
+    r"/cmd/queue/issue: 命令格式错误 / invalid queue/issue: service",
+    logger="controller.app",
+)
 def test_issue_numbers_follow_and_bad_payloads_get_a_refusal(running: Running) -> None:
     _controller, node = running
     first = node.send("queue", "issue", service="A01")
@@ -63,6 +69,9 @@ def test_issue_numbers_follow_and_bad_payloads_get_a_refusal(running: Running) -
     assert node.send("queue", "issue", service="A01").result["ticket"] == "A003"  # type: ignore[index]
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"/cmd/queue/issue: 消息不是有效的 JSON", logger="controller.app"
+)
 def test_not_json_with_response_topic_is_answered_ok_false(
     running: Running, hall: HallConfig
 ) -> None:

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.integration
 START = dt.datetime(2026, 11, 24, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 
 
+@pytest.mark.expect_log("WARNING", r"^controller lost the broker", logger="bus.client")
 def test_broker_restart_controller_reconnects_and_restores_retained_state(
     hall: HallConfig, tmp_path: Path, mosquitto: Broker
 ) -> None:

@@ -182,6 +182,9 @@ def test_the_report_says_what_hall_attendance_evaluate_says(
     assert stored["S001"]["totals"]["late"] == 1 and stored["S002"]["totals"]["leave_days"] == 1
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"refused punch \S+ of S999: unknown_staff", logger="terminal.sender"
+)
 def test_a_terminal_outbox_drains_into_the_controller(
     running: Running, hall: HallConfig, mosquitto: Broker, clock: ManualClock, tmp_path: Path
 ) -> None:

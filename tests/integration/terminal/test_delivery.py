@@ -20,6 +20,8 @@ from tests.waiting import wait_until
 pytestmark = pytest.mark.integration
 
 
+@pytest.mark.expect_log("WARNING", r"^controller lost the broker", logger="bus.client")
+@pytest.mark.expect_log("WARNING", r"^terminal-1 lost the broker", logger="bus.client")
 def test_punches_wait_while_the_broker_is_down_and_arrive_in_order_exactly_once(
     tmp_path: Path, mosquitto: Broker, hall: HallConfig
 ) -> None:
@@ -53,6 +55,9 @@ def test_punches_wait_while_the_broker_is_down_and_arrive_in_order_exactly_once(
             restarted.process.wait(10)
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"refused punch \S+ of S999: unknown_staff", logger="terminal.sender"
+)
 def test_punches_reach_the_real_controller_once_it_is_back_and_a_refusal_is_kept(
     tmp_path: Path, mosquitto: Broker, hall: HallConfig
 ) -> None:

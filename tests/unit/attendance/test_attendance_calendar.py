@@ -20,6 +20,8 @@ def test_a6_statutory_holidays_and_adjusted_workdays() -> None:
     assert cal.day_kind(date(2025, 10, 11)).source == "statutory"
 
 
+@pytest.mark.expect_log("WARNING", r"no statutory calendar for 2031", logger="workdays.calendar")
+@pytest.mark.expect_log("WARNING", r"no statutory calendar for 2032", logger="workdays.calendar")
 def test_a6_uncovered_year_falls_back_and_warns_once_per_year(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -73,6 +75,7 @@ def test_q7_add_workdays_skips_weekends_and_holidays() -> None:
     assert add_workdays(date(2026, 11, 6), 1) == date(2026, 11, 9)
 
 
+@pytest.mark.expect_log("WARNING", r"no statutory calendar for 2031", logger="workdays.calendar")
 def test_a6_add_workdays_works_in_a_fallback_year() -> None:
     """A6: workday arithmetic in an uncovered year uses Mon–Fri instead of failing."""
     assert add_workdays(date(2031, 1, 3), 10) == date(2031, 1, 17)

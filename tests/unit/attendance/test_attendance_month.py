@@ -239,6 +239,7 @@ def test_a6_adjusted_sunday_before_national_day_is_a_workday() -> None:
     assert day.status is DayStatus.LATE
 
 
+@pytest.mark.expect_log("WARNING", r"no statutory calendar for 2031", logger="workdays.calendar")
 def test_a6_year_without_calendar_data_falls_back_to_monday_to_friday(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -259,6 +260,7 @@ def test_a6_year_without_calendar_data_falls_back_to_monday_to_friday(
     assert len([r for r in caplog.records if "2031" in r.getMessage()]) == 1
 
 
+@pytest.mark.expect_log("WARNING", r"no statutory calendar for 2031", logger="workdays.calendar")
 def test_a6_manager_override_wins_over_statutory_calendar_and_fallback() -> None:
     """A6: overrides are data: a holiday on a workday, a workday on a fallback Saturday."""
     cal = WorkdayCalendar(holidays=[date(2026, 11, 2)], workdays=[date(2031, 3, 1)])

@@ -90,6 +90,9 @@ def _retained_view(broker: FakeBroker, hall: HallConfig, w: str, **data: Any) ->
                           retain=True))
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"^caller-W04/keys key next: 未连接消息总线", logger="firmware_bridge.bridge"
+)
 def test_a_key_pressed_while_the_broker_is_away_is_not_sent_later(
     hall: HallConfig, broker: FakeBroker, bridges: list[NodeBridge]
 ) -> None:
@@ -188,7 +191,15 @@ class BrokenPrinter:
         raise RuntimeError("driver bug")
 
 
-@pytest.mark.allow_logged_exceptions
+@pytest.mark.expect_log(
+    "ERROR", r"^kiosk-1/printer: device call failed", logger="firmware_bridge.bridge.worker"
+)
+@pytest.mark.expect_log(
+    "WARNING", r"^kiosk-1/printer: ok -> error: 打印机故障", logger="firmware_bridge.bridge"
+)
+@pytest.mark.expect_log(
+    "WARNING", r"^kiosk-1/printer: job j1 not printed: 打印机故障", logger="firmware_bridge.bridge"
+)
 def test_a_driver_that_raises_fails_the_job_not_the_bridge(
     hall: HallConfig, broker: FakeBroker, bridges: list[NodeBridge]
 ) -> None:
@@ -246,6 +257,11 @@ class RecordingDisplay(FlakyPort):
         self.brightness = level
 
 
+@pytest.mark.expect_log(
+    "WARNING",
+    r"^display-W07/led: ignored an invalid message .*Invalid JSON",
+    logger="firmware_bridge.bridge",
+)
 def test_led_follows_the_window_view_and_takes_explicit_text(
     hall: HallConfig, broker: FakeBroker, bridges: list[NodeBridge]
 ) -> None:

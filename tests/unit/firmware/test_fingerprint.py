@@ -163,6 +163,11 @@ def test_driver_enrol_without_finger_gives_up_after_the_capture_timeout(
     assert driver.count() == 0
 
 
+@pytest.mark.expect_log(
+    "WARNING",
+    r"/locked: module refused the password \(0x13\)",
+    logger="firmware_bridge.fingerprint.driver",
+)
 def test_driver_wrong_password_is_an_error_state(tmp_path: Path) -> None:
     module = FingerprintModuleSim(tmp_path / "locked", password=0x1234).start()
     device = FingerprintModule(module.link, password=0x9999, reply_timeout=0.5)
@@ -192,6 +197,11 @@ def test_driver_gives_the_password_again_after_the_module_lost_power(tmp_path: P
         module.close()
 
 
+@pytest.mark.expect_log(
+    "WARNING",
+    r"/locked: module refused the password \(0x13\)",
+    logger="firmware_bridge.fingerprint.driver",
+)
 def test_a_refused_password_stays_an_error_without_a_warning_at_every_poll(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -210,6 +220,11 @@ def test_a_refused_password_stays_an_error_without_a_warning_at_every_poll(
         module.close()
 
 
+@pytest.mark.expect_log(
+    "WARNING",
+    r"fingerprint module does not answer; check power",
+    logger="firmware_bridge.fingerprint.driver",
+)
 def test_driver_silent_module_is_offline_in_bounded_time(tmp_path: Path) -> None:
     master, slave = os.openpty()  # a port nobody answers on
     device = FingerprintModule(os.ttyname(slave), reply_timeout=0.2)
@@ -225,6 +240,11 @@ def test_driver_silent_module_is_offline_in_bounded_time(tmp_path: Path) -> None
         os.close(slave)
 
 
+@pytest.mark.expect_log(
+    "WARNING",
+    r"fingerprint module does not answer; check power",
+    logger="firmware_bridge.fingerprint.driver",
+)
 def test_a_silent_module_is_reported_once_not_at_every_poll(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -271,6 +291,11 @@ def test_bad_checksum_is_reported_not_raised() -> None:
     assert PacketDecoder().feed(bytes(data)) == [BadChecksum(Pid.COMMAND, 0xFFFFFFFF)]
 
 
+@pytest.mark.expect_log(
+    "WARNING",
+    r"/ttyUSB0: .*Input/output error.*; fingerprint module offline",
+    logger="firmware_bridge.fingerprint.driver",
+)
 def test_driver_survives_unplug_and_finds_the_module_again(tmp_path: Path) -> None:
     path = tmp_path / "ttyUSB0"
     module = FingerprintModuleSim(path).start()

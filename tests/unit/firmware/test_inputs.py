@@ -196,6 +196,9 @@ class FakeInputDevice:
             os.close(self._w)
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"input device lost \(\[Errno 19\]", logger="firmware_bridge.inputs.source"
+)
 def test_real_source_grabs_translates_and_goes_offline_on_unplug() -> None:
     specs = {
         "/dev/input/event3": ("AT Translated Keyboard", 0x0001, 0x0001),
@@ -272,6 +275,9 @@ def test_hotplug_monitor_start_never_raises() -> None:
     assert started in (True, False)
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"input device lost \(\[Errno 19\]", logger="firmware_bridge.inputs.source"
+)
 def test_replugged_scanner_is_reattached_and_grabbed_again() -> None:
     attached: queue.Queue[FakeInputDevice] = queue.Queue()
 
@@ -306,6 +312,11 @@ def test_replugged_scanner_is_reattached_and_grabbed_again() -> None:
             device.close()
 
 
+@pytest.mark.expect_log(
+    "WARNING",
+    r"cannot grab /dev/input/event7 \(\[Errno 16\]",
+    logger="firmware_bridge.inputs.source",
+)
 def test_a_device_that_cannot_be_grabbed_is_closed_again() -> None:
     """EBUSY on EVIOCGRAB (another program holds the scanner): the source stays offline and
     closes the node it opened, so the rescan every few seconds does not leak descriptors."""
@@ -335,6 +346,11 @@ def test_a_device_that_cannot_be_grabbed_is_closed_again() -> None:
             device.close()
 
 
+@pytest.mark.expect_log(
+    "WARNING",
+    r"cannot open /dev/input/event7 \(\[Errno 13\]",
+    logger="firmware_bridge.inputs.source",
+)
 def test_a_device_it_may_not_open_is_one_warning_however_often_it_rescans(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -39,7 +39,9 @@ class BrokenStartup:
         return None
 
 
-@pytest.mark.allow_logged_exceptions
+@pytest.mark.expect_log(
+    "ERROR", r"^retained state of broken not published", logger="controller.app"
+)
 def test_a_service_failing_to_publish_its_state_does_not_hold_back_the_others(
     hall: HallConfig, tmp_path: Path
 ) -> None:

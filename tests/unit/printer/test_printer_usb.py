@@ -96,6 +96,12 @@ def test_a_one_time_notice_prints_materials_and_phone(
     assert any(notice.enquiry_phone in line for line in lines)
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"\): ok -> (paper_out|cover_open|error): ", logger="firmware_bridge.printer.driver"
+)
+@pytest.mark.expect_log(
+    "WARNING", r"\): not printing ticket A012: ", logger="firmware_bridge.printer.driver"
+)
 @pytest.mark.parametrize(
     ("switch", "state"),
     [
@@ -125,7 +131,23 @@ def test_paper_near_end_still_prints_and_says_so(
     assert "A012" in texts(emulated)
 
 
-@pytest.mark.parametrize("mode", ["text", "raster"])
+@pytest.mark.expect_log(
+    "WARNING", r"\): ok -> paper_out: 打印机缺纸", logger="firmware_bridge.printer.driver"
+)
+@pytest.mark.parametrize(
+    "mode",
+    [
+        "text",
+        pytest.param(
+            "raster",
+            marks=pytest.mark.expect_log(
+                "WARNING",
+                r"\): print of ticket A012 failed \(\[Errno 110\] Operation timed out\)",
+                logger="firmware_bridge.printer.driver",
+            ),
+        ),
+    ],
+)
 def test_paper_running_out_mid_ticket_reports_paper_out(
     driver: EscposUsbPrinter, emulated: EmulatedPrinter, mode: str
 ) -> None:
@@ -135,6 +157,14 @@ def test_paper_running_out_mid_ticket_reports_paper_out(
     assert not any(isinstance(b, CutBlock) for b in emulated.printed)
 
 
+@pytest.mark.expect_log(
+    "WARNING",
+    r"\): print of ticket A012 failed \(\[Errno 19\] No such device",
+    logger="firmware_bridge.printer.driver",
+)
+@pytest.mark.expect_log(
+    "WARNING", r"\): ok -> offline: 打印机未连接", logger="firmware_bridge.printer.driver"
+)
 def test_unplug_mid_print_is_offline_and_a_replug_recovers(
     driver: EscposUsbPrinter, emulated: EmulatedPrinter
 ) -> None:
@@ -162,6 +192,11 @@ def test_unplugged_printer_raises_enodev_in_pyusb(
     usb.util.dispose_resources(dev)
 
 
+@pytest.mark.expect_log(
+    "WARNING",
+    r"\): not printing ticket A012: 打印机未连接",
+    logger="firmware_bridge.printer.driver",
+)
 def test_open_without_printer_retries_a_bounded_number_of_times_then_is_offline(
     sleeps: list[float],
 ) -> None:
@@ -206,6 +241,9 @@ def test_driver_satisfies_the_ticket_printer_interface(driver: EscposUsbPrinter)
     assert isinstance(driver, TicketPrinter)
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"\): ok -> error: 打印机故障", logger="firmware_bridge.printer.driver"
+)
 def test_status_garbage_is_an_error_not_ok(
     driver: EscposUsbPrinter, emulated: EmulatedPrinter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -213,6 +251,9 @@ def test_status_garbage_is_an_error_not_ok(
     assert driver.state() is DeviceState.ERROR
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"\): ok -> offline: 打印机未连接", logger="firmware_bridge.printer.driver"
+)
 def test_a_printer_that_never_answers_status_is_offline(
     driver: EscposUsbPrinter, emulated: EmulatedPrinter, monkeypatch: pytest.MonkeyPatch
 ) -> None:

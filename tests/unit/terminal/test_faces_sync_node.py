@@ -125,6 +125,12 @@ def test_templates_sync_to_the_terminal_and_a_removed_staff_member_is_unknown(
     assert b"S002" not in sealed and faces["S002"].astype("<f8").tobytes()[:16] not in sealed
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"templates not applied .*: 模板数据无法解密", logger="terminal.sync"
+)
+@pytest.mark.expect_log(
+    "WARNING", r"templates not applied .*: unreadable templates message", logger="terminal.sync"
+)
 def test_a_sync_with_another_key_or_garbage_keeps_the_templates_in_force(
     tmp_path: Path,
 ) -> None:
@@ -147,6 +153,9 @@ def test_a_sync_with_another_key_or_garbage_keeps_the_templates_in_force(
     assert sync.matcher.match(face).staff_id == "S001"
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"templates in force but not saved: \[Errno 28\]", logger="terminal.sync"
+)
 def test_a_sync_that_cannot_be_saved_still_takes_effect_and_never_raises(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -233,7 +242,9 @@ def test_fingerprint_punches_take_the_outbox_path_and_the_badge_counts_them(
     assert node.view.state.status_line == "在线 / online"
 
 
-@pytest.mark.allow_logged_exceptions
+@pytest.mark.expect_log(
+    "ERROR", r"^outbox: send round failed; the next round retries", logger="terminal.node"
+)
 def test_a_failing_send_round_is_logged_and_the_node_still_closes(
     node_parts: tuple[TerminalNode, FakeIntake, FakeBroker], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -262,7 +273,7 @@ def test_a_failing_send_round_is_logged_and_the_node_still_closes(
     assert calls == [1]
 
 
-@pytest.mark.allow_logged_exceptions
+@pytest.mark.expect_log("ERROR", r"^punch of S002 not stored in the outbox", logger="terminal.node")
 def test_a_punch_the_outbox_cannot_store_is_told_on_the_screen(
     node_parts: tuple[TerminalNode, FakeIntake, FakeBroker], monkeypatch: pytest.MonkeyPatch
 ) -> None:

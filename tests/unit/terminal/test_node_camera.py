@@ -105,6 +105,7 @@ def test_frames_from_the_camera_thread_punch_on_the_loop(tmp_path: Path, hall: H
     assert node.view.state.prompt == "请眨眼 / please blink"
 
 
+@pytest.mark.expect_log("WARNING", r"^camera unavailable: 无法打开摄像头", logger="terminal.node")
 def test_a_camera_that_cannot_open_shows_a_fault_and_the_node_keeps_running(
     tmp_path: Path, hall: HallConfig
 ) -> None:
@@ -129,6 +130,7 @@ def test_a_camera_that_cannot_open_shows_a_fault_and_the_node_keeps_running(
     assert node.healthy()
 
 
+@pytest.mark.expect_log("WARNING", r"^camera unavailable: 无法打开摄像头", logger="terminal.node")
 def test_a_missing_camera_is_one_warning_however_often_it_is_retried(
     tmp_path: Path,
     hall: HallConfig,
@@ -185,6 +187,9 @@ class FailingReadCamera(BrokenCamera):
         raise RuntimeError("VIDIOC_DQBUF: No such device")
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"^camera read failed: VIDIOC_DQBUF: No such device", logger="terminal.node"
+)
 def test_a_camera_whose_read_raises_is_a_fault_and_the_camera_thread_lives_on(
     tmp_path: Path, hall: HallConfig
 ) -> None:

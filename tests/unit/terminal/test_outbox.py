@@ -112,6 +112,9 @@ def test_controller_down_keeps_the_punch_and_the_same_id_is_resent(tmp_path: Pat
     assert intake.received[first] == 2 and intake.stored_ids == [first, second]
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"refused punch \S+ of S999: unknown_staff", logger="terminal.sender"
+)
 def test_a_refused_punch_is_kept_with_its_reason_and_does_not_block_the_rest(
     tmp_path: Path,
 ) -> None:
