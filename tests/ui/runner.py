@@ -88,7 +88,10 @@ class Driver:
             return bool(getattr(model, step["attr"]) == step["value"])
         if "record" in step:
             value = getattr(model, step["record"])
-            self.records[step["record"]] = value() if callable(value) else value
+            value = value() if callable(value) else value
+            # A typed message (the issued ticket) is recorded as its JSON form.
+            dump = getattr(value, "model_dump", None)
+            self.records[step["record"]] = dump(mode="json") if callable(dump) else value
             return True
         if "shot" in step:
             if not self.shot_armed:  # the last touch is drawn on the next frame: wait for it

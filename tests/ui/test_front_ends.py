@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bus import topics
+from bus.models.devices import TicketPrint
 from tests.conftest import REPO, start_mosquitto
 from tests.ui.bridge_double import FakeBridge
 from tests.ui.conftest import SHANGHAI, UiHall
@@ -56,7 +57,11 @@ def test_ticket_taken_by_touch_reaches_the_queue_and_the_hall_screen(
         bridge.close()
     assert result["ok"], result
     assert result["records"]["ticket"]["ticket"] == "A001"
-    assert [j.data["number"] for j in bridge.jobs] == ["A001", "A001"]
+    assert [j.data.number for j in bridge.jobs if isinstance(j.data, TicketPrint)] == [
+        "A001",
+        "A001",
+    ]
+    assert len(bridge.jobs) == 2
     queue = ui_hall.latest_view(
         topics.queue_state(HALL), lambda d: d["categories"]["A"]["waiting"] == 1
     )
