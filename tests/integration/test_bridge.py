@@ -171,12 +171,12 @@ def test_a_print_job_comes_out_as_a_png_preview_with_an_ok_result(
 )
 @pytest.mark.expect_log(
     "WARNING",
-    r"invalid message on \S+/printer/print: bad ticket print job",
+    r"invalid message on \S+/printer/print: Field required",
     logger="firmware_bridge.bridge",
 )
 @pytest.mark.expect_log(
     "WARNING",
-    r"^kiosk-1/printer: job bad-1 not printed: 打印内容无效",
+    r"^kiosk-1/printer: job bad-1 not printed: 打印任务格式错误",
     logger="firmware_bridge.bridge",
 )
 def test_paper_out_is_a_retained_state_and_a_failed_result_and_printing_resumes(
