@@ -10,7 +10,9 @@ import time
 import zoneinfo
 from pathlib import Path
 
+from bus.models import COMMANDS as MODELS
 from bus.models import parse_command
+from bus.models.queue import QueueOp
 from bus.testing import FakeBroker
 from config.loader import load_hall, resolve_hall_path
 from hall.compose import build_controller
@@ -42,7 +44,8 @@ def main() -> None:
     calendar = WorkdayCalendar()
     t0 = time.perf_counter()
     for i, (verb, fields) in enumerate(script):
-        op = engine.op_from_dict({"op": verb, **fields})
+        op = MODELS[("queue", verb)].model_validate({"id": f"e{i}", **fields})
+        assert isinstance(op, QueueOp)
         state = engine.apply(hall, calendar, state, op, start + dt.timedelta(seconds=i)).state
     bare = time.perf_counter() - t0
 

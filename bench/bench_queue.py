@@ -19,20 +19,10 @@ import random
 import time
 from dataclasses import dataclass
 
+from bus.models.queue import Call, Issue, QueueOp, Rate, Recall, Skip, Transfer
 from config.loader import load_hall, resolve_hall_path
 from config.schema import HallConfig
-from hallqueue.engine import (
-    Call,
-    Issue,
-    Op,
-    Rate,
-    Recall,
-    Skip,
-    Transfer,
-    apply,
-    initial_state,
-    op_to_dict,
-)
+from hallqueue.engine import apply, initial_state
 from hallqueue.replay import run
 from workdays.fixed import FixedCalendar
 
@@ -63,39 +53,43 @@ def bench_hall() -> HallConfig:
     )
 
 
-def build_day(hall: HallConfig) -> list[tuple[dt.datetime, Op]]:
-    """The day's operations in time order (deterministic)."""
+def build_day(hall: HallConfig) -> list[tuple[dt.datetime, QueueOp]]:
+    """The day's operations in time order (deterministic), as the commands nodes would send."""
     rng = random.Random(SEED)
     tz = hall.tz
     start = dt.datetime.combine(DAY, dt.time(9, 0), tzinfo=tz)
     step = dt.timedelta(seconds=(7 * 3600 + 29 * 60) / TICKETS)
     windows = [w.id for w in hall.windows]
     services, weights = list(SERVICES), list(SERVICES.values())
-    ops: list[tuple[dt.datetime, Op]] = []
+    ops: list[tuple[dt.datetime, QueueOp]] = []
     calls = 0
     for i in range(TICKETS):
         now = start + i * step
-        ops.append((now, Issue(rng.choices(services, weights)[0], priority=rng.random() < 0.05)))
+        service = rng.choices(services, weights)[0]
+        ops.append((now, Issue(service=service, priority=rng.random() < 0.05, id=f"i{i}")))
         if rng.random() < 0.8:  # the windows fall behind: a backlog builds up
             w = windows[calls % len(windows)]
             calls += 1
-            ops.append((now, Call(w)))
+            ops.append((now, Call(window=w, id=f"c{i}")))
             r = rng.random()
             if r < 0.03:
-                ops.append((now, Recall(w)))
+                ops.append((now, Recall(window=w, id=f"r{i}")))
             elif r < 0.05:
-                ops.append((now, Skip(w)))
+                ops.append((now, Skip(window=w, id=f"s{i}")))
             elif r < 0.06:
-                ops.append((now, Transfer(w, rng.choice(services))))
+                ops.append((now, Transfer(window=w, service=rng.choice(services), id=f"t{i}")))
             elif r < 0.5:
-                ops.append((now, Rate(w, rng.choice((5, 5, 5, 4, 4, 3, 2, 1)))))
+                level = rng.choice((5, 5, 5, 4, 4, 3, 2, 1))
+                ops.append((now, Rate(window=w, level=level, id=f"e{i}")))
     later = dt.datetime.combine(DAY, dt.time(16, 30), tzinfo=tz)
     for j in range(TICKETS - calls + len(windows)):  # after hours: serve everyone still waiting
-        ops.append((later + dt.timedelta(seconds=j), Call(windows[j % len(windows)])))
+        ops.append(
+            (later + dt.timedelta(seconds=j), Call(window=windows[j % len(windows)], id=f"a{j}"))
+        )
     return ops
 
 
-def run_engine(hall: HallConfig, ops: list[tuple[dt.datetime, Op]]) -> tuple[float, int, int]:
+def run_engine(hall: HallConfig, ops: list[tuple[dt.datetime, QueueOp]]) -> tuple[float, int, int]:
     calendar = FixedCalendar()
     state = initial_state(hall, ops[0][0])
     called = events = 0
@@ -117,7 +111,7 @@ class _NaiveTicket:
     status: str = "waiting"
 
 
-def run_naive(hall: HallConfig, ops: list[tuple[dt.datetime, Op]]) -> tuple[float, int]:
+def run_naive(hall: HallConfig, ops: list[tuple[dt.datetime, QueueOp]]) -> tuple[float, int]:
     """Baseline: the same issue/call order with a list scan over every ticket of the day."""
     tickets: list[_NaiveTicket] = []
     seq: dict[str, int] = {}
@@ -160,9 +154,15 @@ def run_naive(hall: HallConfig, ops: list[tuple[dt.datetime, Op]]) -> tuple[floa
     return time.perf_counter() - t0, called
 
 
-def run_replay(hall: HallConfig, ops: list[tuple[dt.datetime, Op]]) -> tuple[float, int]:
+def script_line(at: dt.datetime, op: QueueOp) -> str:
+    """``op`` as a RULES.md §5 line: its name, the fields it sets (not the envelope), its time."""
+    fields = op.model_dump(mode="json", exclude={"v", "id"}, exclude_defaults=True)
+    return json.dumps({"op": op.name, **fields, "at": at.isoformat()})
+
+
+def run_replay(hall: HallConfig, ops: list[tuple[dt.datetime, QueueOp]]) -> tuple[float, int]:
     """The same day as a §5 script through ``hall queue replay``'s code (JSON in, JSON out)."""
-    lines = [json.dumps({**op_to_dict(op), "at": at.isoformat()}) for at, op in ops]
+    lines = [script_line(at, op) for at, op in ops]
     out, err = io.StringIO(), io.StringIO()
     t0 = time.perf_counter()
     replay = run(hall, FixedCalendar(), lines, out, err)

@@ -773,7 +773,7 @@ COMMAND_CHANNELS: list[CommandChannel] = [
     CommandChannel(
         queue.Login,
         (_C, _M),
-        (queue.Login(id=_id(11), window="W01", staff_id="S001"),),
+        (queue.Login(id=_id(11), window="W01", staff="S001"),),
         "A staff member signs in at the window.",
     ),
     CommandChannel(
@@ -839,13 +839,19 @@ COMMAND_CHANNELS: list[CommandChannel] = [
         "Open a closed window again.",
     ),
     CommandChannel(
-        queue.WorkorderUpdate,
+        queue.UpdateWorkorder,
         (_M,),
         (
-            queue.WorkorderUpdate(
-                id=_id(21), workorder="wo-0007", action="verify", note="电话回访", verified=True
+            queue.UpdateWorkorder(
+                id=_id(21), workorder="wo-0007", step="verify", note="电话回访", verified=True
             ),
+            queue.UpdateWorkorder(id=_id(32), workorder="wo-0007", step="reply", note="已答复"),
         ),
+    ),
+    CommandChannel(
+        queue.CloseWorkorder,
+        (_M,),
+        (queue.CloseWorkorder(id=_id(33), workorder="wo-0007"),),
     ),
     CommandChannel(
         queue.StatsQuery,

@@ -4,31 +4,134 @@ One JSON object per line: the RULES.md §5 operation plus ``"at"`` (ISO 8601; wi
 offset it is hall time). Every event is printed as one JSON line in its §5 form. A malformed
 line is reported on stderr with its number and skipped; a refused operation prints its
 ``<op>.refused`` event and changes nothing. Events caused only by time passing (expiry,
-not rated, forfeit) are printed with ``all_events``. The engine is the controller's own.
+not rated, forfeit) are printed with ``all_events``. The engine is the controller's own, and
+so are the operations: a line becomes the command model a node would send
+(``bus.models.queue``), with the names §5 gives.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import functools
 import json
-from collections.abc import Iterable, Iterator
+import typing
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from bus.models.base import Command
+from bus.models.queue import FROM_SCRIPT, OPERATIONS, Book, Checkin, QueueOp
 from config.schema import HallConfig
 from hallqueue.engine import (
-    Checkin,
     Event,
     QueueState,
     apply,
     changed_records,
     initial_state,
-    op_from_dict,
     records_of,
 )
 from hallqueue.engine.hours import WorkdayCalendarProtocol, to_hall_time
-from hallqueue.engine.ops import Book, Op, parse_time, unknown_fields
+
+_IGNORED = frozenset({"op", "at", "id", "comment"})
+"""Keys of a script line that are not the operation's: its time, a command id, a note."""
+
+
+def parse_time(value: object, what: str = "time") -> dt.datetime:
+    """An ISO 8601 time; a naive one is taken as hall time by the caller (tzinfo stays None)."""
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be an ISO 8601 time string, got {value!r}")
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{what}: not an ISO 8601 time: {value!r}") from None
+
+
+@functools.cache
+def script_fields(op: type[QueueOp]) -> dict[str, bool]:
+    """The fields a script line may give for ``op`` (§5: no envelope, nothing only a node
+    sends), in their order, each with whether it is a time."""
+    return {
+        name: _is_time(info.annotation)
+        for name, info in op.model_fields.items()
+        if name not in ("v", "id") and name not in op.wire_only
+    }
+
+
+def _is_time(annotation: Any) -> bool:
+    return annotation is dt.datetime or dt.datetime in typing.get_args(annotation)
+
+
+def unknown_fields(d: Mapping[str, object]) -> list[str]:
+    """Keys of ``d`` that its operation does not have (the replay warns and ignores them)."""
+    op = OPERATIONS.get(str(d.get("op")))
+    if op is None:
+        return []
+    known = script_fields(op)
+    return sorted(k for k in d if k not in known and k not in _IGNORED)
+
+
+def parse_op(d: Mapping[str, object], op_id: str = "script") -> QueueOp:
+    """One §5 line's operation, as the model the command of a node would be (``op_id`` is its
+    command id); ValueError says what is wrong in words a script author can use.
+
+    Strict: a number is not a string, ``"5"`` is not a level. Unknown keys are left out
+    (``unknown_fields`` names them); a missing or mistyped field is an error, the first one
+    in the operation's field order.
+    """
+    name = d.get("op")
+    if not isinstance(name, str):
+        raise ValueError('missing "op" (e.g. {"op": "issue", "service": "A01"})')
+    op = OPERATIONS.get(name)
+    if op is None:
+        raise ValueError(f"unknown op {name!r}; known: {', '.join(sorted(OPERATIONS))}")
+    fields = script_fields(op)
+    order = {f: i for i, f in enumerate(fields)}
+    errors: dict[int, str] = {}  # by field position: the first one is reported
+    values: dict[str, object] = {"id": op_id} if issubclass(op, Command) else {}
+    for fname, is_time in fields.items():
+        if fname not in d:
+            continue
+        value = d[fname]
+        if is_time and value is not None:
+            try:
+                value = parse_time(value, f"{name}.{fname}")
+            except ValueError as exc:
+                errors[order[fname]] = str(exc)
+                continue
+        values[fname] = value
+    try:
+        parsed = op.model_validate(values, strict=True, context=FROM_SCRIPT)
+    except ValidationError as exc:
+        for e in exc.errors():
+            fname = str(e["loc"][0]) if e["loc"] else ""
+            position = order.get(fname, len(order))
+            if e["type"] == "missing" and position in errors:
+                continue  # a time that did not parse, already reported
+            errors.setdefault(position, _words(name, fname, e))
+    if errors:
+        raise ValueError(errors[min(errors)])
+    return parsed
+
+
+def _words(op: str, fname: str, e: ErrorDetails) -> str:
+    where = f"{op}.{fname}"
+    kind = e["type"]
+    if kind == "missing":
+        return f"{op}: missing field {fname!r}"
+    if kind == "bool_type":
+        return f"{where} must be true or false, got {e['input']!r}"
+    if kind == "int_type":
+        return f"{where} must be a whole number, got {e['input']!r}"
+    if kind == "string_type":
+        return f"{where} must be a string, got {e['input']!r}"
+    if not fname and "error" in e.get("ctx", {}):
+        return f"{op}: {e['ctx']['error']}"  # the operation's own check (checkin: code or ref)
+    return f"{where if fname else op}: {e['msg']}"
 
 
 @dataclass
@@ -46,19 +149,18 @@ class Replay:
     history: dict[tuple[str, str], Any] = field(default_factory=dict)
     """Last version of every entity the day touched, as a store would keep it (for stats)."""
 
-    def step(self, data: dict[str, Any]) -> list[Event]:
+    def step(self, data: dict[str, Any], op_id: str = "script") -> list[Event]:
         """Apply one parsed line; ValueError for a line that is not a valid operation.
 
         Unknown keys are ignored (``run`` warns about them): the operation still happens.
+        ``op_id`` is the command id the operation carries (which line it came from).
         """
         if "at" not in data:
             raise ValueError('missing "at" (ISO 8601 time of the operation)')
         at = to_hall_time(self.hall, parse_time(data["at"], "at"))
         if self.last_at is not None and at < self.last_at:
             raise ValueError(f"time goes backwards: {at.isoformat()} < {self.last_at.isoformat()}")
-        if data.get("op") == "checkin" and "code" not in data and "ref" not in data:
-            raise ValueError('checkin: missing "code" (booking code) or "ref" (its script name)')
-        op = self._resolve(op_from_dict(data, strict=False))
+        op = self._resolve(parse_op(data, op_id))
         if self.state is None:
             self.state = initial_state(self.hall, at)
             for kind, key, initial in records_of(self.state):
@@ -84,10 +186,10 @@ class Replay:
         """Every entity's last version, as ``hallqueue.stats.compute_stats`` takes them."""
         return [(kind, key, entity) for (kind, key), entity in self.history.items()]
 
-    def _resolve(self, op: Op) -> Op:
+    def _resolve(self, op: QueueOp) -> QueueOp:
         """A check-in by the script's booking name uses the code the booking got."""
         if isinstance(op, Checkin) and not op.code and op.ref is not None:
-            return dataclasses.replace(op, code=self.refs.get(op.ref, ""))
+            return op.model_copy(update={"code": self.refs.get(op.ref, "")})
         return op
 
 
@@ -127,7 +229,7 @@ def run(
             print(f"{source}:{number}: {item}; line skipped", file=err)
             continue
         try:
-            events = replay.step(item)
+            events = replay.step(item, f"line-{number}")
         except ValueError as exc:
             replay.errors += 1
             print(f"{source}:{number}: {exc}; line skipped", file=err)

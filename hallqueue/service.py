@@ -1,8 +1,9 @@
 """The queue engine behind the bus and the store.
 
-Each command becomes one engine operation; the entities it changed are upserted as JSON
-records in the same transaction, and only after the commit does the service swap its
-in-memory state and publish the events and the retained views that changed.
+Each command is the engine operation itself (``bus.models.queue``), with what the broker
+says about its sender set here; the entities it changed are upserted as JSON records in the
+same transaction, and only after the commit does the service swap its in-memory state and
+publish the events and the retained views that changed.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from sqlalchemy.engine import Connection
 
 from bus import topics
 from bus.models.base import Command
-from bus.models.queue import Rate as RateCommand
-from bus.models.queue import StatsQuery, command_fields
+from bus.models.queue import CancelBooking, QueueOp, Rate, StatsQuery, Tick
 from bus.models.views import (
     CatalogData,
     CatalogView,
@@ -39,24 +39,14 @@ from store.upsert import upsert
 log = logging.getLogger(__name__)
 
 
-def engine_op(verb: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """The engine's op form of a bus command (the wire names follow the issue's contract)."""
-    fields = dict(fields)
-    if verb == "login":
-        fields["staff"] = fields.pop("staff_id")
-    elif verb == "rate":
-        fields.pop("ticket", None)  # checked against the window before the engine sees it
-        fields["source"] = "evaluator"  # the ACL lets only evaluators send ratings
-    elif verb == "cancel_booking":
-        fields.pop("reason", None)
-        fields["by_hall"] = True
-    elif verb == "workorder":
-        action = fields.pop("action")
-        if action == "close":
-            fields.pop("verified", None)
-            return {"op": "close_workorder", **fields}
-        return {"op": "update_workorder", "step": action, **fields}
-    return {"op": verb, **{k: v for k, v in fields.items() if v is not None}}
+def from_sender(cmd: QueueOp) -> QueueOp:
+    """The operation as the controller applies it: what the broker's ACL says about who sent
+    it is set here, never taken from the payload (a command carrying it is invalid)."""
+    if isinstance(cmd, Rate):
+        return cmd.model_copy(update={"source": "evaluator"})  # only evaluators may rate
+    if isinstance(cmd, CancelBooking):
+        return cmd.model_copy(update={"by_hall": True})  # only the manager's console cancels
+    return cmd
 
 
 LOAD_DAYS = 7
@@ -108,18 +98,16 @@ class QueueService:
     def handle(self, conn: Connection, cmd: Command, now: dt.datetime) -> Outcome:
         if isinstance(cmd, StatsQuery):
             return self._stats(conn, cmd, now)
+        if not isinstance(cmd, QueueOp):
+            return Outcome.refused("unknown_command", f"未知命令 / not a queue command: {cmd.verb}")
         refusal = self._wrong_ticket(cmd)
         if refusal is not None:
             return refusal
-        try:
-            op = engine.op_from_dict(engine_op(cmd.verb, command_fields(cmd)))
-        except ValueError as exc:
-            return Outcome.refused("invalid", f"命令格式错误 / invalid command: {exc}")
-        return self._apply(conn, op, now)
+        return self._apply(conn, from_sender(cmd), now)
 
-    def _wrong_ticket(self, cmd: Command) -> Outcome | None:
+    def _wrong_ticket(self, cmd: QueueOp) -> Outcome | None:
         """Q6: a rating counts only for the ticket the evaluator showed, the one just finished."""
-        if not isinstance(cmd, RateCommand) or cmd.ticket is None:
+        if not isinstance(cmd, Rate) or cmd.ticket is None:
             return None
         window = self._require_state().windows.get(cmd.window)
         finished = window.last_finished if window is not None else None
@@ -134,9 +122,9 @@ class QueueService:
 
     def tick(self, conn: Connection, now: dt.datetime) -> Outcome | None:
         # Time passing may change state without an event (day rollover): always hand it back.
-        return self._apply(conn, engine.Tick(), now)
+        return self._apply(conn, Tick(), now)
 
-    def _apply(self, conn: Connection, op: engine.Op, now: dt.datetime) -> Outcome:
+    def _apply(self, conn: Connection, op: QueueOp, now: dt.datetime) -> Outcome:
         old = self._require_state()
         try:
             result = engine.apply(self.hall, self.calendar, old, op, now)

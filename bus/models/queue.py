@@ -1,19 +1,118 @@
-"""Queue commands (RULES.md §2): what kiosks, callers, evaluators and the console send."""
+"""Queue operations (RULES.md §2, §5): one model each, for the wire, the engine and the replay.
+
+A command model is the operation itself: ``parse_command`` makes it from what a kiosk,
+caller, evaluator or the console sent, the engine (``hallqueue.engine.apply``) applies it as
+it is, and ``hall queue replay`` parses a RULES.md §5 line (``{"op": "issue", "service":
+"A01"}``) into the same model. Fields carry the §5 names everywhere; the class says the rest
+(its ``name``, what a refusal repeats, which fields a node may not send). ``Tick``, time
+passing, never crosses the wire. Pure: pydantic and the standard library only, so the pure
+engine may import this module.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TypeVar
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from bus.models.base import Command, command_model
 
 WindowId = str
 
+FROM_SCRIPT: Mapping[str, Any] = {"from_script": True}
+"""Validation context of a replay script: it plays the whole hall, so it may give the fields
+no node may send (``QueueOp.not_on_wire``)."""
 
-@command_model("queue", "issue")
-class Issue(Command):
+
+def _from_script(context: Any) -> bool:
+    return isinstance(context, Mapping) and context.get("from_script") is True
+
+
+def _wire_schema(schema: dict[str, Any], cls: type[Any]) -> None:
+    """The JSON Schema of a command shows what a node may send: not ``not_on_wire``."""
+    properties = schema.get("properties", {})
+    for name in getattr(cls, "not_on_wire", ()):
+        properties.pop(name, None)
+
+
+class QueueOp(BaseModel):
+    """One queue operation: what a node, the console, a replay script or time passing asks."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_wire_schema)
+
+    name: ClassVar[str] = ""
+    """The RULES.md §5 name (a script line's ``"op"``); a command's verb is the same."""
+    ident_fields: ClassVar[tuple[str, ...]] = ()
+    """Fields repeated in the ``<name>.refused`` event so a reader sees what was refused."""
+    refusal_names_op: ClassVar[bool] = True
+    """False where RULES.md §5 gives the refusal as ``<op>.refused`` with ``reason`` alone
+    (``book``, ``checkin``): the identifying fields then go to the event's detail only."""
+    not_on_wire: ClassVar[frozenset[str]] = frozenset()
+    """The fields declared ``Field(exclude=True)``: no node may send them. The controller
+    sets them from who sent the command (the broker's ACL lets only an evaluator rate), or
+    only a script has them (its names for bookings). A command carrying one is invalid and
+    a dump (the wire, the audit log) leaves them out; a replay script (``FROM_SCRIPT``) may
+    give them."""
+    wire_only: ClassVar[frozenset[str]] = frozenset()
+    """Fields a node sends beyond RULES.md §5 (routing, what the service checks before the
+    engine, a note for the audit log): the engine ignores them, a replay warns about them."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.not_on_wire = frozenset(name for name, f in cls.model_fields.items() if f.exclude)
+
+    def ident(self) -> dict[str, Any]:
+        """The non-empty ``ident_fields``, for the refusal event and the reply's details."""
+        out: dict[str, Any] = {}
+        for f in self.ident_fields:
+            value = getattr(self, f)
+            if value is not None and value != "":
+                out[f] = value
+        return out
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_sent_by_a_node(cls, data: Any, info: ValidationInfo) -> Any:
+        if cls.not_on_wire and isinstance(data, Mapping) and not _from_script(info.context):
+            sent = sorted(k for k in data if k in cls.not_on_wire)
+            if sent:
+                raise ValueError(f"{', '.join(sent)}: not sent by a node (the controller's to set)")
+        return data
+
+
+class _QueueCommand(QueueOp, Command):
+    """A queue operation as a node sends it: its fields in the envelope (``v``, ``id``)."""
+
+
+OPERATIONS: dict[str, type[QueueOp]] = {}
+"""Every queue operation by its §5 name: what a replay line's ``"op"`` may say."""
+
+OpT = TypeVar("OpT", bound=type[QueueOp])
+
+
+def queue_op(name: str) -> Callable[[OpT], OpT]:
+    """Register an operation under its RULES.md §5 ``name``; a command model is also the
+    command ``cmd/queue/<name>``: one name on the wire, in the engine and in scripts."""
+
+    def deco(cls: OpT) -> OpT:
+        cls.name = name
+        OPERATIONS[name] = cls
+        if issubclass(cls, Command):
+            command_model("queue", name)(cls)
+        return cls
+
+    return deco
+
+
+@queue_op("issue")
+class Issue(_QueueCommand):
+    """Take a ticket (Q2, Q3): the kiosk's touch, or staff issuing one."""
+
+    ident_fields = ("service",)
+    wire_only = frozenset({"node"})
     service: str
     priority: bool = False
     """绿色通道: self-declared at the kiosk and confirmed by the guide, or issued by staff."""
@@ -21,80 +120,105 @@ class Issue(Command):
     """The kiosk that asked, to route the print job."""
 
 
-class _AtWindow(Command):
+class _AtWindow(_QueueCommand):
+    ident_fields: ClassVar[tuple[str, ...]] = ("window",)
     window: WindowId
 
 
-@command_model("queue", "call")
+@queue_op("call")
 class Call(_AtWindow):
-    pass
+    """Call the next ticket (叫号); a current ticket is finished first."""
 
 
-@command_model("queue", "recall")
+@queue_op("recall")
 class Recall(_AtWindow):
-    pass
+    """Call the current ticket again (重呼)."""
 
 
-@command_model("queue", "skip")
+@queue_op("skip")
 class Skip(_AtWindow):
-    pass
+    """The current ticket did not come (过号)."""
 
 
-@command_model("queue", "finish")
+@queue_op("finish")
 class Finish(_AtWindow):
-    pass
+    """The current ticket is served (办结)."""
 
 
-@command_model("queue", "hold")
+@queue_op("hold")
 class Hold(_AtWindow):
-    pass
+    """Set the current ticket aside (挂起), e.g. while the citizen fetches a document."""
 
 
-@command_model("queue", "resume_ticket")
+@queue_op("resume_ticket")
 class ResumeTicket(_AtWindow):
+    """Serve a held ticket again."""
+
+    ident_fields = ("window", "ticket")
     ticket: str | None = None
     """Which held ticket to resume; empty means the one held longest at this window."""
 
 
-@command_model("queue", "pause")
+@queue_op("pause")
 class Pause(_AtWindow):
-    pass
+    """暂停服务: the window calls nobody until it resumes."""
 
 
-@command_model("queue", "resume")
+@queue_op("resume")
 class Resume(_AtWindow):
-    pass
+    """Resume a paused window."""
 
 
-@command_model("queue", "reactivate")
-class Reactivate(Command):
+@queue_op("reactivate")
+class Reactivate(_QueueCommand):
+    """Put a skipped ticket back in the queue."""
+
+    ident_fields = ("ticket",)
     ticket: str
+    """Ticket number of the current hall day (A001) or a ticket key (2026-11-23/A001)."""
 
 
-@command_model("queue", "transfer")
+@queue_op("transfer")
 class Transfer(_AtWindow):
+    """Send the current ticket to another service (转办)."""
+
+    ident_fields = ("window", "service")
     service: str
 
 
-@command_model("queue", "login")
+@queue_op("login")
 class Login(_AtWindow):
-    staff_id: str
+    """A staff member signs in at the window (the evaluator shows them, Q6)."""
+
+    ident_fields = ("window", "staff")
+    staff: str
+    """The staff member's id in the hall config (S001)."""
 
 
-@command_model("queue", "logout")
+@queue_op("logout")
 class Logout(_AtWindow):
-    pass
+    """The staff member leaves the window; leaving pauses it (Q5)."""
 
 
-@command_model("queue", "rate")
+@queue_op("rate")
 class Rate(_AtWindow):
-    level: int = Field(ge=1, le=5)
+    """好差评 (Q6): the citizen's rating of the ticket just finished at the window."""
+
+    wire_only = frozenset({"ticket"})
+    level: int
+    """1 (非常不满意) to 5 (非常满意); any other level is refused ``bad_level``."""
     ticket: str | None = None
     """The ticket the evaluator showed; a rating for any other ticket is refused."""
+    source: str = Field(default="evaluator", exclude=True)
+    """Where the rating came from; anything but the evaluator is refused (000 第二十条(二)).
+    The controller sets it: the broker's ACL lets only evaluators send ``cmd/queue/rate``."""
 
 
-@command_model("queue", "suspend")
-class Suspend(Command):
+@queue_op("suspend")
+class Suspend(_QueueCommand):
+    """业务临时停办 (Q10), from now or announced ahead."""
+
+    ident_fields = ("service",)
     service: str
     notice: str = ""
     """业务临时停办 text shown on kiosks and screens."""
@@ -103,48 +227,101 @@ class Suspend(Command):
     end: dt.datetime | None = None
 
 
-@command_model("queue", "unsuspend")
-class Unsuspend(Command):
+@queue_op("unsuspend")
+class Unsuspend(_QueueCommand):
+    """End a suspension."""
+
+    ident_fields = ("service",)
     service: str
 
 
-@command_model("queue", "book")
-class Book(Command):
+@queue_op("book")
+class Book(_QueueCommand):
+    """Book an appointment slot (Q12)."""
+
+    ident_fields = ("service",)
+    refusal_names_op = False
     service: str
     slot: dt.datetime
+    ref: str | None = Field(default=None, exclude=True)
+    """A name a replay script uses for the booking later; the engine only echoes it."""
 
 
-@command_model("queue", "checkin")
-class Checkin(Command):
-    code: str
+@queue_op("checkin")
+class Checkin(_QueueCommand):
+    """Check in with a booking code at the kiosk: issues its priority ticket (Q12)."""
+
+    refusal_names_op = False
+    code: str = ""
+    ref: str | None = Field(default=None, exclude=True)
+    """The script's name for the booking (replay only); the code is what the kiosk scans."""
+
+    @model_validator(mode="after")
+    def _names_a_booking(self) -> Checkin:
+        if not self.model_fields_set & {"code", "ref"}:
+            raise ValueError('missing "code" (booking code) or "ref" (its script name)')
+        return self
+
+    def ident(self) -> dict[str, Any]:
+        # A refusal names the booking by code, or by the script's name when it has no code.
+        return {"code": self.code} if self.code else {"ref": self.ref} if self.ref else {}
 
 
-@command_model("queue", "cancel_booking")
-class CancelBooking(Command):
+@queue_op("cancel_booking")
+class CancelBooking(_QueueCommand):
+    """Cancel a booking: a citizen any time before the slot, the hall 8 hours ahead (Q12)."""
+
+    ident_fields = ("code",)
+    wire_only = frozenset({"reason"})
     code: str
     reason: str = ""
+    """Why (申请人改期), kept with the command in the audit log."""
+    by_hall: bool = Field(default=False, exclude=True)
+    """The hall cancels (at least 8 hours ahead), not the citizen. The controller sets it:
+    only the manager's console may send ``cmd/queue/cancel_booking``."""
 
 
-@command_model("queue", "close_window")
+@queue_op("close_window")
 class CloseWindow(_AtWindow):
+    """Close a window temporarily (临时关闭, Q11)."""
+
     reason: str = ""
     until: dt.datetime | None = None
 
 
-@command_model("queue", "open_window")
+@queue_op("open_window")
 class OpenWindow(_AtWindow):
-    pass
+    """Open a closed window again."""
 
 
-@command_model("queue", "workorder")
-class WorkorderUpdate(Command):
-    """差评工单 follow-up: 回访核实 (verify), 整改 (rectify), 答复 (reply), then close."""
+@queue_op("update_workorder")
+class UpdateWorkorder(_QueueCommand):
+    """差评工单 follow-up (Q7): a step towards closing the work order of a bad review."""
 
+    ident_fields = ("workorder",)
     workorder: str
-    action: Literal["verify", "rectify", "reply", "close"]
+    step: str
+    """``verify`` (回访核实), ``rectify`` (整改) or ``reply`` (答复); another step is refused
+    ``bad_step``."""
     note: str = ""
     verified: bool | None = None
     """For ``verify``: whether the bad review was confirmed (two confirmed → 不合格, Q7)."""
+
+
+@queue_op("close_workorder")
+class CloseWorkorder(_QueueCommand):
+    """Close a work order once its call-back, reply and (if verified) rectification are in."""
+
+    ident_fields = ("workorder",)
+    workorder: str
+    note: str = ""
+
+
+@queue_op("tick")
+class Tick(QueueOp):
+    """Time passes: rating timeouts, forfeited bookings, ended closures, day rollover. The
+    controller applies it on each tick of its clock, a replay on a ``tick`` line; no node
+    sends it."""
 
 
 @command_model("queue", "stats")
@@ -152,8 +329,3 @@ class StatsQuery(Command):
     readonly = True
     date_from: dt.date = Field(alias="from")
     date_to: dt.date = Field(alias="to")
-
-
-def command_fields(cmd: Command) -> dict[str, Any]:
-    """The command's fields without the envelope and routing (what the service acts on)."""
-    return cmd.model_dump(mode="json", exclude={"v", "id", "node"})

@@ -1,12 +1,17 @@
-"""``apply``: one operation at a time, time first, then the operation's own rules."""
+"""``apply``: one operation at a time, time first, then the operation's own rules.
+
+The operations are the command models of ``bus.models.queue`` (what ``parse_command`` and
+the replay make); ``_handle`` is the one table from an operation to its rules.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
+from bus.models import queue as ops
+from bus.models.queue import QueueOp
 from config.schema import HallConfig
 from hallqueue.engine import appointments, ratings, services, tickets, windows
 from hallqueue.engine.common import Handled
@@ -21,33 +26,6 @@ from hallqueue.engine.model import (
     TicketStatus,
     WindowState,
 )
-from hallqueue.engine.ops import (
-    Book,
-    Call,
-    CancelBooking,
-    Checkin,
-    CloseWindow,
-    CloseWorkorder,
-    Finish,
-    Hold,
-    Issue,
-    Login,
-    Logout,
-    Op,
-    OpenWindow,
-    Pause,
-    Rate,
-    Reactivate,
-    Recall,
-    Resume,
-    ResumeTicket,
-    Skip,
-    Suspend,
-    Tick,
-    Transfer,
-    Unsuspend,
-    UpdateWorkorder,
-)
 from hallqueue.engine.records import retired
 
 
@@ -59,44 +37,65 @@ def initial_state(hall: HallConfig, now: dt.datetime) -> QueueState:
     )
 
 
-def _tick(ctx: Ctx, d: Draft, op: Tick) -> Handled:
-    return {"day": ctx.day.isoformat()}
-
-
-Handler = Callable[[Ctx, Draft, Any], Handled]
-HANDLERS: dict[type[Op], Handler] = {
-    Issue: tickets.issue,
-    Call: tickets.call,
-    Recall: tickets.recall,
-    Skip: tickets.skip,
-    Finish: tickets.finish,
-    Hold: tickets.hold,
-    ResumeTicket: tickets.resume_ticket,
-    Reactivate: tickets.reactivate,
-    Transfer: tickets.transfer,
-    Pause: windows.pause,
-    Resume: windows.resume,
-    Login: windows.login,
-    Logout: windows.logout,
-    CloseWindow: windows.close_window,
-    OpenWindow: windows.open_window,
-    Rate: ratings.rate,
-    UpdateWorkorder: ratings.update_workorder,
-    CloseWorkorder: ratings.close_workorder,
-    Suspend: services.suspend,
-    Unsuspend: services.unsuspend,
-    Book: appointments.book,
-    Checkin: appointments.checkin,
-    CancelBooking: appointments.cancel_booking,
-    Tick: _tick,
-}
+def _handle(ctx: Ctx, d: Draft, op: QueueOp) -> Handled:
+    """The operation's own rules: one case per operation of ``bus.models.queue``."""
+    match op:
+        case ops.Issue():
+            return tickets.issue(ctx, d, op)
+        case ops.Call():
+            return tickets.call(ctx, d, op)
+        case ops.Recall():
+            return tickets.recall(ctx, d, op)
+        case ops.Skip():
+            return tickets.skip(ctx, d, op)
+        case ops.Finish():
+            return tickets.finish(ctx, d, op)
+        case ops.Hold():
+            return tickets.hold(ctx, d, op)
+        case ops.ResumeTicket():
+            return tickets.resume_ticket(ctx, d, op)
+        case ops.Reactivate():
+            return tickets.reactivate(ctx, d, op)
+        case ops.Transfer():
+            return tickets.transfer(ctx, d, op)
+        case ops.Pause():
+            return windows.pause(ctx, d, op)
+        case ops.Resume():
+            return windows.resume(ctx, d, op)
+        case ops.Login():
+            return windows.login(ctx, d, op)
+        case ops.Logout():
+            return windows.logout(ctx, d, op)
+        case ops.CloseWindow():
+            return windows.close_window(ctx, d, op)
+        case ops.OpenWindow():
+            return windows.open_window(ctx, d, op)
+        case ops.Rate():
+            return ratings.rate(ctx, d, op)
+        case ops.UpdateWorkorder():
+            return ratings.update_workorder(ctx, d, op)
+        case ops.CloseWorkorder():
+            return ratings.close_workorder(ctx, d, op)
+        case ops.Suspend():
+            return services.suspend(ctx, d, op)
+        case ops.Unsuspend():
+            return services.unsuspend(ctx, d, op)
+        case ops.Book():
+            return appointments.book(ctx, d, op)
+        case ops.Checkin():
+            return appointments.checkin(ctx, d, op)
+        case ops.CancelBooking():
+            return appointments.cancel_booking(ctx, d, op)
+        case ops.Tick():
+            return {"day": ctx.day.isoformat()}
+    raise TypeError(f"not a queue operation: {op!r}")
 
 
 def apply(
     hall: HallConfig,
     calendar: WorkdayCalendarProtocol,
     state: QueueState,
-    op: Op,
+    op: QueueOp,
     now: dt.datetime,
 ) -> Outcome:
     """Apply ``op`` at hall time ``now``.
@@ -111,12 +110,9 @@ def apply(
         # The hall day never goes back (a clock set back over midnight): numbers of the
         # current day must not be issued again under an earlier day.
         ctx = Ctx(hall, calendar, ctx.at(state.day, dt.time(0)))
-    handler = HANDLERS.get(type(op))
-    if handler is None:
-        raise TypeError(f"not a queue operation: {op!r}")
     draft = Draft(state)
     advance(ctx, draft)
-    handled = handler(ctx, draft, op)
+    handled = _handle(ctx, draft, op)
     if isinstance(handled, Refusal):
         names = op.ident()
         event = Event(

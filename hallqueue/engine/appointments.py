@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from bus.models.queue import Book, CancelBooking, Checkin
 from hallqueue.engine.common import Handled
 from hallqueue.engine.draft import Draft
 from hallqueue.engine.events import Refusal
 from hallqueue.engine.hours import Ctx
 from hallqueue.engine.model import Appointment, BookingStatus
-from hallqueue.engine.ops import Book, CancelBooking, Checkin
 from hallqueue.engine.tickets import new_ticket
 
 ACTIVE = frozenset({BookingStatus.BOOKED, BookingStatus.CHECKED_IN})

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
+from bus.models.queue import Suspend, Unsuspend
 from hallqueue.engine.common import Handled
 from hallqueue.engine.draft import Draft
 from hallqueue.engine.events import Refusal
 from hallqueue.engine.hours import Ctx
 from hallqueue.engine.model import Suspension
-from hallqueue.engine.ops import Suspend, Unsuspend
 
 DEFAULT_NOTICE = "该业务临时停办，恢复时间另行通知"
 

@@ -6,6 +6,17 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from bus.models.queue import (
+    Call,
+    Finish,
+    Hold,
+    Issue,
+    Reactivate,
+    Recall,
+    ResumeTicket,
+    Skip,
+    Transfer,
+)
 from hallqueue.engine.common import (
     Handled,
     active_closure,
@@ -21,17 +32,6 @@ from hallqueue.engine.draft import Draft
 from hallqueue.engine.events import Refusal
 from hallqueue.engine.hours import Ctx
 from hallqueue.engine.model import RatingStatus, Step, Ticket, TicketStatus, WindowState, ticket_key
-from hallqueue.engine.ops import (
-    Call,
-    Finish,
-    Hold,
-    Issue,
-    Reactivate,
-    Recall,
-    ResumeTicket,
-    Skip,
-    Transfer,
-)
 from hallqueue.engine.order import ahead_of, pick
 
 

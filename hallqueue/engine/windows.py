@@ -6,13 +6,13 @@ import calendar as _months
 import dataclasses
 import datetime as dt
 
+from bus.models.queue import CloseWindow, Login, Logout, OpenWindow, Pause, Resume
 from config.schema import Window
 from hallqueue.engine.common import Handled, active_closure, window_config, window_detail
 from hallqueue.engine.draft import Draft
 from hallqueue.engine.events import Refusal
 from hallqueue.engine.hours import Ctx
 from hallqueue.engine.model import Closure, WindowState
-from hallqueue.engine.ops import CloseWindow, Login, Logout, OpenWindow, Pause, Resume
 
 PAUSE_STAFF = "staff"
 PAUSE_LOGOUT = "logout"

@@ -278,7 +278,7 @@ def test_caller_key_calls_and_the_led_display_and_evaluator_follow(
     bridge = _bridge(hall, mosquitto.url, tmp_path, "caller-W01", "display-W01", "evaluator-W01")
     window_topic = topics.window_state(hall.hall_id, "W01")
     try:
-        assert watcher.send("queue", "login", window="W01", staff_id="S001").ok
+        assert watcher.send("queue", "login", window="W01", staff="S001").ok
         assert watcher.send("queue", "issue", service="A01").result["ticket"] == "A001"  # type: ignore[index]
         caller = bridge.device("caller-W01", "keys")
         caller.inject(_press(ecodes.KEY_KP1))  # 叫号 (next)

@@ -222,7 +222,7 @@ def test_mosquitto_pub_cli_gets_a_reply(
 def test_rating_goes_to_the_ticket_just_finished_with_the_staff_on_duty(running: Running) -> None:
     """Q6: login puts staff on the window; a rating for another ticket is refused."""
     _controller, node = running
-    assert node.send("queue", "login", window="W07", staff_id="S007").ok
+    assert node.send("queue", "login", window="W07", staff="S007").ok
     node.send("queue", "issue", service="E01")
     node.send("queue", "issue", service="E02")
     node.send("queue", "call", window="W07")
@@ -247,7 +247,7 @@ def test_statistics_over_the_bus_and_from_the_data_directory(
     from tests.conftest import REPO
 
     _controller, node = running
-    node.send("queue", "login", window="W01", staff_id="S001")
+    node.send("queue", "login", window="W01", staff="S001")
     for _ in range(3):
         node.send("queue", "issue", service="A01")
     clock.advance(minutes=6)
@@ -300,7 +300,7 @@ def test_two_verified_bad_reviews_mark_the_staff_unqualified_for_the_year(
 ) -> None:
     """Q7: two verified bad reviews in a year make the staff member 不合格; any bars 优秀."""
     _controller, node = running
-    node.send("queue", "login", window="W03", staff_id="S003")
+    node.send("queue", "login", window="W03", staff="S003")
     orders = []
     for number in ("B001", "B002"):
         node.send("queue", "issue", service="B01")
@@ -318,7 +318,9 @@ def test_two_verified_bad_reviews_mark_the_staff_unqualified_for_the_year(
         "excellent_barred": True,
     }
     for order in orders:
-        reply = node.send("queue", "workorder", workorder=order, action="verify", verified=True)
+        reply = node.send(
+            "queue", "update_workorder", workorder=order, step="verify", verified=True
+        )
         assert reply.ok, reply
     grades = node.send("queue", "stats", **{"from": day, "to": day}).result["review_grades"]  # type: ignore[index]
     assert grades["staff"]["S003"]["unqualified"] is True

@@ -43,7 +43,7 @@ def test_numbering_continues_after_kill_9(
         _wait_online(node, hall, 1)
         issued = [node.send("queue", "issue", service="A01").result["ticket"] for _ in range(3)]  # type: ignore[index]
         assert issued == ["A001", "A002", "A003"]
-        node.send("queue", "login", window="W02", staff_id="S002")
+        node.send("queue", "login", window="W02", staff="S002")
         called = node.send("queue", "call", window="W01")
         assert called.ok
         assert node.send("queue", "call", window="W02").ok

@@ -88,7 +88,7 @@ def morning(node: Node, clock: ManualClock) -> None:
         assert reply.ok, reply.error
 
     for staff, window in (("S001", "W01"), ("S003", "W03"), ("S005", "W05"), ("S007", "W07")):
-        ok("queue", "login", window=window, staff_id=staff)
+        ok("queue", "login", window=window, staff=staff)
     for service in ("A01", "A02", "A01", "B01", "B02", "C01", "E01", "E02", "A03", "B01", "D02"):
         ok("queue", "issue", service=service)
     for window in ("W01", "W03", "W05", "W07", "W02"):

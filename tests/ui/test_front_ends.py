@@ -108,7 +108,7 @@ def test_check_in_by_typing_the_booking_code(ui_hall: UiHall) -> None:
 
 def test_rating_by_touch_and_stop_signs_when_the_window_pauses(ui_hall: UiHall) -> None:
     send = ui_hall.node.send
-    assert send("queue", "login", window="W01", staff_id="S001").ok
+    assert send("queue", "login", window="W01", staff="S001").ok
     evaluator = ui_hall.start(
         "evaluator",
         [

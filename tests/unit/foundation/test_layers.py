@@ -9,6 +9,7 @@ a service.
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 import tomllib
@@ -143,8 +144,9 @@ def test_the_check_reports_each_kind_of_wrong_arrow(tmp_path: Path) -> None:
 
 
 def test_pure_cores_import_only_their_package_config_and_the_standard_library() -> None:
-    """hallqueue.engine and attendance.rules take time and inputs as arguments: no bus, store,
-    SQL, MQTT, serial or clock library among their imports."""
+    """hallqueue.engine and attendance.rules take time and inputs as arguments: no bus client,
+    store, SQL, MQTT, serial or clock library among their imports; of bus, the engine imports
+    only the command and view models, and bus.models imports only pydantic and config."""
     found = []
     for core, allowed in PURE.items():
         package = core.split(".")[0]
@@ -158,16 +160,39 @@ def test_pure_cores_import_only_their_package_config_and_the_standard_library() 
     assert found == [], "\n".join(found)
 
 
-def test_importing_a_pure_core_loads_no_io_library() -> None:
-    """Transitively too: importing the cores in a fresh interpreter loads no bus client,
-    store, controller, SQL, MQTT, Kivy, serial or USB module (the pydantic-only message
-    models of ``bus.models`` are data, not I/O)."""
+FORBIDDEN_TOPS = (
+    "bus", "store", "controller", "hall", "sqlalchemy", "paho", "kivy", "serial", "usb",
+)  # fmt: skip
+"""What a pure core may not load, but for the pure cores themselves (``bus.models``)."""
+
+
+def _loaded_io(imports: str) -> list[str]:
+    """The forbidden modules a fresh interpreter has loaded after ``import <imports>``: any
+    of ``FORBIDDEN_TOPS`` that is not inside a declared pure core (nor a package holding one,
+    like ``bus``, whose ``__init__`` runs first)."""
+    pure = sorted(PURE)
     code = (
-        "import sys, hallqueue.engine, attendance.rules;"
-        "bad = [m for m in sys.modules if m.split('.')[0] in "
-        "('bus', 'store', 'controller', 'hall', 'sqlalchemy', 'paho', 'kivy', 'serial', 'usb')"
-        " and m != 'bus' and not m.startswith('bus.models')];"
-        "print(bad); sys.exit(1 if bad else 0)"
+        f"import sys, json, {imports};"
+        f"pure = {pure!r};"
+        "inside = lambda m: any(m == p or m.startswith(p + '.') or p.startswith(m + '.')"
+        " for p in pure);"
+        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN_TOPS!r}"
+        " and not inside(m))))"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
-    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.returncode == 0, res.stderr
+    loaded: list[str] = json.loads(res.stdout)
+    return loaded
+
+
+def test_importing_a_pure_core_loads_no_io_library() -> None:
+    """Transitively too: importing the cores in a fresh interpreter loads no bus client,
+    store, controller, SQL, MQTT, Kivy, serial or USB module. Of bus only the pydantic
+    message models (``bus.models``, a pure core of its own) may come along."""
+    assert _loaded_io("hallqueue.engine, attendance.rules") == []
+
+
+def test_the_load_check_catches_a_bus_client_or_paho_coming_along() -> None:
+    """The check above would fail if a pure core pulled in the MQTT client or paho."""
+    assert _loaded_io("bus.models.queue, bus.core") == ["bus.core"]
+    assert "paho" in _loaded_io("bus.models, paho.mqtt.client")

@@ -31,7 +31,7 @@ def test_the_lcd_display_and_the_led_board_give_the_same_answer(
 def _states(h: FakeHall) -> dict[str, WindowStatus]:
     lcd, _bus = h.model(DisplayModel, "display-W03", window="W03")
     seen = {"start": lcd.status}
-    h.ok("queue", "login", window="W03", staff_id="S003")
+    h.ok("queue", "login", window="W03", staff="S003")
     seen["signed in"] = lcd.status
     h.ok("queue", "pause", window="W03")
     seen["paused"] = lcd.status

@@ -117,7 +117,7 @@ def state_of(model: EvaluatorModel) -> str:
 
 
 def finished_at_w01(h: FakeHall) -> None:
-    h.ok("queue", "login", window="W01", staff_id="S001")
+    h.ok("queue", "login", window="W01", staff="S001")
     h.ok("queue", "issue", service="A01")
     h.ok("queue", "call", window="W01")
     h.ok("queue", "finish", window="W01")

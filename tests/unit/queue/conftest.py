@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from bus.models.queue import QueueOp
 from config.loader import load_hall
 from config.schema import HallConfig
-from hallqueue.engine import Event, Op, Outcome, QueueState, apply, initial_state
+from hallqueue.engine import Event, Outcome, QueueState, apply, initial_state
 from hallqueue.engine.hours import WorkdayCalendarProtocol
 from workdays.fixed import default_calendar
 
@@ -35,7 +36,7 @@ class Driver:
         h, m, s = [*parts, 0][:3]
         return dt.datetime.combine(day or self.day, dt.time(h, m, s), tzinfo=self.hall.tz)
 
-    def __call__(self, op: Op, hhmm: str = "09:00", day: dt.date | None = None) -> Outcome:
+    def __call__(self, op: QueueOp, hhmm: str = "09:00", day: dt.date | None = None) -> Outcome:
         outcome = apply(self.hall, self.calendar, self.state, op, self.at(hhmm, day))
         self.state = outcome.state
         self.last = outcome

@@ -14,8 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from config.loader import load_hall
-from hallqueue.engine import (
+from bus.models.queue import (
     Book,
     Call,
     Checkin,
@@ -25,10 +24,9 @@ from hallqueue.engine import (
     Issue,
     Login,
     Logout,
-    Op,
     OpenWindow,
     Pause,
-    QueueState,
+    QueueOp,
     Rate,
     Reactivate,
     Recall,
@@ -36,8 +34,12 @@ from hallqueue.engine import (
     ResumeTicket,
     Skip,
     Tick,
-    TicketStatus,
     Transfer,
+)
+from config.loader import load_hall
+from hallqueue.engine import (
+    QueueState,
+    TicketStatus,
     apply,
     initial_state,
     records_of,
@@ -64,7 +66,7 @@ class QueueMachine(RuleBasedStateMachine):
         self.now = START
         self.issued: set[str] = set()
 
-    def _apply(self, op: Op, minutes: int) -> None:
+    def _apply(self, op: QueueOp, minutes: int) -> None:
         self.now += dt.timedelta(minutes=minutes)
         before = self.state
         out = apply(HALL, CAL, before, op, self.now)
@@ -95,31 +97,31 @@ class QueueMachine(RuleBasedStateMachine):
 
     @rule(service=st.sampled_from(SERVICES), priority=st.booleans(), minutes=st.integers(0, 4))
     def issue(self, service: str, priority: bool, minutes: int) -> None:
-        self._apply(Issue(service, priority), minutes)
+        self._apply(Issue(service=service, priority=priority, id="t"), minutes)
 
     @rule(window=st.sampled_from(WINDOWS), minutes=st.integers(0, 4))
     def call(self, window: str, minutes: int) -> None:
-        self._apply(Call(window), minutes)
+        self._apply(Call(window=window, id="t"), minutes)
 
     @rule(
         window=st.sampled_from(WINDOWS),
         action=st.sampled_from([Recall, Skip, Finish, Hold, ResumeTicket, Pause, Resume]),
         minutes=st.integers(0, 10),
     )
-    def caller(self, window: str, action: type[Op], minutes: int) -> None:
-        self._apply(action(window), minutes)  # type: ignore[call-arg]
+    def caller(self, window: str, action: type[QueueOp], minutes: int) -> None:
+        self._apply(action(window=window, id="t"), minutes)  # type: ignore[call-arg]
 
     @rule(window=st.sampled_from(WINDOWS), service=st.sampled_from(SERVICES))
     def transfer(self, window: str, service: str) -> None:
-        self._apply(Transfer(window, service), 1)
+        self._apply(Transfer(window=window, service=service, id="t"), 1)
 
     @rule(n=st.integers(1, 30))
     def reactivate(self, n: int) -> None:
-        self._apply(Reactivate(f"A{n:03d}"), 1)
+        self._apply(Reactivate(ticket=f"A{n:03d}", id="t"), 1)
 
     @rule(window=st.sampled_from(WINDOWS), level=st.integers(0, 6), minutes=st.integers(0, 3))
     def rate(self, window: str, level: int, minutes: int) -> None:
-        self._apply(Rate(window, level), minutes)
+        self._apply(Rate(window=window, level=level, id="t"), minutes)
 
     @rule(hours=st.integers(1, 40))
     def time_passes(self, hours: int) -> None:
@@ -128,21 +130,31 @@ class QueueMachine(RuleBasedStateMachine):
 
     @rule(window=st.sampled_from(WINDOWS), staff=st.sampled_from(STAFF), login=st.booleans())
     def staff(self, window: str, staff: str, login: bool) -> None:
-        self._apply(Login(window, staff) if login else Logout(window), 0)
+        self._apply(
+            Login(window=window, staff=staff, id="t") if login else Logout(window=window, id="t"), 0
+        )
 
     @rule(window=st.sampled_from(WINDOWS), close=st.booleans())
     def closure(self, window: str, close: bool) -> None:
-        self._apply(CloseWindow(window, "drill") if close else OpenWindow(window), 0)
+        self._apply(
+            CloseWindow(window=window, reason="drill", id="t")
+            if close
+            else OpenWindow(window=window, id="t"),
+            0,
+        )
 
     @rule(service=st.sampled_from(SERVICES), days=st.integers(0, 5), slot=st.integers(0, 17))
     def book(self, service: str, days: int, slot: int) -> None:
         start = dt.datetime.combine(self.now.date(), dt.time(9), tzinfo=HALL.tz)
-        self._apply(Book(service, start + dt.timedelta(days=days, minutes=30 * slot)), 0)
+        self._apply(
+            Book(service=service, slot=start + dt.timedelta(days=days, minutes=30 * slot), id="t"),
+            0,
+        )
 
     @rule(data=st.data())
     def checkin(self, data: st.DataObject) -> None:
         codes = sorted(self.state.appointments) or ["none"]
-        self._apply(Checkin(data.draw(st.sampled_from(codes))), 0)
+        self._apply(Checkin(code=data.draw(st.sampled_from(codes)), id="t"), 0)
 
     @invariant()
     def restart_rebuilds_queue_and_windows(self) -> None:
