@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from attendance.cli import command_group
+from bus.models.base import ResultData
 from config.attendance import ROLE_LABELS, WriteOffKind
 from config.cli import add_hall_argument
 
@@ -160,7 +161,11 @@ def _ask(args: argparse.Namespace, verb: str, fields: dict[str, Any]) -> int:
     if reply.error is not None:
         print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
         return EXIT_FAILED
-    print(json.dumps(reply.result, ensure_ascii=False, indent=2))
+    print(
+        json.dumps(
+            reply.result_as(ResultData).model_dump(mode="json"), ensure_ascii=False, indent=2
+        )
+    )
     return 0
 
 

@@ -40,6 +40,7 @@ from bus.models.attendance import (
     WriteoffRequest,
 )
 from bus.models.base import Command
+from bus.models.replies import CalendarResult, PunchResult, result_of
 from config.schema import HallConfig
 from store import tables
 from store.calendar_store import HallCalendar
@@ -150,14 +151,16 @@ class AttendanceService:
                 )
             # A resend under a new command id: still one punch; answer as the first time.
             return Outcome(
-                result={
-                    "punch_id": punch_id,
-                    "seq": seq,
-                    "duplicate": True,
-                    "flags": list(flags),
-                    "skew_seconds": skew_seconds,
-                    **self._judged(staff_id, punchlog.utc(at)),
-                }
+                result=PunchResult.model_validate(
+                    {
+                        "punch_id": punch_id,
+                        "seq": seq,
+                        "duplicate": True,
+                        "flags": list(flags),
+                        "skew_seconds": skew_seconds,
+                        **self._judged(staff_id, punchlog.utc(at)),
+                    }
+                )
             )
         self._check_punch(cmd)
         at = aware(cmd.time, self.hall)
@@ -197,7 +200,7 @@ class AttendanceService:
             "flags": flags,
         }
         return Outcome(
-            result=result,
+            result=result_of(cmd.area, cmd.verb, result),
             events=[{"event": "punch.accepted", **event, "hash": appended.hash}],
             publications=[self.events.publication("punch.accepted", event, now)],
         )
@@ -243,7 +246,7 @@ class AttendanceService:
             )
         )
         events, pubs = self._event("writeoff.requested", stored, info, now)
-        return Outcome(result=info, events=events, publications=pubs)
+        return Outcome(result=result_of(cmd.area, cmd.verb, info), events=events, publications=pubs)
 
     def _sign(self, conn: Connection, cmd: Approve | Reject, now: dt.datetime) -> Outcome:
         stored = self._load_request(conn, cmd.request_id)
@@ -277,7 +280,7 @@ class AttendanceService:
             info["status"], "writeoff.signed"
         )
         events, pubs = self._event(kind, stored, info, now)
-        return Outcome(result=info, events=events, publications=pubs)
+        return Outcome(result=result_of(cmd.area, cmd.verb, info), events=events, publications=pubs)
 
     def _list(self, conn: Connection, cmd: ListRequests, now: dt.datetime) -> Outcome:
         w = tables.writeoffs.c
@@ -291,7 +294,7 @@ class AttendanceService:
             )
             if cmd.status is None or info["status"] == cmd.status:
                 listed.append(info)
-        return Outcome(result={"requests": listed})
+        return Outcome(result=result_of(cmd.area, cmd.verb, {"requests": listed}))
 
     # Calendar and report ------------------------------------------------------------------
 
@@ -304,7 +307,9 @@ class AttendanceService:
 
         data = {"date": cmd.date.isoformat(), "kind": cmd.kind, "workday": kind.workday}
         return Outcome(
-            result={**data, "source": kind.source},
+            result=CalendarResult(
+                date=cmd.date, kind=cmd.kind, workday=kind.workday, source=kind.source
+            ),
             events=[{"event": "calendar.override", **data}],
             publications=[self.events.publication("calendar.override", data, now)],
             on_commit=commit,
@@ -316,4 +321,6 @@ class AttendanceService:
         except ValueError as exc:
             return Outcome.refused("invalid", str(exc))
         summary = month_report(conn, self.hall, self.workdays(), cmd.month, now)
-        return Outcome(result=summary.to_json(self.hall, days=cmd.days))
+        return Outcome(
+            result=result_of(cmd.area, cmd.verb, summary.to_json(self.hall, days=cmd.days))
+        )

@@ -31,7 +31,16 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from bus import topics
 from bus.models import attendance, devices, events, faces, notices, queue, state, views
-from bus.models.base import SCHEMA_VERSION, Command, ErrorBody, Message, Reply, StateMessage
+from bus.models.base import (
+    SCHEMA_VERSION,
+    Command,
+    ErrorBody,
+    Message,
+    RefusalDetails,
+    Reply,
+    StateMessage,
+)
+from bus.models.replies import COMMAND_RESULTS, IssueResult, reply_model
 from config.schema import ItemType
 
 ASYNCAPI_VERSION = "3.0.0"
@@ -187,8 +196,16 @@ class CommandChannel:
     senders: tuple[Role, ...]
     examples: tuple[ExampleLike, ...]
     description: str = ""
-    replies: tuple[type[BaseModel], ...] = (Reply,)
+    replies: tuple[type[BaseModel], ...] = ()
+    """The replies; by default ``Reply``, and the reply with the command's result model once
+    ``reply_examples`` show one (every model of the contract has an example)."""
     reply_examples: tuple[ExampleLike, ...] = ()
+
+    def _typed_replies(self) -> tuple[type[BaseModel], ...]:
+        m = self.model
+        if not self.reply_examples:
+            return (Reply,)
+        return (reply_model(COMMAND_RESULTS[(m.area, m.verb)]), Reply)
 
     def channel(self) -> Channel:
         """This command as a ``Channel`` to the controller with its reply."""
@@ -207,7 +224,7 @@ class CommandChannel:
             messages=(m,),
             examples=self.examples,
             description=f"{text}\n\n{kind}".strip(),
-            replies=self.replies,
+            replies=self.replies or self._typed_replies(),
             reply_examples=self.reply_examples,
         )
 
@@ -387,14 +404,30 @@ _CATALOG_VIEW = views.CatalogView.model_validate(
     }
 )
 
-_REPLY_OK = Reply.success(
-    "kiosk-1-7f3a2c", {"ticket": "A013", "service": "A01", "ahead": 7, "estimated_wait": 28}
+_REPLY_OK = reply_model(IssueResult)(
+    id="kiosk-1-7f3a2c",
+    ok=True,
+    result=IssueResult(
+        ticket="A013",
+        service="A01",
+        ahead=7,
+        key="2026-11-24/A013",
+        category="A",
+        service_name="不动产登记",
+        department="D01",
+        department_name="不动产登记中心",
+        windows=(1, 2),
+        priority=False,
+        issued_at=dt.datetime(2026, 11, 24, 9, 12, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+        estimated_wait_minutes=28,
+        booking=None,
+    ),
 )
 _REPLY_REFUSED = Reply.failure(
     "kiosk-1-7f3a2d",
     "closed",
     "该业务今日已停止取号 / This service is closed for today",
-    {"open": "09:00"},
+    RefusalDetails(message_en="This service is closed for today", service="A01"),
 )
 _REPLY_INVALID = Reply(
     id="caller-W01-0042",
@@ -677,7 +710,7 @@ REPLY = Channel(
     address=template(topics.reply_inbox),
     publishers=(Role.CONTROLLER,),
     subscribers=(Role.ANY,),
-    messages=(Reply,),
+    messages=(Reply, type(_REPLY_OK)),
     examples=(
         Example(_REPLY_OK, "applied"),
         Example(_REPLY_REFUSED, "refused by the hall's rules"),

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from bus import topics
 from bus.models.base import Command
 from bus.models.notices import ListNotices, Notice, PushNotice, RevokeNotice
+from bus.models.replies import NoticeList, RevokeResult
 from config.schema import HallConfig
 from store import tables
 from store.events import EventFactory
@@ -55,7 +56,7 @@ class NoticeService:
         if isinstance(cmd, RevokeNotice):
             return self._revoke(conn, cmd, now)
         if isinstance(cmd, ListNotices):
-            return Outcome(result={"notices": [n.model_dump(mode="json") for n in self._sorted()]})
+            return Outcome(result=NoticeList(notices=tuple(self._sorted())))
         return Outcome.refused("unknown_command", f"未知命令 / unknown notice/{cmd.verb}")
 
     def _sorted(self) -> list[Notice]:
@@ -91,7 +92,7 @@ class NoticeService:
             self.notices[notice.notice_id] = notice
 
         return Outcome(
-            result=notice.model_dump(mode="json"),
+            result=notice,
             events=[event],
             publications=[
                 self._retained(notice),
@@ -124,7 +125,12 @@ class NoticeService:
             pubs.append(self._removed(notice_id))
             pubs.append(self.events.publication(kind, {"notice_id": notice_id}, now))
             events.append({"event": kind, "notice_id": notice_id})
-        return Outcome(result={"revoked": ids}, events=events, publications=pubs, on_commit=commit)
+        return Outcome(
+            result=RevokeResult(revoked=tuple(ids)),
+            events=events,
+            publications=pubs,
+            on_commit=commit,
+        )
 
     def tick(self, conn: Connection, now: dt.datetime) -> Outcome | None:
         ended = [

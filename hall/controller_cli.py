@@ -7,6 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from bus.models.base import ResultData
 from config.cli import add_hall_argument
 
 if TYPE_CHECKING:
@@ -139,7 +140,11 @@ def _send(args: argparse.Namespace, area: str, verb: str, fields: dict[str, Any]
         assert reply.error is not None
         print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
         return 1
-    print(json.dumps(reply.result, ensure_ascii=False, indent=2))
+    print(
+        json.dumps(
+            reply.result_as(ResultData).model_dump(mode="json"), ensure_ascii=False, indent=2
+        )
+    )
     return 0
 
 

@@ -232,7 +232,7 @@ class Demo:
         if reply is None or not reply.ok:
             return
         try:
-            ticket = IssueResult.model_validate(reply.result)
+            ticket = reply.result_as(IssueResult)
         except ValidationError:
             return
         job = ticket_job(self.hall, ticket)
@@ -324,7 +324,7 @@ def _called_ticket(reply: Reply | None) -> str | None:
     if reply is None or not reply.ok:
         return None
     try:
-        return CallResult.model_validate(reply.result).ticket
+        return reply.result_as(CallResult).ticket
     except ValidationError:
         return None
 

@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bus import topics
-from bus.models.base import Command
+from bus.models.base import Command, RefusalDetails
 from bus.models.queue import CancelBooking, QueueOp, Rate, StatsQuery, Tick
+from bus.models.replies import result_of
 from bus.models.views import (
     CatalogData,
     CatalogView,
@@ -136,7 +137,7 @@ class QueueService:
             r = result.refusal
             return Outcome(
                 error=(r.code, f"{r.message_zh} / {r.message_en}"),
-                details={"message_en": r.message_en, **op.ident()},
+                details=RefusalDetails(message_en=r.message_en, **op.ident()),
                 events=public,
             )
         new = result.state
@@ -154,7 +155,7 @@ class QueueService:
 
         publications += [self._view_publication(t, d, now) for t, d in views.items()]
         return Outcome(
-            result=dict(result.result or {}),
+            result=None if isinstance(op, Tick) else result_of("queue", op.name, result.result),
             events=public,
             publications=publications,
             on_commit=commit,
@@ -223,4 +224,4 @@ class QueueService:
             stats = stats_between(conn, cmd.date_from, cmd.date_to, now.date())
         except ValueError as exc:
             return Outcome.refused("invalid", str(exc))
-        return Outcome(result=stats)
+        return Outcome(result=result_of(cmd.area, cmd.verb, stats))

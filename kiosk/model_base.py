@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from bus import topics
 from bus.core import Bus, Deliver, Incoming, RequestTimeout, inline_deliver
-from bus.models.base import Reply
+from bus.models.base import Reply, ResultData, read_result
 from bus.models.notices import Notice
 from bus.models.state import NodeStatus, TimeBeacon
 from bus.models.views import View, ViewData
@@ -34,6 +34,7 @@ REQUEST_TIMEOUT = 8.0
 
 Listener = Callable[[], None]
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
 D = TypeVar("D", bound=ViewData)
 
 
@@ -43,13 +44,14 @@ class CommandResult:
     def __init__(
         self,
         ok: bool,
-        result: dict[str, Any] | None = None,
+        result: BaseModel | None = None,
         code: str = "",
         zh: str = "",
         en: str = "",
     ) -> None:
         self.ok = ok
-        self.result = result or {}
+        self.result: BaseModel = result if result is not None else ResultData()
+        """The reply's result, read with its command's model by ``result_as``."""
         self.code = code
         self.zh = zh
         self.en = en
@@ -68,9 +70,13 @@ class CommandResult:
         err = reply.error
         if err is None:
             return cls(False, code="no_answer")
-        message_en = (err.details or {}).get("message_en")
-        zh, en = split_message(err.message, message_en if isinstance(message_en, str) else None)
+        message_en = err.details.message_en if err.details is not None else None
+        zh, en = split_message(err.message, message_en)
         return cls(False, code=err.code, zh=zh, en=en)
+
+    def result_as(self, model: type[R]) -> R:
+        """The result read with its command's model; ValidationError if it is not one."""
+        return read_result(self.result, model)
 
 
 class FrontEndModel:

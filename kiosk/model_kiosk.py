@@ -248,7 +248,7 @@ class KioskModel(FrontEndModel):
             self._refused(outcome)
             return
         try:
-            self.ticket = IssueResult.model_validate(outcome.result)
+            self.ticket = outcome.result_as(IssueResult)
         except ValidationError:
             log.warning("unreadable ticket in the controller's reply: %s", outcome.result)
             self._refused(CommandResult(False, code="no_answer"))

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from pydantic import BaseModel
 from sqlalchemy.engine import Connection
 
 from bus.core import Payload
-from bus.models.base import Command
+from bus.models.base import Command, RefusalDetails
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +28,11 @@ class Publication:
 class Outcome:
     """A service's answer to one command, applied only if the transaction commits."""
 
-    result: dict[str, Any] | None = None
+    result: BaseModel | None = None
+    """The command's result model (``bus.models.replies.COMMAND_RESULTS``)."""
     error: tuple[str, str] | None = None
     """(code, message) for a refusal; a refused command changes nothing."""
-    details: dict[str, Any] | None = None
+    details: RefusalDetails | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
     """Public events, for the audit log and ``evt/<kind>``."""
     publications: list[Publication] = field(default_factory=list)
@@ -40,7 +42,7 @@ class Outcome:
     @classmethod
     def refused(cls, code: str, message: str, **details: Any) -> Outcome:
         """A refusal: the reply carries the code and message, and nothing is changed."""
-        return cls(error=(code, message), details=details or None)
+        return cls(error=(code, message), details=RefusalDetails(**details) if details else None)
 
 
 class Service(Protocol):

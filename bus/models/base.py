@@ -6,7 +6,16 @@ import json
 from collections.abc import Callable
 from typing import Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+)
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -36,27 +45,90 @@ class Command(Message):
     id: str = Field(min_length=1, max_length=80)
 
 
+class RefusalDetails(BaseModel):
+    """What a refusal names besides its code: the English message and the operation's names.
+
+    Only the fields a refusal set go on the wire (as before: the op's non-empty names)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    message_en: str | None = None
+    """The refusal's message in English alone, for a screen that shows one language."""
+    window: str | None = None
+    ticket: str | None = None
+    service: str | None = None
+    staff: str | None = None
+    workorder: str | None = None
+    code: str | None = None
+    """A booking's code."""
+    ref: str | None = None
+    """A booking by its replay script's name, when it has no code."""
+
+    @model_serializer(mode="wrap")
+    def _only_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        dumped: dict[str, Any] = handler(self)
+        return {k: v for k, v in dumped.items() if k in self.model_fields_set}
+
+
 class ErrorBody(BaseModel):
+    """Why a command was not applied: a stable ``code`` and a bilingual ``message``."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     code: str
     message: str
-    details: dict[str, Any] | None = None
+    details: RefusalDetails | None = None
+
+
+class ResultData(BaseModel):
+    """A result as it came off the wire or out of the store, before its command's model reads
+    it (``Reply.result_as``); kept as sent, so a stored reply goes out again byte for byte."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+
+R = TypeVar("R", bound=BaseModel)
+
+
+def read_result(result: BaseModel | None, model: type[R]) -> R:
+    """A reply's result (as received, or as built) read with its command's model."""
+    if isinstance(result, model):
+        return result
+    return model.model_validate(result.model_dump(mode="json") if result is not None else {})
 
 
 class Reply(Message):
+    """The answer to a command: ``{"v", "id", "ok", "result" | "error"}``.
+
+    A sender builds ``result`` from its command's model (``COMMAND_RESULTS``); a receiver reads
+    it with ``result_as(Model)``. The typed replies of the contract are ``reply_model(Model)``."""
+
     id: str
     ok: bool
-    result: dict[str, Any] | None = None
+    result: SerializeAsAny[BaseModel] | None = None
+    """The command's result model; as received, a ``ResultData`` its model reads."""
     error: ErrorBody | None = None
+    typed_result: ClassVar[bool] = False
+    """A typed reply (``reply_model``) validates ``result`` with its model instead."""
+
+    @field_validator("result", mode="before")
+    @classmethod
+    def _as_received(cls, value: Any) -> Any:
+        if isinstance(value, dict) and not cls.typed_result:
+            return ResultData.model_validate(value)
+        return value
+
+    def result_as(self, model: type[R]) -> R:
+        """The result read with its command's model; ValidationError if it is not one."""
+        return read_result(self.result, model)
 
     @classmethod
-    def success(cls, command_id: str, result: dict[str, Any] | None = None) -> Reply:
-        return cls(id=command_id, ok=True, result=result or {})
+    def success(cls, command_id: str, result: BaseModel | None = None) -> Reply:
+        return cls(id=command_id, ok=True, result=result if result is not None else ResultData())
 
     @classmethod
     def failure(
-        cls, command_id: str, code: str, message: str, details: dict[str, Any] | None = None
+        cls, command_id: str, code: str, message: str, details: RefusalDetails | None = None
     ) -> Reply:
         return cls(
             id=command_id, ok=False, error=ErrorBody(code=code, message=message, details=details)

@@ -1,25 +1,305 @@
-"""Typed results of the replies the nodes read (``Reply.result`` of a command).
+"""Typed results of the replies (``Reply.result``): one model per command, in ``COMMAND_RESULTS``.
 
-The reply envelope stays ``{"v": 1, "id", "ok", "result"}``; a node that sent a command reads
-its result with the model of that command (``IssueResult.model_validate(reply.result)``).
+The reply envelope stays ``{"v": 1, "id", "ok", "result"}``; the controller builds ``result``
+from its command's model and a node that sent a command reads it with that model
+(``reply.result_as(IssueResult)``). ``reply_model(Model)`` is the typed reply the contract shows.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import datetime as dt
+import functools
+from collections.abc import Mapping
+from typing import Any
 
-from bus.models.events import IssuedData
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+
+from bus.models.base import Reply, ResultData
+from bus.models.events import IssuedData, RecallData
+from bus.models.notices import Notice
 
 
-class IssueResult(IssuedData):
-    """The reply to ``queue/issue`` and ``queue/checkin``: the ticket the kiosk shows and
-    prints (Q1); ``booking`` is the appointment a check-in turned into this ticket."""
-
-
-class CallResult(BaseModel):
-    """The reply to ``queue/call``: the ticket called, or ``ticket: null`` when nobody waits."""
+class Result(BaseModel):
+    """A command's result: frozen; a node ignores fields a newer controller added."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
+
+class SparseResult(Result):
+    """A result whose optional fields go on the wire only when the controller set them (an
+    empty call has no ticket details, a logout no name): the JSON stays as it was sent."""
+
+    @model_serializer(mode="wrap")
+    def _only_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        dumped: dict[str, Any] = handler(self)
+        return {k: v for k, v in dumped.items() if k in self.model_fields_set}
+
+
+# Queue -----------------------------------------------------------------------------------
+
+
+class IssueResult(IssuedData):
+    """The reply to ``queue/issue``: the ticket the kiosk shows and prints (Q1)."""
+
+
+class CheckinResult(IssueResult):
+    """The reply to ``queue/checkin``: the priority ticket the booking turned into (Q12)."""
+
+    code: str
+    """The booking's code (``booking`` names it too)."""
+
+
+class CallResult(SparseResult):
+    """The reply to ``queue/call`` and ``queue/resume_ticket``: the ticket now at the window
+    with what screens show of it, or only ``ticket: null`` and the window when nobody waits."""
+
     ticket: str | None
     window: str
+    key: str | None = None
+    category: str | None = None
+    service_name: str | None = None
+    department: str | None = None
+    department_name: str | None = None
+    windows: tuple[int, ...] | None = None
+    priority: bool | None = None
+    window_number: int | None = None
+    staff: str | None = None
+    staff_name: str | None = None
+    called_at: dt.datetime | None = None
+    announcement: str | None = None
+    """The line as it is spoken (A零零一 请到 三 号窗口)."""
+
+
+class RecallResult(RecallData):
+    """The reply to ``queue/recall``: the ticket called again and the recalls left (Q5)."""
+
+
+class WindowTicketResult(Result):
+    """The reply to ``skip``, ``hold`` and ``finish``: the ticket that left the window."""
+
+    ticket: str
+    window: str
+
+
+class PauseResult(Result):
+    """The reply to ``queue/pause`` and ``queue/resume``: whether the window is paused now."""
+
+    window: str
+    paused: bool
+
+
+class WindowResult(Result):
+    """The reply to ``queue/open_window``: the window open again."""
+
+    window: str
+
+
+class CloseWindowResult(Result):
+    """The reply to ``queue/close_window`` (Q11)."""
+
+    window: str
+    closure: str
+    """The closure's key (window and start), which ``open_window`` ends."""
+    returns_to_pool: bool
+    """Closed for over a month: the window's numbers go back to the pool."""
+
+
+class LoginResult(SparseResult):
+    """The reply to ``queue/login`` (staff and name) and ``queue/logout`` (``staff: null``)."""
+
+    window: str
+    staff: str | None
+    name: str | None = None
+    """The staff member's name; a logout has none."""
+
+
+class ReactivateResult(Result):
+    """The reply to ``queue/reactivate``: the skipped ticket waits again, ``ahead`` before it."""
+
+    ticket: str
+    ahead: int
+
+
+class TransferResult(Result):
+    """The reply to ``queue/transfer``: the ticket in the other service's queue."""
+
+    ticket: str
+    service: str
+    window: str
+    """The window it left."""
+    ahead: int
+
+
+class RateResult(SparseResult):
+    """The reply to ``queue/rate``; a 1 or 2 opened a work order due on ``due`` (Q6, Q7)."""
+
+    ticket: str
+    level: int
+    window: str
+    staff: str | None
+    workorder: str | None = None
+    due: dt.date | None = None
+
+
+class SuspendResult(Result):
+    """The reply to ``queue/suspend``: the notice the kiosk shows for the item (Q10)."""
+
+    service: str
+    notice: str
+
+
+class ServiceResult(Result):
+    """The reply to ``queue/unsuspend``: the item issues tickets again."""
+
+    service: str
+
+
+class BookResult(Result):
+    """The reply to ``queue/book``: the booking's code for its slot (Q12)."""
+
+    code: str
+    slot: dt.datetime
+    service: str
+
+
+class BookingResult(Result):
+    """The reply to ``queue/cancel_booking``: the booking cancelled."""
+
+    code: str
+
+
+class WorkorderUpdateResult(Result):
+    """The reply to ``queue/update_workorder``: the step recorded (Q7)."""
+
+    workorder: str
+    step: str
+    verified: bool | None
+
+
+class WorkorderCloseResult(Result):
+    """The reply to ``queue/close_workorder``: closed, and whether past its due day (Q7)."""
+
+    workorder: str
+    ticket: str
+    """The ticket's number."""
+    verified: bool | None
+    overdue: bool
+
+
+# Notices ---------------------------------------------------------------------------------
+
+
+class NoticeList(Result):
+    """The reply to ``notice/list``: the notices in force, in display order."""
+
+    notices: tuple[Notice, ...]
+
+
+class RevokeResult(Result):
+    """The reply to ``notice/revoke``: the notices it ended."""
+
+    revoked: tuple[str, ...]
+
+
+# Attendance ------------------------------------------------------------------------------
+
+
+class PunchResult(Result):
+    """The reply to ``att/punch``: the punch as recorded and how it reads on its own."""
+
+    punch_id: str
+    seq: int
+    duplicate: bool
+    """A resend of a punch already recorded: answered as the first time, recorded once."""
+    flags: tuple[str, ...]
+    skew_seconds: float | None
+    staff_id: str
+    name: str
+    local_time: str
+    """Hall time, ``YYYY-MM-DD HH:MM:SS``."""
+    slot: str
+    kind: str
+    minutes: int | None
+    status: str
+    text: str
+    """What the terminal shows (签到正常 / on time)."""
+
+
+class CalendarResult(Result):
+    """The reply to ``att/calendar_override``: the day's kind as the calendar now has it."""
+
+    date: dt.date
+    kind: str
+    workday: bool
+    source: str
+
+
+# The registry ----------------------------------------------------------------------------
+
+COMMAND_RESULTS: dict[tuple[str, str], type[BaseModel]] = {
+    ("queue", "issue"): IssueResult,
+    ("queue", "checkin"): CheckinResult,
+    ("queue", "call"): CallResult,
+    ("queue", "resume_ticket"): CallResult,
+    ("queue", "recall"): RecallResult,
+    ("queue", "skip"): WindowTicketResult,
+    ("queue", "hold"): WindowTicketResult,
+    ("queue", "finish"): WindowTicketResult,
+    ("queue", "pause"): PauseResult,
+    ("queue", "resume"): PauseResult,
+    ("queue", "open_window"): WindowResult,
+    ("queue", "close_window"): CloseWindowResult,
+    ("queue", "login"): LoginResult,
+    ("queue", "logout"): LoginResult,
+    ("queue", "reactivate"): ReactivateResult,
+    ("queue", "transfer"): TransferResult,
+    ("queue", "rate"): RateResult,
+    ("queue", "suspend"): SuspendResult,
+    ("queue", "unsuspend"): ServiceResult,
+    ("queue", "book"): BookResult,
+    ("queue", "cancel_booking"): BookingResult,
+    ("queue", "update_workorder"): WorkorderUpdateResult,
+    ("queue", "close_workorder"): WorkorderCloseResult,
+    ("queue", "stats"): ResultData,
+    ("notice", "push"): Notice,
+    ("notice", "revoke"): RevokeResult,
+    ("notice", "list"): NoticeList,
+    ("att", "punch"): PunchResult,
+    ("att", "calendar_override"): CalendarResult,
+    ("att", "request"): ResultData,
+    ("att", "approve"): ResultData,
+    ("att", "reject"): ResultData,
+    ("att", "list"): ResultData,
+    ("att", "report"): ResultData,
+}
+"""``(area, verb)`` → the model of its reply's result. ``ResultData`` marks a result not typed
+yet: it goes out as the service made it."""
+
+
+def result_of(area: str, verb: str, data: Mapping[str, object] | None) -> BaseModel:
+    """A service's result as its command's model; a field the model lacks is an error, so the
+    JSON of the reply is exactly what the service made."""
+    model = COMMAND_RESULTS[(area, verb)]
+    data = data or {}
+    if model is not ResultData:
+        unknown = sorted(set(data) - set(model.model_fields))
+        if unknown:
+            raise ValueError(f"{model.__name__} has no field {', '.join(unknown)}")
+    return model.model_validate(data)
+
+
+@functools.cache
+def reply_model(result: type[BaseModel]) -> type[Reply]:
+    """The reply whose ``result`` is ``result``: what the contract shows for a command."""
+    name = f"{result.__name__.removesuffix('Result')}Reply"
+    namespace = {
+        "__module__": __name__,
+        "__qualname__": name,
+        "__doc__": f"The reply whose ``result`` is a ``{result.__name__}``.",
+        "__annotations__": {"result": result | None},
+        "result": None,
+        "typed_result": True,
+    }
+    typed: type[Reply] = type(name, (Reply,), namespace)
+    globals()[name] = typed  # found by name, as the models written out here are
+    return typed

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from bus import topics
+from bus.models.base import ResultData
+from bus.models.replies import NoticeList
 from config.schema import HallConfig
 from tests.conftest import Broker
 from tests.integration.harness import ControllerThread, ManualClock, Node
@@ -52,21 +54,33 @@ def test_issue_numbers_follow_and_bad_payloads_get_a_refusal(running: Running) -
     _controller, node = running
     first = node.send("queue", "issue", service="A01")
     assert first.ok and first.result is not None
-    assert (first.result["ticket"], first.result["service"], first.result["ahead"]) == (
+    assert (
+        first.result_as(ResultData).model_dump(mode="json")["ticket"],
+        first.result_as(ResultData).model_dump(mode="json")["service"],
+        first.result_as(ResultData).model_dump(mode="json")["ahead"],
+    ) == (
         "A001",
         "A01",
         0,
     )
     second = node.send("queue", "issue", service="A02")
-    assert second.result is not None and second.result["ticket"] == "A002"
-    assert second.result["ahead"] == 1
+    assert (
+        second.result is not None
+        and second.result_as(ResultData).model_dump(mode="json")["ticket"] == "A002"
+    )
+    assert second.result_as(ResultData).model_dump(mode="json")["ahead"] == 1
     unknown = node.send("queue", "issue", service="X99")
     assert not unknown.ok and unknown.error is not None and unknown.error.code == "unknown_service"
     far = node.send("queue", "book", service="A01", slot="9999-12-31T16:50:00+08:00")
     assert far.error is None or far.error.code != "internal"  # answered, never a crash
     missing = node.send("queue", "issue")
     assert not missing.ok and missing.error is not None and missing.error.code == "invalid"
-    assert node.send("queue", "issue", service="A01").result["ticket"] == "A003"  # type: ignore[index]
+    assert (
+        node.send("queue", "issue", service="A01")
+        .result_as(ResultData)
+        .model_dump(mode="json")["ticket"]
+        == "A003"
+    )
 
 
 @pytest.mark.expect_log(
@@ -88,7 +102,12 @@ def test_resent_command_id_is_applied_once(running: Running) -> None:
     a = node.send("queue", "issue", service="B01", id="kiosk-1-0001")
     b = node.send("queue", "issue", service="B01", id="kiosk-1-0001")
     assert a == b
-    assert node.send("queue", "issue", service="B01").result["ticket"] == "B002"  # type: ignore[index]
+    assert (
+        node.send("queue", "issue", service="B01")
+        .result_as(ResultData)
+        .model_dump(mode="json")["ticket"]
+        == "B002"
+    )
     clash = node.send("queue", "call", window="W03", id="kiosk-1-0001")
     assert clash.error is not None and clash.error.code == "id_conflict"
 
@@ -97,7 +116,11 @@ def test_call_publishes_event_and_retained_window_state(running: Running, hall: 
     _controller, node = running
     node.send("queue", "issue", service="C01")
     called = node.send("queue", "call", window="W05")
-    assert called.ok and called.result is not None and called.result["ticket"] == "C001"
+    assert (
+        called.ok
+        and called.result is not None
+        and called.result_as(ResultData).model_dump(mode="json")["ticket"] == "C001"
+    )
     event = node.latest(topics.event(hall.hall_id, "ticket.called"))
     assert event["data"]["ticket"] == "C001" and event["data"]["window"] == "W05"
     node.latest(topics.window_state(hall.hall_id, "W05"), until=lambda v: "C001" in json.dumps(v))
@@ -136,7 +159,7 @@ def test_notices_push_list_revoke_and_survive_restart(
             "notice", "push", text="今日下午社保系统升级，暂停办理", targets=["screens", "kiosks"]
         )
         assert pushed.ok and pushed.result is not None
-        notice_id = pushed.result["notice_id"]
+        notice_id = pushed.result_as(ResultData).model_dump(mode="json")["notice_id"]
         retained = node.latest(topics.notice(hall.hall_id, notice_id))
         assert retained["text"] == "今日下午社保系统升级，暂停办理"
         bad = node.send("notice", "push", text="x", targets=["window:W99"])
@@ -146,12 +169,14 @@ def test_notices_push_list_revoke_and_survive_restart(
         node.bus.publish(topics.notice(hall.hall_id, notice_id), None, retain=True)
         controller = ControllerThread(hall, tmp_path / "data", mosquitto.url, clock).start()
         listed = node.send("notice", "list")
-        assert [n["notice_id"] for n in listed.result["notices"]] == [notice_id]  # type: ignore[index]
+        assert [
+            n["notice_id"] for n in listed.result_as(ResultData).model_dump(mode="json")["notices"]
+        ] == [notice_id]
         restored = node.latest(topics.notice(hall.hall_id, notice_id), until=bool)
         assert restored["text"].startswith("今日")
         assert node.send("notice", "revoke", notice_id=notice_id).ok
         assert node.removed(topics.notice(hall.hall_id, notice_id))
-        assert node.send("notice", "list").result == {"notices": []}
+        assert node.send("notice", "list").result_as(NoticeList).notices == ()
     finally:
         node.close()
         controller.stop()
@@ -162,7 +187,11 @@ def test_notice_ends_at_its_until_time(
 ) -> None:
     controller, node = running
     until = (clock.now + dt.timedelta(minutes=30)).isoformat()
-    notice_id = node.send("notice", "push", text="窗口调整", until=until).result["notice_id"]  # type: ignore[index]
+    notice_id = (
+        node.send("notice", "push", text="窗口调整", until=until)
+        .result_as(ResultData)
+        .model_dump(mode="json")["notice_id"]
+    )
     clock.advance(minutes=31)
     controller.call(controller.controller.tick)
     assert node.removed(topics.notice(hall.hall_id, notice_id))
@@ -258,10 +287,13 @@ def test_statistics_over_the_bus_and_from_the_data_directory(
     day = clock.now.date().isoformat()
     reply = node.send("queue", "stats", **{"from": day, "to": day})
     assert reply.ok, reply
-    total = reply.result["total"]  # type: ignore[index]
+    total = reply.result_as(ResultData).model_dump(mode="json")["total"]
     assert total["issued"] == 3 and total["served"] == 1
     assert total["by_window"]["W01"]["served"] == 1
-    assert reply.result["review_grades"]["year"] == clock.now.year  # type: ignore[index]
+    assert (
+        reply.result_as(ResultData).model_dump(mode="json")["review_grades"]["year"]
+        == clock.now.year
+    )
     csv_file = tmp_path / "stats.csv"
     res = subprocess.run(
         [
@@ -310,7 +342,11 @@ def test_two_verified_bad_reviews_mark_the_staff_unqualified_for_the_year(
         created = node.latest("hall/chengdong/evt/workorder.created", until=_for_ticket(number))
         orders.append(created["data"]["workorder"])
     day = clock.now.date().isoformat()
-    grades = node.send("queue", "stats", **{"from": day, "to": day}).result["review_grades"]  # type: ignore[index]
+    grades = (
+        node.send("queue", "stats", **{"from": day, "to": day})
+        .result_as(ResultData)
+        .model_dump(mode="json")["review_grades"]
+    )
     assert grades["staff"]["S003"] == {
         "bad_reviews": 2,
         "verified": 0,
@@ -322,5 +358,9 @@ def test_two_verified_bad_reviews_mark_the_staff_unqualified_for_the_year(
             "queue", "update_workorder", workorder=order, step="verify", verified=True
         )
         assert reply.ok, reply
-    grades = node.send("queue", "stats", **{"from": day, "to": day}).result["review_grades"]  # type: ignore[index]
+    grades = (
+        node.send("queue", "stats", **{"from": day, "to": day})
+        .result_as(ResultData)
+        .model_dump(mode="json")["review_grades"]
+    )
     assert grades["staff"]["S003"]["unqualified"] is True

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bus import topics
+from bus.models.base import ResultData
 from config.schema import HallConfig
 from tests.conftest import Broker
 from tests.integration.harness import Node, controller_process
@@ -41,7 +42,12 @@ def test_numbering_continues_after_kill_9(
     proc = controller_process(tmp_path / "data", mosquitto.url, START, log)
     try:
         _wait_online(node, hall, 1)
-        issued = [node.send("queue", "issue", service="A01").result["ticket"] for _ in range(3)]  # type: ignore[index]
+        issued = [
+            node.send("queue", "issue", service="A01")
+            .result_as(ResultData)
+            .model_dump(mode="json")["ticket"]
+            for _ in range(3)
+        ]
         assert issued == ["A001", "A002", "A003"]
         node.send("queue", "login", window="W02", staff="S002")
         called = node.send("queue", "call", window="W01")
@@ -58,7 +64,7 @@ def test_numbering_continues_after_kill_9(
         assert again.error is not None and again.error.code == "already_rated"
         after = node.send("queue", "issue", service="A02")
         assert after.ok, after
-        assert after.result["ticket"] == "A004"  # type: ignore[index]
+        assert after.result_as(ResultData).model_dump(mode="json")["ticket"] == "A004"
         # The ticket called before the crash is still current at W01.
         late = Node(hall, mosquitto.url, node="display-after-crash")
         try:

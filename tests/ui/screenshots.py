@@ -178,7 +178,7 @@ def shoot(s: Shooter, node: Node) -> None:
     )
     assert urgent.ok and urgent.result is not None
     s.cli("screen_urgent_notice", "screen", "--node", "screen-1", "--no-voice")
-    node.send("notice", "revoke", notice_id=urgent.result["notice_id"])
+    node.send("notice", "revoke", notice_id=urgent.result.model_dump(mode="json")["notice_id"])
     # Nothing listens on port 9: the broker is unreachable, the overlay says so.
     s.driven(
         "display",

@@ -81,7 +81,7 @@ def test_check_in_by_typing_the_booking_code(ui_hall: UiHall) -> None:
         "queue", "book", service="A03", slot=dt.datetime(2026, 11, 27, 10, tzinfo=SHANGHAI)
     )
     assert booked.ok and booked.result is not None
-    code = booked.result["code"]
+    code = booked.result.model_dump(mode="json")["code"]
     ui_hall.clock.now = dt.datetime(2026, 11, 27, 9, 45, tzinfo=SHANGHAI)
     kiosk = ui_hall.start(
         "kiosk",

@@ -31,7 +31,7 @@ Running = tuple[ControllerThread, Node]
 def ok(reply: Reply) -> dict[str, Any]:
     """The result of a reply that must have succeeded."""
     assert reply.ok and reply.result is not None, reply.error
-    return reply.result
+    return reply.result.model_dump(mode="json")
 
 
 def refused(reply: Reply) -> ErrorBody:

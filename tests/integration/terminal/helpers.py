@@ -24,7 +24,7 @@ from attendance.recognition import Matcher, TemplateStore
 from bus import topics
 from bus.client import PahoBus, asyncio_deliver
 from bus.core import Incoming
-from bus.models.base import Reply
+from bus.models.base import Reply, ResultData
 from config.loader import resolve_hall_path
 from config.schema import HallConfig
 from firmware_bridge.camera import OpenCVCamera
@@ -88,7 +88,9 @@ class Intake:
             self.received[data["id"]] += 1
             if data["id"] not in {p["id"] for p in self.stored}:
                 self.stored.append(data)
-        self.bus.reply(message, Reply.success(data["id"], {"recorded": True}))
+        self.bus.reply(
+            message, Reply.success(data["id"], ResultData.model_validate({"recorded": True}))
+        )
 
 
 class ManualMono:

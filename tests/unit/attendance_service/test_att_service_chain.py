@@ -55,7 +55,9 @@ def run(
 def day_status(engine: Engine, service: AttendanceService, now: dt.datetime, staff: str) -> str:
     result = run(engine, service, MonthReportQuery, now, month="2026-11", days=True).result
     assert result is not None
-    return str(result["staff"][staff]["days"][TUESDAY.isoformat()]["status"])
+    return str(
+        result.model_dump(mode="json")["staff"][staff]["days"][TUESDAY.isoformat()]["status"]
+    )
 
 
 def leave(engine: Engine, service: AttendanceService, now: dt.datetime, **f: Any) -> str:
@@ -68,7 +70,7 @@ def leave(engine: Engine, service: AttendanceService, now: dt.datetime, **f: Any
     }
     outcome = run(engine, service, WriteoffRequest, now, **fields)
     assert outcome.result is not None, outcome.error
-    return str(outcome.result["request_id"])
+    return str(outcome.result.model_dump(mode="json")["request_id"])
 
 
 def test_qujiang_needs_a_substitute_before_the_window_lead_signs(
@@ -90,10 +92,13 @@ def test_qujiang_needs_a_substitute_before_the_window_lead_signs(
         approver_role="window_lead",
         substitute="S002",
     )
-    assert named.result is not None and named.result["next_role"] == "centre_deputy"
-    assert named.result["substitute"] == "S002"
+    assert (
+        named.result is not None
+        and named.result.model_dump(mode="json")["next_role"] == "centre_deputy"
+    )
+    assert named.result.model_dump(mode="json")["substitute"] == "S002"
     done = run(engine, service, Approve, now, request_id=request_id, approver_role="centre_deputy")
-    assert done.result is not None and done.result["status"] == "approved"
+    assert done.result is not None and done.result.model_dump(mode="json")["status"] == "approved"
     assert day_status(engine, service, now + dt.timedelta(days=1), "S001") == "leave"
 
 
@@ -114,10 +119,14 @@ def test_emergency_leave_left_unsigned_past_its_deadline_is_absence(
     service = service_for(hall, "chengdong")
     request_id = leave(engine, service, at(TUESDAY, "09:10"), kind="sick", emergency=True)
     listed = run(engine, service, ListRequests, at(TUESDAY, "12:00"), status="pending").result
-    assert listed is not None and [r["request_id"] for r in listed["requests"]] == [request_id]
+    assert listed is not None and [
+        r["request_id"] for r in listed.model_dump(mode="json")["requests"]
+    ] == [request_id]
     monday = at(TUESDAY + dt.timedelta(days=6), "10:00")  # Wed, Thu, Fri have passed
     listed = run(engine, service, ListRequests, monday, status="rejected").result
-    assert listed is not None and [r["request_id"] for r in listed["requests"]] == [request_id]
+    assert listed is not None and [
+        r["request_id"] for r in listed.model_dump(mode="json")["requests"]
+    ] == [request_id]
     for role in ("chief_representative", "hall_centre"):
         run(engine, service, Approve, monday, request_id=request_id, approver_role=role)
     assert day_status(engine, service, monday, "S001") == "absent"

@@ -22,8 +22,6 @@ ALLOWED: dict[str, str] = {
     "QueueData.categories": "keyed by category prefix, as on the wire since v1; values typed",
     "CatalogData.categories": "keyed by category prefix, as on the wire since v1; values typed",
     "CatalogData.items": "keyed by item code, as on the wire since v1; values typed",
-    "Reply.result": "replies are not typed per command yet (IssueResult is the first)",
-    "ErrorBody.details": "refusal details (message_en and the op's names), not typed yet",
 }
 """``Model.field`` → why it may hold a mapping or a free value. Keep it short."""
 

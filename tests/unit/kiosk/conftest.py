@@ -52,9 +52,7 @@ class FakeHall:
         self.ticks = Ticks()
         self.engine = open_engine(data_dir)
         self.controller_bus = self.broker.client(hall.hall_id, "controller", role="controller")
-        self.controller = build_controller(
-            hall, self.engine, self.controller_bus, lambda: self.now
-        )
+        self.controller = build_controller(hall, self.engine, self.controller_bus, lambda: self.now)
         self.controller.start()
         self.controller_bus.start()
         self.staff = self.broker.client(hall.hall_id, "manager", role="manager")
@@ -68,7 +66,7 @@ class FakeHall:
     def ok(self, area: str, verb: str, **fields: Any) -> dict[str, Any]:
         reply = self.send(area, verb, **fields)
         assert reply.ok, reply.error
-        return reply.result or {}
+        return reply.result.model_dump(mode="json") if reply.result else {}
 
     def at(self, when: dt.datetime) -> None:
         """Move the hall clock and let the controller notice (views, timeouts)."""

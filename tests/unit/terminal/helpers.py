@@ -9,7 +9,7 @@ from typing import Any
 
 from bus import topics
 from bus.core import Incoming
-from bus.models.base import Reply
+from bus.models.base import Reply, ResultData
 from bus.testing import FakeBroker
 from terminal.clock import ClockCheck
 
@@ -38,7 +38,7 @@ class FakeIntake:
         else:
             if all(p["id"] != data["id"] for p in self.stored):
                 self.stored.append(data)
-            reply = Reply.success(data["id"], {"recorded": True})
+            reply = Reply.success(data["id"], ResultData.model_validate({"recorded": True}))
         if self.swallow_replies:
             self.swallow_replies -= 1
             return
