@@ -54,8 +54,17 @@ def resume(ctx: Ctx, d: Draft, op: Resume) -> Handled:
     ws = d.window(op.window)
     if not ws.paused:
         return Refusal.of("not_paused")
+    if _signed_out(ws):
+        # Paused because its staff left: only a login reopens it (Q5), or a window nobody
+        # is signed in at would call again.
+        return Refusal.of("not_logged_in")
     _resume(ctx, d, ws)
     return {"window": op.window, "paused": False}
+
+
+def _signed_out(ws: WindowState) -> bool:
+    """Logged out and not signed in since: its calls are refused until a login (Q5, §5)."""
+    return ws.staff is None and ws.paused and ws.pause_reason == PAUSE_LOGOUT
 
 
 def _logout(ctx: Ctx, d: Draft, ws: WindowState) -> None:
@@ -70,6 +79,9 @@ def _logout(ctx: Ctx, d: Draft, ws: WindowState) -> None:
     if not ws.paused:
         # A staff member leaving the window must pause (Q5); the next login lifts it.
         _pause(ctx, d, ws, PAUSE_LOGOUT)
+    elif ws.pause_reason != PAUSE_LOGOUT:
+        # Paused already: from now on it waits for a login, not for a resume.
+        d.put_window(dataclasses.replace(ws, pause_reason=PAUSE_LOGOUT))
 
 
 def login(ctx: Ctx, d: Draft, op: Login) -> Handled:
@@ -106,7 +118,9 @@ def logout(ctx: Ctx, d: Draft, op: Logout) -> Handled:
     if isinstance(cfg, Refusal):
         return cfg
     ws = d.window(op.window)
-    if ws.staff is None:
+    # A window never signed in counts as signed in by an unnamed staff member (RULES §5):
+    # logging it out pauses it like any other; only one already logged out is refused.
+    if _signed_out(ws):
         return Refusal.of("not_logged_in")
     if ws.current is not None:
         return Refusal.of("window_busy")
