@@ -1,4 +1,4 @@
-"""`hall contract`: the MQTT contract as an AsyncAPI 3 document (``bus/contract.py``)."""
+"""`hall contract`: the MQTT contract as an AsyncAPI 3 document (``bus/contract/``)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The AsyncAPI document of the MQTT contract: valid, current, complete, examples that parse.
 
-The document is generated from ``bus/contract.py`` (``hall contract``) and checked in as
+The document is generated from ``bus/contract/`` (``hall contract``) and checked in as
 ``docs/contract/asyncapi.yaml``; it is validated against the AsyncAPI 3.0.0 JSON Schema
 vendored from the npm package ``@asyncapi/specs`` (``docs/contract/schema/``), offline.
 """
@@ -154,7 +154,7 @@ def test_every_command_has_its_channel_with_its_model_and_a_reply() -> None:
     messages = doc["components"]["messages"]
     entries = [c.model for c in contract.COMMAND_CHANNELS]
     assert sorted(map(_qualname, entries)) == sorted(map(_qualname, COMMANDS.values())), (
-        "bus/contract.py COMMAND_CHANNELS must have exactly one entry per model of COMMANDS"
+        "COMMAND_CHANNELS (bus/contract/command_channels.py) needs one entry per COMMANDS model"
     )
     for (area, verb), model in COMMANDS.items():
         channel = doc["channels"].get(f"cmd.{area}.{verb}")
@@ -172,7 +172,7 @@ def test_every_event_kind_has_its_channel_with_its_model() -> None:
     doc = _doc()
     entries = sorted(e.kind for e in contract.EVENT_CHANNELS)
     assert entries == sorted(EVENTS), (
-        "bus/contract.py EVENT_CHANNELS must have exactly one entry per kind of EVENTS"
+        "EVENT_CHANNELS (bus/contract/event_channels.py) needs one entry per kind of EVENTS"
     )
     messages = doc["components"]["messages"]
     for kind, model in EVENTS.items():
@@ -201,11 +201,11 @@ def _message_models() -> Iterator[type[Message]]:
 
 
 def test_every_message_model_of_bus_models_is_in_the_document() -> None:
-    """A new model cannot be left out: add it to a channel of bus/contract.py (or to BASES
+    """A new model cannot be left out: add it to a channel of bus/contract/ (or to BASES
     if it is only a base of others), then regenerate."""
     present = _models_in_document(_doc())
     missing = sorted(_qualname(m) for m in _message_models() if _qualname(m) not in present)
-    assert missing == [], f"not in bus/contract.py's registry: {missing}"
+    assert missing == [], f"not in the registry of bus/contract/: {missing}"
 
 
 def _model(qualname: str) -> type[BaseModel]:

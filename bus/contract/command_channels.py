@@ -1,0 +1,274 @@
+"""One channel per command model of ``bus.models.COMMANDS``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bus.contract.examples import _REPLY_OK, _REPLY_REFUSED, _at
+from bus.contract.registry import CommandChannel, Example, Role
+from bus.models import attendance, notices, queue
+
+_K, _C, _E, _T, _M = Role.KIOSK, Role.CALLER, Role.EVALUATOR, Role.TERMINAL, Role.CONSOLE
+
+
+def _id(n: int) -> str:
+    return f"c-20261124-{n:04d}"
+
+
+COMMAND_CHANNELS: list[CommandChannel] = [
+    CommandChannel(
+        queue.Issue,
+        (_K, _M),
+        (
+            queue.Issue(id="kiosk-1-7f3a2c", service="A01", node="kiosk-1"),
+            Example(
+                queue.Issue(id="kiosk-1-7f3a2e", service="B01", priority=True, node="kiosk-1"),
+                "绿色通道 (green channel)",
+            ),
+        ),
+        "Take a ticket for a service item.",
+        reply_examples=(_REPLY_OK, _REPLY_REFUSED),
+    ),
+    CommandChannel(
+        queue.Call,
+        (_C, _M),
+        (queue.Call(id=_id(1), window="W01"),),
+        "Call the next ticket to the window (叫号).",
+    ),
+    CommandChannel(
+        queue.Recall,
+        (_C, _M),
+        (queue.Recall(id=_id(2), window="W01"),),
+        "Call the current ticket again (重呼), up to the hall's recall limit.",
+    ),
+    CommandChannel(
+        queue.Skip,
+        (_C, _M),
+        (queue.Skip(id=_id(3), window="W01"),),
+        "The called citizen did not come (过号).",
+    ),
+    CommandChannel(
+        queue.Finish,
+        (_C, _M),
+        (queue.Finish(id=_id(4), window="W01"),),
+        "The current ticket is served; the evaluator asks for a rating.",
+    ),
+    CommandChannel(
+        queue.Hold,
+        (_C, _M),
+        (queue.Hold(id=_id(5), window="W01"),),
+        "Put the current ticket on hold (挂起), e.g. for missing materials.",
+    ),
+    CommandChannel(
+        queue.ResumeTicket,
+        (_C, _M),
+        (queue.ResumeTicket(id=_id(6), window="W01", ticket="A009"),),
+        "Serve a held ticket again.",
+    ),
+    CommandChannel(
+        queue.Pause,
+        (_C, _M),
+        (queue.Pause(id=_id(7), window="W01"),),
+        "Pause the window (暂停服务).",
+    ),
+    CommandChannel(
+        queue.Resume, (_C, _M), (queue.Resume(id=_id(8), window="W01"),), "Resume a paused window."
+    ),
+    CommandChannel(
+        queue.Reactivate,
+        (_C, _M),
+        (queue.Reactivate(id=_id(9), ticket="A005"),),
+        "Put a skipped ticket back in the queue.",
+    ),
+    CommandChannel(
+        queue.Transfer,
+        (_C, _M),
+        (queue.Transfer(id=_id(10), window="W01", service="B01"),),
+        "Transfer the current ticket to another service (转办).",
+    ),
+    CommandChannel(
+        queue.Login,
+        (_C, _M),
+        (queue.Login(id=_id(11), window="W01", staff="S001"),),
+        "A staff member signs in at the window.",
+    ),
+    CommandChannel(
+        queue.Logout,
+        (_C, _M),
+        (queue.Logout(id=_id(12), window="W01"),),
+        "The staff member signs out of the window.",
+    ),
+    CommandChannel(
+        queue.Rate,
+        (_E, _M),
+        (queue.Rate(id=_id(13), window="W01", level=5, ticket="A012"),),
+        "A citizen's rating (1-5) of the ticket the evaluator showed.",
+    ),
+    CommandChannel(
+        queue.Suspend,
+        (_M,),
+        (
+            queue.Suspend(
+                id=_id(14),
+                service="B02",
+                notice="系统升级，抵押登记暂停办理",
+                start=_at(14, 0),
+                end=_at(15, 0),
+            ),
+        ),
+        "Suspend a service item (业务临时停办), now or announced ahead.",
+    ),
+    CommandChannel(
+        queue.Unsuspend,
+        (_M,),
+        (queue.Unsuspend(id=_id(15), service="B02"),),
+        "End a service item's suspension.",
+    ),
+    CommandChannel(
+        queue.Book,
+        (_K, _M),
+        (queue.Book(id=_id(16), service="B01", slot=_at(10, 30)),),
+        "Book an appointment slot.",
+    ),
+    CommandChannel(
+        queue.Checkin,
+        (_K, _M),
+        (queue.Checkin(id=_id(17), code="B7K2Q9"),),
+        "Check in with a booking code: issues its ticket.",
+    ),
+    CommandChannel(
+        queue.CancelBooking,
+        (_M,),
+        (queue.CancelBooking(id=_id(18), code="B7K2Q9", reason="申请人改期"),),
+        "Cancel a booking.",
+    ),
+    CommandChannel(
+        queue.CloseWindow,
+        (_M,),
+        (queue.CloseWindow(id=_id(19), window="W03", reason="设备维修", until=_at(13, 0)),),
+        "Close a window temporarily (临时关闭).",
+    ),
+    CommandChannel(
+        queue.OpenWindow,
+        (_M,),
+        (queue.OpenWindow(id=_id(20), window="W03"),),
+        "Open a closed window again.",
+    ),
+    CommandChannel(
+        queue.UpdateWorkorder,
+        (_M,),
+        (
+            queue.UpdateWorkorder(
+                id=_id(21), workorder="wo-0007", step="verify", note="电话回访", verified=True
+            ),
+            queue.UpdateWorkorder(id=_id(32), workorder="wo-0007", step="reply", note="已答复"),
+        ),
+    ),
+    CommandChannel(
+        queue.CloseWorkorder,
+        (_M,),
+        (queue.CloseWorkorder(id=_id(33), workorder="wo-0007"),),
+    ),
+    CommandChannel(
+        queue.StatsQuery,
+        (_M,),
+        (
+            queue.StatsQuery.model_validate(
+                {"id": _id(22), "from": "2026-11-01", "to": "2026-11-24"}
+            ),
+        ),
+        "Queue statistics between two days (the same as `hall stats`).",
+    ),
+    CommandChannel(
+        attendance.Punch,
+        (_T, _M),
+        (
+            attendance.Punch(
+                id="terminal-1-p-000381",
+                staff_id="S001",
+                time=_at(8, 52),
+                source="face",
+                device="terminal-1",
+                clock_synced=True,
+                monotonic=53211.42,
+                boot_id="6f1c0d3e9b2a4f57",
+            ),
+        ),
+    ),
+    CommandChannel(
+        attendance.WriteoffRequest,
+        (_M,),
+        (
+            attendance.WriteoffRequest(
+                id=_id(23),
+                staff_id="S002",
+                kind="sick",
+                start=_at(9, 0),
+                end=_at(17, 30),
+                reason="发烧就医",
+            ),
+        ),
+    ),
+    CommandChannel(
+        attendance.Approve,
+        (_M,),
+        (
+            attendance.Approve(
+                id=_id(24), request_id="r-0031", approver_role="section_chief", approver="S010"
+            ),
+        ),
+        "Approve a write-off request at one step of its approval chain.",
+    ),
+    CommandChannel(
+        attendance.Reject,
+        (_M,),
+        (
+            attendance.Reject(
+                id=_id(25), request_id="r-0032", approver_role="section_chief", note="材料不全"
+            ),
+        ),
+        "Reject a write-off request.",
+    ),
+    CommandChannel(
+        attendance.ListRequests,
+        (_M,),
+        (attendance.ListRequests(id=_id(26), status="pending"),),
+        "List write-off requests.",
+    ),
+    CommandChannel(
+        attendance.CalendarOverride,
+        (_M,),
+        (attendance.CalendarOverride(id=_id(27), date=dt.date(2026, 12, 31), kind="holiday"),),
+        "A manager's workday override (queue and attendance alike); `clear` removes it.",
+    ),
+    CommandChannel(
+        attendance.MonthReportQuery,
+        (_M,),
+        (attendance.MonthReportQuery(id=_id(28), month="2026-11"),),
+        "The monthly attendance report with assessment deductions.",
+    ),
+    CommandChannel(
+        notices.PushNotice,
+        (_M,),
+        (
+            notices.PushNotice(
+                id=_id(29),
+                text="今日下午14:00至15:00系统维护，暂停办理不动产业务",
+                targets=["screens", "kiosks"],
+                until=_at(15, 0),
+                priority="high",
+            ),
+        ),
+        "Push a notice to screens, kiosks or windows (retained on `notice/<id>`).",
+    ),
+    CommandChannel(
+        notices.RevokeNotice,
+        (_M,),
+        (notices.RevokeNotice(id=_id(30), notice_id="n-20261124-01"),),
+        "Revoke a notice: its retained topic is cleared.",
+    ),
+    CommandChannel(
+        notices.ListNotices, (_M,), (notices.ListNotices(id=_id(31)),), "List the notices in force."
+    ),
+]
+"""One entry per command model of ``bus.models.COMMANDS``."""
