@@ -104,11 +104,10 @@ class Demo:
             [*hall, "controller", *config, "--data-dir", str(self.data_dir / "controller"),
              "--broker", url, "--clock-start", opening.isoformat()],
         )
-        if self._has_bridge():
-            # One process for every simulated node: 36 bridge processes would take ~1.5 GB
-            # and most of two cores just to start.
-            self._spawn("bridge", [*hall, "bridge", *config, "--all-sim", "--broker", url,
-                                   "--preview-dir", str(self.tickets_dir)])
+        # One process for every simulated node: 36 bridge processes would take ~1.5 GB and
+        # most of two cores just to start.
+        self._spawn("bridge", [*hall, "bridge", *config, "--all-sim", "--broker", url,
+                               "--preview-dir", str(self.tickets_dir)])
         if self.screens:
             self._open_screens(hall, config, url)
         return url
@@ -130,13 +129,6 @@ class Demo:
         from config.loader import HALLS_DIR
 
         return HALLS_DIR / f"{self.hall.hall_id}.yaml"
-
-    def _has_bridge(self) -> bool:
-        try:
-            import firmware_bridge.bridge  # noqa: F401
-        except ImportError:
-            return False
-        return True
 
     def opening(self, now: dt.datetime) -> dt.datetime:
         """Where the demo's hall clock starts: the opening of the hall day of ``now`` (in hall

@@ -20,12 +20,9 @@ SIZE = (800, 480)
 
 def run_screen(hall: HallConfig, view: TerminalView, fullscreen: bool = True) -> None:
     """Open the window and run Kivy until it is closed (blocks the main thread)."""
-    try:
-        from uikit.env import prepare
-    except ImportError:  # the shared front-end base is not installed: Kivy defaults
-        pass
-    else:
-        prepare(SIZE, fullscreen=fullscreen)
+    from uikit.env import prepare
+
+    prepare(SIZE, fullscreen=fullscreen)
 
     from kivy.app import App
     from kivy.clock import Clock

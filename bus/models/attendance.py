@@ -65,6 +65,8 @@ class WriteoffRequest(Command):
 
 @command_model("att", "approve")
 class Approve(Command):
+    """An approver's yes to a write-off request at their step of the profile's chain (A5)."""
+
     request_id: str
     approver_role: str
     approver: str = ""
@@ -75,6 +77,8 @@ class Approve(Command):
 
 @command_model("att", "reject")
 class Reject(Command):
+    """An approver's no to a write-off request; the request ends rejected (A5)."""
+
     request_id: str
     approver_role: str
     approver: str = ""
@@ -83,6 +87,8 @@ class Reject(Command):
 
 @command_model("att", "list")
 class ListRequests(Command):
+    """The write-off requests, by staff member and status, for an approver's list."""
+
     readonly = True
     staff_id: str | None = None
     status: Literal["pending", "approved", "rejected"] | None = None
@@ -90,12 +96,16 @@ class ListRequests(Command):
 
 @command_model("att", "calendar_override")
 class CalendarOverride(Command):
+    """The manager's override of one day: a holiday, a workday, or back to the calendar."""
+
     date: dt.date
     kind: Literal["holiday", "workday", "clear"]
 
 
 @command_model("att", "report")
 class MonthReportQuery(Command):
+    """The monthly attendance report with its deductions (RULES §4)."""
+
     readonly = True
     month: str = Field(pattern=r"^\d{4}-\d{2}$")
     days: bool = False

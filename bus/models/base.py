@@ -124,12 +124,14 @@ class Reply(Message):
 
     @classmethod
     def success(cls, command_id: str, result: BaseModel | None = None) -> Reply:
+        """The reply to a command that was applied, carrying its result."""
         return cls(id=command_id, ok=True, result=result if result is not None else ResultData())
 
     @classmethod
     def failure(
         cls, command_id: str, code: str, message: str, details: RefusalDetails | None = None
     ) -> Reply:
+        """The reply to a refused or unreadable command: code, message and details."""
         return cls(
             id=command_id, ok=False, error=ErrorBody(code=code, message=message, details=details)
         )

@@ -24,11 +24,12 @@ class DeviceState(enum.StrEnum):
 
     @property
     def is_fault(self) -> bool:
+        """A state the kiosk shows as a fault (paper near its end still prints)."""
         return self not in (DeviceState.OK, DeviceState.PAPER_NEAR_END)
 
 
 class DeviceStatus(StateMessage):
-    """Retained ``dev/<node>/<device>/state``: ``ok``, ``paper_out``, ``offline``, …"""
+    """Retained ``dev/<node>/<device>/state``: ``ok``, ``paper_out``, ``offline`` and so on."""
 
     state: str
     detail: str = ""

@@ -21,6 +21,8 @@ def _valid_target(value: str) -> str:
 
 @command_model("notice", "push")
 class PushNotice(Command):
+    """The manager's notice (Q14): text, targets (all, screens, kiosks, window:W03), start, end."""
+
     text: str = Field(min_length=1, max_length=2000)
     text_en: str = ""
     targets: list[str] = ["all"]
@@ -34,11 +36,15 @@ class PushNotice(Command):
 
 @command_model("notice", "revoke")
 class RevokeNotice(Command):
+    """Ends a notice at once: its retained topic is emptied."""
+
     notice_id: str
 
 
 @command_model("notice", "list")
 class ListNotices(Command):
+    """Every notice the controller holds, in force, scheduled or ended."""
+
     readonly = True
 
 
@@ -68,4 +74,5 @@ class Notice(StateMessage):
         return False
 
     def in_force(self, now: dt.datetime) -> bool:
+        """Whether the notice is shown at ``now``: started and not yet ended."""
         return self.start <= now and (self.until is None or now < self.until)

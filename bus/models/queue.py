@@ -263,6 +263,7 @@ class Checkin(_QueueCommand):
         return self
 
     def ident(self) -> dict[str, Any]:
+        """What a ``checkin.refused`` event repeats of the booking."""
         # A refusal names the booking by code, or by the script's name when it has no code.
         return {"code": self.code} if self.code else {"ref": self.ref} if self.ref else {}
 
@@ -326,6 +327,8 @@ class Tick(QueueOp):
 
 @command_model("queue", "stats")
 class StatsQuery(Command):
+    """The statistics of Q15 over a range of hall days (``from``/``to`` inclusive)."""
+
     readonly = True
     date_from: dt.date = Field(alias="from")
     date_to: dt.date = Field(alias="to")

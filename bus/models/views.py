@@ -53,6 +53,7 @@ class WindowStatus(enum.StrEnum):
 
     @property
     def serving(self) -> bool:
+        """Whether the window is open to citizens (the one meaning of not paused)."""
         return self is WindowStatus.SERVING
 
 

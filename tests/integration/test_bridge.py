@@ -24,6 +24,7 @@ from PIL import Image
 
 from bus import topics
 from bus.models.devices import DeviceState, PrintJob
+from bus.models.replies import IssueResult
 from config.schema import DeviceConfig, HallConfig
 from config.schema import Node as NodeConfig
 from firmware_bridge.bridge.endpoint import Timing
@@ -279,7 +280,7 @@ def test_caller_key_calls_and_the_led_display_and_evaluator_follow(
     window_topic = topics.window_state(hall.hall_id, "W01")
     try:
         assert watcher.send("queue", "login", window="W01", staff="S001").ok
-        assert watcher.send("queue", "issue", service="A01").result["ticket"] == "A001"  # type: ignore[index]
+        assert watcher.send("queue", "issue", service="A01").result_as(IssueResult).ticket == "A001"
         caller = bridge.device("caller-W01", "keys")
         caller.inject(_press(ecodes.KEY_KP1))  # 叫号 (next)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bus.models.replies import IssueResult
 from config.schema import HallConfig
 from store.database import open_engine, schema_revision
 from tests.conftest import Broker
@@ -26,7 +27,8 @@ def test_migrations_tickets_and_restart_on_postgresql(
     controller = ControllerThread(hall, tmp_path, mosquitto.url, clock, db_url=postgres).start()
     node = Node(hall, mosquitto.url)
     try:
-        assert [node.send("queue", "issue", service="B01").result["ticket"] for _ in range(2)] == [  # type: ignore[index]
+        issued = [node.send("queue", "issue", service="B01") for _ in range(2)]
+        assert [reply.result_as(IssueResult).ticket for reply in issued] == [
             "B001",
             "B002",
         ]
@@ -34,7 +36,7 @@ def test_migrations_tickets_and_restart_on_postgresql(
         assert node.send("queue", "issue", service="B01", id="same").ok  # applied once
         controller.stop()
         controller = ControllerThread(hall, tmp_path, mosquitto.url, clock, db_url=postgres).start()
-        assert node.send("queue", "issue", service="B02").result["ticket"] == "B004"  # type: ignore[index]
+        assert node.send("queue", "issue", service="B02").result_as(IssueResult).ticket == "B004"
     finally:
         node.close()
         controller.stop()

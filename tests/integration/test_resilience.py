@@ -16,6 +16,7 @@ import pytest
 from bus import topics
 from bus.client import PahoBus
 from bus.core import RequestTimeout
+from bus.models.replies import IssueResult
 from config.schema import HallConfig
 from tests.conftest import REPO, Broker, start_mosquitto
 from tests.integration.harness import ControllerThread, ManualClock, Node, controller_process
@@ -50,7 +51,8 @@ def test_broker_restart_controller_reconnects_and_restores_retained_state(
             window = display.latest(topics.window_state(hall.hall_id, "W02"))
             assert "A001" in json.dumps(window["data"])
             # Subscriptions were restored: commands work again.
-            assert display.send("queue", "issue", service="A01").result["ticket"] == "A002"  # type: ignore[index]
+            reply = display.send("queue", "issue", service="A01")
+            assert reply.result_as(IssueResult).ticket == "A002"
         finally:
             display.close()
     finally:
