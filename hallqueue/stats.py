@@ -14,6 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from bus.models.replies import (
+    GroupStats,
+    ReviewGrade,
+    ReviewGrades,
+    StatsBlock,
+    StatsResult,
+    WorkorderStats,
+)
 from hallqueue.engine.model import RatingStatus, Ticket, TicketStatus, Workorder, WorkorderStatus
 from hallqueue.engine.records import from_record
 
@@ -66,7 +74,9 @@ class Counts:
         elif t.rating_status is RatingStatus.NOT_RATED:
             self.not_rated += 1
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> GroupStats:
+        """The group's counts and times as the statistics report them."""
+
         def mean(values: list[float]) -> float | None:
             return round(sum(values) / len(values), 1) if values else None
 
@@ -74,19 +84,19 @@ class Counts:
             value = percentile(values, 90)
             return round(value, 1) if value is not None else None
 
-        return {
-            "issued": self.issued,
-            "served": self.served,
-            "skipped": self.skipped,
-            "expired": self.expired,
-            "wait_mean_min": mean(self.waits),
-            "wait_p90_min": p90(self.waits),
-            "service_mean_min": mean(self.services),
-            "service_p90_min": p90(self.services),
-            "rated": self.rated,
-            "not_rated": self.not_rated,
-            "satisfaction_rate": round(self.satisfied / self.rated, 3) if self.rated else None,
-        }
+        return GroupStats(
+            issued=self.issued,
+            served=self.served,
+            skipped=self.skipped,
+            expired=self.expired,
+            wait_mean_min=mean(self.waits),
+            wait_p90_min=p90(self.waits),
+            service_mean_min=mean(self.services),
+            service_p90_min=p90(self.services),
+            rated=self.rated,
+            not_rated=self.not_rated,
+            satisfaction_rate=round(self.satisfied / self.rated, 3) if self.rated else None,
+        )
 
 
 @dataclass
@@ -111,6 +121,21 @@ class Block:
         hours = self.by["hour"]
         return sorted(hours, key=lambda h: (-hours[h].issued, h))[:PEAK_HOURS]
 
+    def result(self) -> StatsBlock:
+        """The scope's statistics: totals, peak hours and every group of every dimension."""
+
+        def groups(dim: str) -> dict[str, GroupStats]:
+            return {k: c.summary() for k, c in sorted(self.by[dim].items())}
+
+        return StatsBlock(
+            **self.total.summary().model_dump(),
+            peak_hours=tuple(self.peak_hours()),
+            by_category=groups("category"),
+            by_window=groups("window"),
+            by_staff=groups("staff"),
+            by_hour=groups("hour"),
+        )
+
 
 @dataclass
 class Stats:
@@ -119,26 +144,18 @@ class Stats:
     today: dt.date
     days: dict[dt.date, Block]
     total: Block
-    workorders: dict[str, Any]
+    workorders: WorkorderStats
 
-    def as_dict(self) -> dict[str, Any]:
-        def block(b: Block) -> dict[str, Any]:
-            return {
-                **b.total.summary(),
-                "peak_hours": b.peak_hours(),
-                **{
-                    f"by_{dim}": {k: c.summary() for k, c in sorted(groups.items())}
-                    for dim, groups in b.by.items()
-                },
-            }
-
-        return {
-            "from": self.from_date.isoformat(),
-            "to": self.to_date.isoformat(),
-            "total": block(self.total),
-            "days": {d.isoformat(): block(b) for d, b in sorted(self.days.items())},
-            "workorders": self.workorders,
-        }
+    def result(self, grades: ReviewGrades) -> StatsResult:
+        """The statistics as ``queue/stats`` answers and ``hall stats`` prints them."""
+        return StatsResult(
+            date_from=self.from_date,
+            date_to=self.to_date,
+            total=self.total.result(),
+            days={d: b.result() for d, b in sorted(self.days.items())},
+            workorders=self.workorders,
+            review_grades=grades,
+        )
 
     def to_rows(self) -> list[dict[str, Any]]:
         """Flat rows for CSV and charts: one per scope × dimension × group."""
@@ -147,10 +164,12 @@ class Stats:
             (d.isoformat(), b) for d, b in sorted(self.days.items())
         ]
         for scope, b in scopes:
-            rows.append({"scope": scope, "dimension": "all", "group": "", **b.total.summary()})
+            total = b.total.summary().model_dump()
+            rows.append({"scope": scope, "dimension": "all", "group": "", **total})
             for dim, groups in b.by.items():
                 for key, c in sorted(groups.items()):
-                    rows.append({"scope": scope, "dimension": dim, "group": key, **c.summary()})
+                    summary = c.summary().model_dump()
+                    rows.append({"scope": scope, "dimension": dim, "group": key, **summary})
         return rows
 
 
@@ -213,33 +232,37 @@ def compute_stats(
             orders.append(entity)
     open_orders = [o for o in orders if o.status is WorkorderStatus.OPEN]
     created = [o for o in orders if from_date <= o.created_at.date() <= to_date]
-    workorders = {
-        "open": len(open_orders),
-        "overdue": sorted(o.key for o in open_orders if today > o.due),
-        "created_in_range": len(created),
-        "closed_in_range": sum(
+    workorders = WorkorderStats(
+        open=len(open_orders),
+        overdue=tuple(sorted(o.key for o in open_orders if today > o.due)),
+        created_in_range=len(created),
+        closed_in_range=sum(
             o.closed_at is not None and from_date <= o.closed_at.date() <= to_date for o in orders
         ),
-        "by_staff": dict(Tally(o.staff or "-" for o in created)),
-    }
+        by_staff=dict(Tally(o.staff or "-" for o in created)),
+    )
     return Stats(from_date, to_date, today, days, total, workorders)
 
 
-def staff_review_grades(
-    records: Iterable[tuple[str, str, Any]], year: int
-) -> dict[str, dict[str, Any]]:
+def staff_review_grades(records: Iterable[tuple[str, str, Any]], year: int) -> ReviewGrades:
     """Q7 (003 (六)(3)): two verified bad reviews in a year make the staff member 不合格 for
     the year; any bad review bars 优秀."""
-    out: dict[str, dict[str, Any]] = {}
+    bad: Tally[str] = Tally()
+    verified: Tally[str] = Tally()
     for kind, entity in _entities(records):
         if kind != "workorder" or not isinstance(entity, Workorder) or entity.staff is None:
             continue
         if entity.created_at.year != year:
             continue
-        row = out.setdefault(entity.staff, {"bad_reviews": 0, "verified": 0})
-        row["bad_reviews"] += 1
-        row["verified"] += entity.verified is True
-    for row in out.values():
-        row["unqualified"] = row["verified"] >= 2
-        row["excellent_barred"] = row["bad_reviews"] > 0
-    return out
+        bad[entity.staff] += 1
+        verified[entity.staff] += entity.verified is True
+    staff = {
+        s: ReviewGrade(
+            bad_reviews=n,
+            verified=verified[s],
+            unqualified=verified[s] >= 2,
+            excellent_barred=n > 0,
+        )
+        for s, n in bad.items()
+    }
+    return ReviewGrades(year=year, staff=staff)

@@ -59,7 +59,8 @@ def _stats(args: argparse.Namespace) -> int:
         return 2
     finally:
         engine.dispose()
-    print(json.dumps({**stats.as_dict(), "review_grades": grades}, ensure_ascii=False, indent=2))
+    result = stats.result(grades).model_dump(mode="json")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
     if args.csv:
         with open(args.csv, "w", newline="", encoding="utf-8-sig") as out:
             write_csv(stats, out)

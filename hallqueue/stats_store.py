@@ -4,18 +4,18 @@ the console's ``cmd/queue/stats`` query."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from bus.models.replies import ReviewGrades, StatsResult
 from hallqueue.stats import Stats, compute_stats, staff_review_grades
 from store import tables
 
 
 def load_stats(
     conn: Connection, date_from: dt.date, date_to: dt.date, today: dt.date
-) -> tuple[Stats, dict[str, Any]]:
+) -> tuple[Stats, ReviewGrades]:
     """Tickets issued in the range (their keys start with the hall day) and every work order;
     with the Q7 review grades of the year the range ends in (不合格 after two verified bad
     reviews, no 优秀 after any)."""
@@ -35,12 +35,12 @@ def load_stats(
     )
     records = [(k, key, data) for k, key, data in rows]
     stats = compute_stats(records, date_from, date_to, today)
-    grades = {"year": date_to.year, "staff": staff_review_grades(records, date_to.year)}
-    return stats, grades
+    return stats, staff_review_grades(records, date_to.year)
 
 
 def stats_between(
     conn: Connection, date_from: dt.date, date_to: dt.date, today: dt.date
-) -> dict[str, Any]:
+) -> StatsResult:
+    """The statistics of ``queue/stats`` and ``hall stats``."""
     stats, grades = load_stats(conn, date_from, date_to, today)
-    return {**stats.as_dict(), "review_grades": grades}
+    return stats.result(grades)

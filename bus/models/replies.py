@@ -12,7 +12,13 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from bus.models.base import Reply, ResultData
 from bus.models.events import IssuedData, RecallData
@@ -186,6 +192,97 @@ class WorkorderCloseResult(Result):
     overdue: bool
 
 
+# Statistics (Q15) ------------------------------------------------------------------------
+
+
+class GroupStats(Result):
+    """The ticket counts and times of one group: a day, a category, a window, staff, an hour.
+
+    Times are minutes, rounded to one decimal; None where no ticket gave one."""
+
+    issued: int
+    served: int
+    skipped: int
+    """Tickets skipped at least once (过号), whatever became of them."""
+    expired: int
+    wait_mean_min: float | None
+    """Issue to first call."""
+    wait_p90_min: float | None
+    service_mean_min: float | None
+    """(Last) call to finish."""
+    service_p90_min: float | None
+    rated: int
+    not_rated: int
+    satisfaction_rate: float | None
+    """Ratings of 3 and better (基本满意) over all ratings, three decimals."""
+
+
+class StatsBlock(GroupStats):
+    """All statistics of one scope (the whole range, or one day): totals, peaks, groups."""
+
+    peak_hours: tuple[str, ...]
+    """The busiest issue hours (``"09"``), most tickets first."""
+    by_category: dict[str, GroupStats]
+    """By category prefix (``A``)."""
+    by_window: dict[str, GroupStats]
+    """By the window that last had the ticket; ``-`` for none."""
+    by_staff: dict[str, GroupStats]
+    """By staff id; ``-`` for none."""
+    by_hour: dict[str, GroupStats]
+    """By issue hour, ``"09"``."""
+
+
+class WorkorderStats(Result):
+    """The bad-review work orders (差评工单, Q7): open and overdue today, made in the range."""
+
+    open: int
+    overdue: tuple[str, ...]
+    """Keys of the open work orders past their due day."""
+    created_in_range: int
+    closed_in_range: int
+    by_staff: dict[str, int]
+    """Work orders created in the range per staff id (``-`` for none)."""
+
+
+class ReviewGrade(Result):
+    """One staff member's bad reviews of the year and what they mean for the grade (Q7)."""
+
+    bad_reviews: int
+    verified: int
+    """Bad reviews the work order verified."""
+    unqualified: bool
+    """不合格: two verified bad reviews in the year."""
+    excellent_barred: bool
+    """No 优秀 after any bad review."""
+
+
+class ReviewGrades(Result):
+    """The Q7 review grades of the year the range ends in."""
+
+    year: int
+    staff: dict[str, ReviewGrade]
+    """By staff id; staff without a bad review are not listed."""
+
+
+class StatsResult(Result):
+    """The reply to ``queue/stats`` and the output of ``hall stats``: the statistics of Q15
+    over a range of hall days, in total and per day, with work orders and review grades."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="ignore", validate_by_name=True, serialize_by_alias=True
+    )
+
+    date_from: dt.date = Field(validation_alias="from", serialization_alias="from")
+    """The first day (``from`` on the wire)."""
+    date_to: dt.date = Field(validation_alias="to", serialization_alias="to")
+    """The last day, included (``to`` on the wire)."""
+    total: StatsBlock
+    days: dict[dt.date, StatsBlock]
+    """Each hall day that issued a ticket."""
+    workorders: WorkorderStats
+    review_grades: ReviewGrades
+
+
 # Notices ---------------------------------------------------------------------------------
 
 
@@ -260,7 +357,7 @@ COMMAND_RESULTS: dict[tuple[str, str], type[BaseModel]] = {
     ("queue", "cancel_booking"): BookingResult,
     ("queue", "update_workorder"): WorkorderUpdateResult,
     ("queue", "close_workorder"): WorkorderCloseResult,
-    ("queue", "stats"): ResultData,
+    ("queue", "stats"): StatsResult,
     ("notice", "push"): Notice,
     ("notice", "revoke"): RevokeResult,
     ("notice", "list"): NoticeList,

@@ -169,14 +169,14 @@ def test_q15_statistics_per_category_window_staff_hour_and_csv(q: Driver) -> Non
     q(Rate(window="W10", level=5, id="t"), "09:41")
     records = [(k, key, to_record(e)) for k, key, e in records_of(q.state)]
     stats = compute_stats(records, MONDAY, MONDAY, MONDAY + dt.timedelta(days=30))
-    d = stats.as_dict()["total"]
-    assert (d["issued"], d["served"], d["rated"]) == (4, 2, 2)
-    assert d["satisfaction_rate"] == 0.5
-    assert d["by_category"]["B"]["wait_mean_min"] == 27.0
-    assert d["by_staff"]["S001"]["served"] == 1
-    assert d["peak_hours"] == ["09"]
-    assert stats.workorders["open"] == 1
-    assert stats.workorders["overdue"] == ["WO-2026-11-23/A001"]  # due 12-07, today 12-23
+    d = stats.total.result()
+    assert (d.issued, d.served, d.rated) == (4, 2, 2)
+    assert d.satisfaction_rate == 0.5
+    assert d.by_category["B"].wait_mean_min == 27.0
+    assert d.by_staff["S001"].served == 1
+    assert d.peak_hours == ("09",)
+    assert stats.workorders.open == 1
+    assert stats.workorders.overdue == ("WO-2026-11-23/A001",)  # due 12-07, today 12-23
     out = io.StringIO()
     write_csv(stats, out)
     header, first = out.getvalue().splitlines()[:2]
@@ -196,11 +196,11 @@ def test_q7_two_verified_bad_reviews_make_staff_unqualified_for_the_year(q: Driv
         keys.append(ok(q(Rate(window="W01", level=1, id="t"), t))["workorder"])
     q(UpdateWorkorder(workorder=keys[0], step="verify", verified=True, id="t"), "12:00")
     records = [(k, key, to_record(e)) for k, key, e in records_of(q.state)]
-    assert staff_review_grades(records, 2026)["S001"]["unqualified"] is False
+    assert staff_review_grades(records, 2026).staff["S001"].unqualified is False
     q(UpdateWorkorder(workorder=keys[1], step="verify", verified=True, id="t"), "12:01")
     records = [(k, key, to_record(e)) for k, key, e in records_of(q.state)]
-    grade = staff_review_grades(records, 2026)["S001"]
-    assert grade["unqualified"] is True and grade["excellent_barred"] is True
+    grade = staff_review_grades(records, 2026).staff["S001"]
+    assert grade.unqualified is True and grade.excellent_barred is True
 
 
 def test_changed_records_are_what_changes_finds_between_states(q: Driver) -> None:
