@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from attendance.cli import command_group
-from bus.models.base import ResultData
 from config.attendance import ROLE_LABELS, WriteOffKind
 from config.cli import add_hall_argument
 
@@ -150,6 +149,7 @@ def _load_hall(name: str | None) -> HallConfig:
 
 def _ask(args: argparse.Namespace, verb: str, fields: dict[str, Any]) -> int:
     from bus.core import RequestTimeout
+    from bus.models.replies import COMMAND_RESULTS
     from bus.remote import send_command
 
     hall = _load_hall(args.config)
@@ -161,11 +161,8 @@ def _ask(args: argparse.Namespace, verb: str, fields: dict[str, Any]) -> int:
     if reply.error is not None:
         print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
         return EXIT_FAILED
-    print(
-        json.dumps(
-            reply.result_as(ResultData).model_dump(mode="json"), ensure_ascii=False, indent=2
-        )
-    )
+    result = reply.result_as(COMMAND_RESULTS[("att", verb)])  # read with its model
+    print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
     return 0
 
 

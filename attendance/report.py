@@ -28,6 +28,13 @@ from attendance.rules import (
 )
 from attendance.rules.model import StaffMonth, punch_source
 from attendance.rules.month import month_totals
+from bus.models.replies import (
+    MonthDay,
+    MonthDeductions,
+    MonthReportResult,
+    MonthTotals,
+    StaffMonthResult,
+)
 from config.attendance import AttendanceProfile
 from config.schema import HallConfig
 from store import tables
@@ -72,28 +79,40 @@ class MonthSummary:
     through: dt.date | None = None
     """Last day counted when the month is not over yet (days from today on are left out)."""
 
-    def to_json(self, hall: HallConfig, days: bool = False) -> dict[str, Any]:
+    def result(self, hall: HallConfig, days: bool = False) -> MonthReportResult:
         """Per staff: name, totals and deductions; with ``days`` also RULES §4's days."""
-        full = self.report.to_json()
-        staff_json: dict[str, Any] = full["staff"]  # type: ignore[assignment]
-        out: dict[str, Any] = {}
-        for staff_id, body in staff_json.items():
+        split = self.report.split_day
+        out: dict[str, StaffMonthResult] = {}
+        for staff_id, sm in sorted(self.report.staff.items()):
             member = hall.staff_member(staff_id)
-            entry: dict[str, Any] = {
-                "name": member.name if member else "",
-                "department": (member.department or "") if member else "",
-                "totals": body["totals"],
-                "deductions": self.deductions[staff_id].to_json(),
-            }
+            d = self.deductions[staff_id]
+            listed: dict[str, Any] = {}
             if days:
-                entry["days"] = body["days"]
-            out[staff_id] = entry
-        return {
-            "month": self.report.month,
-            "profile": self.report.profile,
-            "through": self.through.isoformat() if self.through else None,
-            "staff": out,
-        }
+                listed["days"] = {
+                    day.day: MonthDay.model_validate(day.to_json(with_slots=split))
+                    for day in sm.days
+                }
+            out[staff_id] = StaffMonthResult(
+                name=member.name if member else "",
+                department=(member.department or "") if member else "",
+                totals=MonthTotals.model_validate(sm.totals.to_json()),
+                deductions=MonthDeductions(
+                    late_early=d.late_early,
+                    proxy_punch=d.proxy_punch,
+                    absence=d.absence,
+                    total=d.total,
+                    absences=d.absences,
+                    returned_to_unit=d.returned_to_unit,
+                ),
+                **listed,
+            )
+        return MonthReportResult(
+            month=self.report.month, profile=self.report.profile, through=self.through, staff=out
+        )
+
+    def to_json(self, hall: HallConfig, days: bool = False) -> dict[str, Any]:
+        """The report as ``hall attendance report`` prints it: ``result`` as JSON."""
+        return self.result(hall, days).model_dump(mode="json")
 
 
 def month_report(

@@ -24,6 +24,7 @@ from attendance.rules import (
     writeoff_status,
 )
 from attendance.rules.model import COVERING_KINDS, WriteOffStatus
+from bus.models.replies import WriteoffResult, WriteoffSignature
 from config.attendance import ROLE_LABELS, AttendanceProfile, WriteOffKind
 from config.schema import HallConfig
 
@@ -230,16 +231,34 @@ def describe(
     stored: StoredRequest,
     now: dt.datetime,
     tz: dt.tzinfo,
-) -> dict[str, Any]:
+) -> WriteoffResult:
     """A request for lists and replies: the form, its signatures and where it stands."""
     state = chain_state(profile.approvals, stored.request, stored.approvals)
-    return {
-        **stored.to_data(),
-        "status": status_now(profile, calendar, stored, now, tz),
-        "chain": list(state.chain),
-        "next_role": state.next_role,
-        "message": state.message,
-    }
+    r = stored.request
+    return WriteoffResult(
+        request_id=stored.request_id,
+        staff_id=r.staff_id,
+        staff_ids=stored.staff_ids,
+        kind=r.kind.value,
+        start=r.start,
+        end=r.end,
+        days=r.days,
+        substitute=r.substitute,
+        emergency=r.emergency,
+        reported_at=r.reported_at,
+        reason=stored.reason,
+        created_at=stored.created_at,
+        approvals=tuple(
+            WriteoffSignature(
+                role=a.role, approver=a.approver, approve=a.approve, at=a.at, note=a.note
+            )
+            for a in stored.approvals
+        ),
+        status=status_now(profile, calendar, stored, now, tz),
+        chain=tuple(state.chain),
+        next_role=state.next_role,
+        message=state.message,
+    )
 
 
 def approved_writeoffs(

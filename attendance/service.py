@@ -40,7 +40,13 @@ from bus.models.attendance import (
     WriteoffRequest,
 )
 from bus.models.base import Command
-from bus.models.replies import CalendarResult, PunchResult, result_of
+from bus.models.replies import (
+    CalendarResult,
+    PunchResult,
+    WriteoffList,
+    WriteoffResult,
+    result_of,
+)
 from config.schema import HallConfig
 from store import tables
 from store.calendar_store import HallCalendar
@@ -218,14 +224,14 @@ class AttendanceService:
         return StoredRequest.from_data(row[0])
 
     def _event(
-        self, kind: str, stored: StoredRequest, info: dict[str, Any], now: dt.datetime
+        self, kind: str, stored: StoredRequest, info: WriteoffResult, now: dt.datetime
     ) -> tuple[list[dict[str, Any]], list[Publication]]:
         # Leave kinds and reasons are personal: events carry only ids and where it stands.
         data = {
             "request_id": stored.request_id,
             "staff_id": stored.request.staff_id,
-            "status": info["status"],
-            "next_role": info["next_role"],
+            "status": info.status,
+            "next_role": info.next_role,
         }
         return [{"event": kind, **data}], [self.events.publication(kind, data, now)]
 
@@ -239,14 +245,14 @@ class AttendanceService:
             tables.writeoffs.insert().values(
                 request_id=request_id,
                 staff_id=stored.request.staff_id,
-                status=info["status"],
+                status=info.status,
                 data=stored.to_data(),
                 created_at=now,
                 updated_at=now,
             )
         )
         events, pubs = self._event("writeoff.requested", stored, info, now)
-        return Outcome(result=result_of(cmd.area, cmd.verb, info), events=events, publications=pubs)
+        return Outcome(result=info, events=events, publications=pubs)
 
     def _sign(self, conn: Connection, cmd: Approve | Reject, now: dt.datetime) -> Outcome:
         stored = self._load_request(conn, cmd.request_id)
@@ -274,27 +280,27 @@ class AttendanceService:
         conn.execute(
             tables.writeoffs.update()
             .where(tables.writeoffs.c.request_id == stored.request_id)
-            .values(status=info["status"], data=stored.to_data(), updated_at=now)
+            .values(status=info.status, data=stored.to_data(), updated_at=now)
         )
         kind = {"approved": "writeoff.approved", "rejected": "writeoff.rejected"}.get(
-            info["status"], "writeoff.signed"
+            info.status, "writeoff.signed"
         )
         events, pubs = self._event(kind, stored, info, now)
-        return Outcome(result=result_of(cmd.area, cmd.verb, info), events=events, publications=pubs)
+        return Outcome(result=info, events=events, publications=pubs)
 
     def _list(self, conn: Connection, cmd: ListRequests, now: dt.datetime) -> Outcome:
         w = tables.writeoffs.c
         query = sa.select(w.data).order_by(w.created_at, w.request_id)
         if cmd.staff_id:
             query = query.where(w.staff_id == cmd.staff_id)
-        listed: list[dict[str, Any]] = []
+        listed: list[WriteoffResult] = []
         for (data,) in conn.execute(query):
             info = describe(
                 self.profile, self.workdays(), StoredRequest.from_data(data), now, self.hall.tz
             )
-            if cmd.status is None or info["status"] == cmd.status:
+            if cmd.status is None or info.status == cmd.status:
                 listed.append(info)
-        return Outcome(result=result_of(cmd.area, cmd.verb, {"requests": listed}))
+        return Outcome(result=WriteoffList(requests=tuple(listed)))
 
     # Calendar and report ------------------------------------------------------------------
 
@@ -321,6 +327,4 @@ class AttendanceService:
         except ValueError as exc:
             return Outcome.refused("invalid", str(exc))
         summary = month_report(conn, self.hall, self.workdays(), cmd.month, now)
-        return Outcome(
-            result=result_of(cmd.area, cmd.verb, summary.to_json(self.hall, days=cmd.days))
-        )
+        return Outcome(result=summary.result(self.hall, days=cmd.days))

@@ -10,16 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
     SerializerFunctionWrapHandler,
     model_serializer,
 )
 
+from bus.models.attendance import WriteoffKind
 from bus.models.base import Reply, ResultData
 from bus.models.events import IssuedData, RecallData
 from bus.models.notices import Notice
@@ -322,6 +324,150 @@ class PunchResult(Result):
     """What the terminal shows (签到正常 / on time)."""
 
 
+IsoDatetime = Annotated[
+    dt.datetime, PlainSerializer(dt.datetime.isoformat, return_type=str, when_used="json")
+]
+"""A time as the write-off store keeps it, ``datetime.isoformat()`` (``+00:00``, never ``Z``)."""
+
+ClockTime = Annotated[
+    dt.time, PlainSerializer(lambda t: t.strftime("%H:%M:%S"), return_type=str, when_used="json")
+]
+"""A hall-time clock reading of the monthly report, to the second (``08:52:00``)."""
+
+Points = int | float
+"""Assessment points as the profile gives them: ``2`` stays ``2``, ``2.5`` stays ``2.5``."""
+
+
+class WriteoffSignature(Result):
+    """One approver's signature on a write-off request (A5): for or against, and when."""
+
+    role: str
+    """The approver's role in the chain (``chief_representative``, ``hall_centre``, …)."""
+    approver: str
+    approve: bool
+    at: IsoDatetime
+    note: str
+
+
+class WriteoffResult(Result):
+    """The reply to ``att/request``, ``att/approve`` and ``att/reject``: the write-off request
+    (核销申请) as stored, with its signatures and where it stands now (A4, A5)."""
+
+    request_id: str
+    staff_id: str
+    """Who filed it."""
+    staff_ids: tuple[str, ...]
+    """Who it writes off: the requester, or everyone a device-failure registration lists."""
+    kind: WriteoffKind
+    start: IsoDatetime
+    end: IsoDatetime
+    days: float
+    """Its length in workdays (halves for half days); 0 for kinds that excuse no day."""
+    substitute: str | None
+    """The substitute's staff id (顶岗), once named."""
+    emergency: bool
+    reported_at: IsoDatetime | None
+    """Emergency leave: when it was reported."""
+    reason: str
+    created_at: IsoDatetime
+    approvals: tuple[WriteoffSignature, ...]
+    status: Literal["approved", "pending", "rejected"]
+    """As the evaluation counts it today (emergency leave past its deadline is rejected)."""
+    chain: tuple[str, ...]
+    """The roles that sign, in order."""
+    next_role: str | None
+    """Whose turn it is; None once decided."""
+    message: str
+    """Where it stands, Chinese and English (待 … 审批 / awaiting)."""
+
+
+class WriteoffList(Result):
+    """The reply to ``att/list``: the requests asked for, oldest first."""
+
+    requests: tuple[WriteoffResult, ...]
+
+
+class MonthTotals(Result):
+    """A staff member's month in numbers (RULES §4 ``totals``)."""
+
+    workdays: int
+    late: int
+    early: int
+    absent_days: int
+    converted_absences: int
+    """Absences the profile's monthly conversion made of late and early occurrences."""
+    leave_days: int
+
+
+class MonthDeductions(Result):
+    """The assessment points a month's attendance costs (A8; 考核办法 第二十一条(三))."""
+
+    late_early: Points
+    proxy_punch: Points
+    absence: Points
+    total: Points
+    absences: int
+    """Absences counted, monthly conversions included when the profile says so."""
+    returned_to_unit: bool
+    """退回原单位: the absences reached the profile's limit."""
+
+
+DayStatus = Literal["normal", "late", "early", "late_early", "absent", "leave", "rest"]
+"""The ``status`` of a day (RULES §4; ``attendance.rules.model.DayStatus``)."""
+
+DayFlag = Literal[
+    "missing_sign_in", "missing_sign_out", "excused_sign_in", "excused_sign_out",
+    "calendar_fallback",
+]  # fmt: skip
+"""A day's flags (``attendance.rules.model.Flag``)."""
+
+
+class SlotPunch(Result):
+    """One expected punch of a split-day profile (four a day): the punch that counts."""
+
+    punch: ClockTime | None
+    minutes: int | None
+    """Late (in) or early (out) minutes; None when missing or excused."""
+    excused: bool
+
+
+class MonthDay(SparseResult):
+    """One staff member's day as RULES §4 writes it; split-day profiles add their slots."""
+
+    status: DayStatus
+    sign_in: ClockTime | None
+    sign_out: ClockTime | None
+    late_minutes: int | None
+    early_minutes: int | None
+    flags: tuple[DayFlag, ...]
+    slots: dict[str, SlotPunch] | None = None
+    """By slot name (``morning_in``, …); only for profiles with more than two punches."""
+
+
+class StaffMonthResult(SparseResult):
+    """One staff member in the monthly report: totals, deductions and, if asked, the days."""
+
+    name: str
+    department: str
+    totals: MonthTotals
+    deductions: MonthDeductions
+    days: dict[dt.date, MonthDay] | None = None
+    """Only when the query asked for ``days``."""
+
+
+class MonthReportResult(Result):
+    """The reply to ``att/report`` and the output of ``hall attendance report``: the month's
+    attendance per staff member with the assessment deductions (A8)."""
+
+    month: str
+    """``YYYY-MM``."""
+    profile: str
+    through: dt.date | None
+    """The last day counted while the month is still running; None once it is over."""
+    staff: dict[str, StaffMonthResult]
+    """By staff id: the hall's roster and anyone with a punch or a write-off."""
+
+
 class CalendarResult(Result):
     """The reply to ``att/calendar_override``: the day's kind as the calendar now has it."""
 
@@ -363,14 +509,13 @@ COMMAND_RESULTS: dict[tuple[str, str], type[BaseModel]] = {
     ("notice", "list"): NoticeList,
     ("att", "punch"): PunchResult,
     ("att", "calendar_override"): CalendarResult,
-    ("att", "request"): ResultData,
-    ("att", "approve"): ResultData,
-    ("att", "reject"): ResultData,
-    ("att", "list"): ResultData,
-    ("att", "report"): ResultData,
+    ("att", "request"): WriteoffResult,
+    ("att", "approve"): WriteoffResult,
+    ("att", "reject"): WriteoffResult,
+    ("att", "list"): WriteoffList,
+    ("att", "report"): MonthReportResult,
 }
-"""``(area, verb)`` → the model of its reply's result. ``ResultData`` marks a result not typed
-yet: it goes out as the service made it."""
+"""``(area, verb)`` → the model of its reply's result: every command's result is typed."""
 
 
 def result_of(area: str, verb: str, data: Mapping[str, object] | None) -> BaseModel:
