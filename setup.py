@@ -25,6 +25,10 @@ INSTALL_REQUIRES = [
     "opencv-python-headless>=4.9",
     "dlib-bin>=19.24",
     "face_recognition_models>=0.3",
+    "fastapi>=0.110",
+    "uvicorn>=0.29",
+    "jinja2>=3.1",
+    "python-multipart>=0.0.9",
 ]
 
 EXTRAS_REQUIRE = {
@@ -39,6 +43,8 @@ EXTRAS_REQUIRE = {
         "types-PyYAML",
         "psycopg[binary]>=3.1",
         "jsonschema>=4.18",
+        "httpx>=0.27",
+        "playwright>=1.44",
     ],
 }
 
@@ -51,13 +57,14 @@ setup(
         "config", "config.*", "bus", "bus.*", "workdays", "workdays.*", "store", "store.*",
         "hallqueue", "hallqueue.*", "attendance", "attendance.*", "uikit", "uikit.*",
         "kiosk", "kiosk.*", "terminal", "terminal.*", "firmware_bridge", "firmware_bridge.*",
-        "controller", "controller.*", "hall", "hall.*",
+        "controller", "controller.*", "hall", "hall.*", "console", "console.*",
     ]),
     package_data={
         "config": ["halls/*.yaml"],
         "store": ["migrations/*.ini", "migrations/*.mako", "migrations/versions/*.py"],
         "firmware_bridge": ["*.md"],
         "kiosk": ["*.kv", "assets/*"],
+        "console": ["templates/*.html", "static/*", "static/vendor/*"],
     },
     install_requires=INSTALL_REQUIRES,
     extras_require=EXTRAS_REQUIRE,

@@ -12,6 +12,8 @@ packages=(
   python3-venv                  # .venv on a fresh machine
   gcc python3-dev linux-libc-dev  # evdev ships no wheel: it compiles against linux/input.h
   postgresql                    # the PostgreSQL store test (multi-hall deployments)
+  chromium                      # the console's browser tests (Playwright drives Debian's
+                                # chromium: Playwright's own browser download is not available)
 )
 missing=()
 for p in "${packages[@]}"; do
