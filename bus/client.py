@@ -48,7 +48,18 @@ from bus.models.state import NodeStatus
 log = logging.getLogger(__name__)
 
 RECONNECT_MIN_DELAY = 1
-RECONNECT_MAX_DELAY = 30
+"""Seconds before the first reconnect attempt after the broker is lost; paho doubles it."""
+RECONNECT_MAX_DELAY = 2
+"""The cap of paho's doubling back-off: with the broker back, the next attempt is at most
+this far off, so displays do not show "connection lost" for long after a broker restart."""
+CONNECT_TIMEOUT_SECONDS = 2.0
+"""How long one attempt waits for the TCP (and TLS) handshake of a broker host that does
+not answer (paho's default is 5 s); a LAN broker answers in milliseconds."""
+RECONNECT_WITHIN_SECONDS = 5.0
+"""The promise the two above keep: a node is connected again (subscriptions confirmed,
+``online``) within this many seconds of the broker accepting connections again. An attempt
+that hangs on a host that was down ends after ``CONNECT_TIMEOUT_SECONDS``, the next one
+follows after at most ``RECONNECT_MAX_DELAY``, and the MQTT handshake takes the rest."""
 KEEPALIVE_SECONDS = 30
 
 
@@ -177,6 +188,7 @@ class PahoBus:
             retain=True,
         )
         self._client.reconnect_delay_set(RECONNECT_MIN_DELAY, RECONNECT_MAX_DELAY)
+        self._client.connect_timeout = CONNECT_TIMEOUT_SECONDS
         self._client.on_connect = self._on_connect
         self._client.on_subscribe = self._on_subscribe
         self._client.on_disconnect = self._on_disconnect

@@ -168,3 +168,51 @@ def test_notice_cli_push_list_revoke(hall: HallConfig, tmp_path: Path, mosquitto
         node.close()
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.mark.expect_log("WARNING", r"^kiosk-1 lost the broker", logger="bus.client")
+def test_node_is_back_within_the_bound_after_a_long_broker_outage(
+    hall: HallConfig, tmp_path: Path, mosquitto: Broker
+) -> None:
+    """Down long enough for an uncapped back-off to reach 16 s, the broker comes back: the
+    node is connected (subscriptions confirmed) within ``RECONNECT_WITHIN_SECONDS`` of the
+    new broker's port accepting, not after its next 16 or 30 s back-off."""
+    import itertools
+    import threading
+    import time
+
+    from bus.client import RECONNECT_MAX_DELAY, RECONNECT_WITHIN_SECONDS
+
+    bus = PahoBus(hall.hall_id, "kiosk-1", mosquitto.url, role="kiosk")
+    connected_at: list[float] = []
+    back = threading.Event()
+
+    def on_connection(up: bool) -> None:
+        if up:
+            connected_at.append(time.monotonic())
+            back.set()
+
+    bus.on_connection(on_connection)
+    failed: list[float] = []
+    # paho's hook for one reconnect attempt refused: the outage is counted in attempts.
+    bus._client.on_connect_fail = lambda _client, _userdata: failed.append(time.monotonic())
+    bus.start()
+    try:
+        assert bus.wait_connected(10)
+        back.clear()
+        mosquitto.process.kill()
+        mosquitto.process.wait(10)
+        wait_until(lambda: not bus.is_connected())
+        # Four refused attempts: doubling from 1 s uncapped, the next wait would be 16 s.
+        wait_until(lambda: len(failed) >= 4, timeout=30)
+        gaps = [b - a for a, b in itertools.pairwise(failed)]
+        assert max(gaps) < RECONNECT_MAX_DELAY + 1, gaps
+        restarted = start_mosquitto(tmp_path / "again", port=mosquitto.port)
+        accepting = time.monotonic()  # start_mosquitto returns once the port accepts
+        mosquitto.process = restarted.process  # the fixture stops whichever is running
+        assert back.wait(RECONNECT_WITHIN_SECONDS + 5), "the node did not come back"
+        took = connected_at[-1] - accepting
+        print(f"reconnected {took:.2f} s after the broker accepted again")
+        assert took <= RECONNECT_WITHIN_SECONDS, took
+    finally:
+        bus.stop()
