@@ -163,6 +163,14 @@ class AppointmentSettings(StrictModel):
     cancel_notice_hours: int = Field(default=8, ge=0)
 
 
+class ConsoleSettings(StrictModel):
+    """The web console (``hall console``)."""
+
+    wait_alarm_minutes: int = Field(default=30, ge=1)
+    """The live hall colours a category red, and lists an alarm, once its longest-waiting
+    ticket has waited this many minutes."""
+
+
 class BrokerSettings(StrictModel):
     """The hall's Mosquitto."""
 
@@ -231,6 +239,7 @@ class HallConfig(StrictModel):
     queue: QueueSettings = QueueSettings()
     appointments: AppointmentSettings = AppointmentSettings()
     broker: BrokerSettings = BrokerSettings()
+    console: ConsoleSettings = ConsoleSettings()
     nodes: list[Node] = []
     staff: list[Staff] = []
     attendance: AttendanceSettings = AttendanceSettings()

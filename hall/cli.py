@@ -20,10 +20,12 @@ _COMMAND_MODULES = (
     "attendance.cli",
     "attendance.manage_cli",
     "attendance.faces_cli",
+    "hall.users_cli",
     "terminal.cli",
     "firmware_bridge.cli",
     "firmware_bridge.printer.cli",
     "kiosk.cli",
+    "hall.console_cli",
     "hall.contract_cli",
 )
 

@@ -1,0 +1,296 @@
+"""The console's web app: server-rendered pages, POST actions answered in words, SSE updates.
+
+``create_app(state, sender, authenticator)`` builds the FastAPI app around a ``HallState``
+(the live cache), a ``CommandSender`` (the controller's commands) and an ``Authenticator``;
+the process (``console.run``) gives it a real bus, the tests a FakeBroker or a real broker.
+Every POST needs the session's CSRF token (a form field or the ``X-CSRF-Token`` header that
+htmx sends): without it the answer is 403 and nothing reaches the controller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import secrets
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+
+from console.auth import HALL_ROLES, Authenticator, Refusal, Session, Sessions, Throttle
+from console.commands import CommandSender
+from console.i18n import Lang, pick_lang, tr
+from console.pages import (
+    HALL_REGIONS,
+    Region,
+    Renderer,
+    caller_context,
+    caller_regions,
+    hall_context,
+)
+from console.sse import stream
+from console.state import HallState
+from console.verbs import VERBS, answer_text
+
+HERE = Path(__file__).resolve().parent
+SESSION_COOKIE = "hall_session"
+LOGIN_COOKIE = "hall_login"
+LANG_COOKIE = "hall_lang"
+CLOCK_SECONDS = 30.0
+"""How often the pages' time-dependent regions (waits, alarms) are rendered again."""
+
+
+def create_app(
+    state: HallState,
+    sender: CommandSender,
+    authenticator: Authenticator,
+    *,
+    sessions: Sessions | None = None,
+    throttle: Throttle | None = None,
+    new_id: Callable[[], str] | None = None,
+) -> FastAPI:
+    """The console app for one hall."""
+    sessions = sessions or Sessions()
+    throttle = throttle or Throttle()
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=jinja2.select_autoescape(["html"], default=True),
+        undefined=jinja2.StrictUndefined,
+    )
+    renderer = Renderer(env, state)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async def clock() -> None:
+            while True:
+                await asyncio.sleep(CLOCK_SECONDS)
+                state.touch("clock")
+
+        task = asyncio.create_task(clock())
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.state.sessions = sessions
+    app.state.hall_state = state
+
+    def lang_of(request: Request) -> Lang:
+        return pick_lang(
+            request.query_params.get("lang"),
+            request.cookies.get(LANG_COOKIE),
+            state.hall.language,
+        )
+
+    def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        lang = lang_of(request)
+        html = renderer.render(template, renderer.context(lang, **ctx))
+        response = HTMLResponse(html, status_code=status)
+        if request.query_params.get("lang") in ("zh", "en"):
+            response.set_cookie(LANG_COOKIE, lang, samesite="strict", httponly=True)
+        return response
+
+    def session_of(request: Request) -> Session | None:
+        return sessions.get(request.cookies.get(SESSION_COOKIE))
+
+    def csrf_ok(request: Request, session: Session, form: Any) -> bool:
+        sent = request.headers.get("x-csrf-token") or form.get("csrf") or ""
+        return secrets.compare_digest(str(sent), session.csrf)
+
+    def forbidden(request: Request) -> HTMLResponse:
+        return page(request, "error.html", 403, message=tr("forbidden", lang_of(request)))
+
+    def home_of(session: Session) -> str:
+        user = session.user
+        if user.role in HALL_ROLES:
+            return "/hall"
+        if user.role == "staff" and len(user.windows) == 1:
+            return f"/caller/{user.windows[0]}"
+        return "/windows"
+
+    def may_call(session: Session, window: str) -> bool:
+        return session.user.role == "staff" and window in session.user.windows
+
+    # Sign-in -----------------------------------------------------------------------------
+
+    @app.get("/")
+    async def root(request: Request) -> Response:
+        session = session_of(request)
+        return RedirectResponse("/login" if session is None else home_of(session), 303)
+
+    @app.get("/login")
+    async def login_page(request: Request) -> Response:
+        token = secrets.token_urlsafe(16)
+        response = page(request, "login.html", login_csrf=token, error="")
+        response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict")
+        return response
+
+    @app.post("/login")
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        lang = lang_of(request)
+        cookie = request.cookies.get(LOGIN_COOKIE) or ""
+        sent = str(form.get("csrf") or "")
+        if not cookie or not secrets.compare_digest(cookie, sent):
+            return page(request, "error.html", 403, message=tr("csrf", lang))
+        user = str(form.get("user") or "").strip()
+        password = str(form.get("password") or "")
+        client = request.client.host if request.client else "?"
+        keys = (f"addr:{client}", f"user:{user.lower()}")
+
+        def again(error: str, status: int) -> Response:
+            response = page(request, "login.html", status, login_csrf=cookie, error=error)
+            return response
+
+        left = throttle.locked(keys)
+        if left > 0:
+            minutes = max(1, math.ceil(left / 60))
+            return again(tr("login_throttled", lang, minutes=minutes), 429)
+        result = await authenticator.authenticate(user, password)
+        if isinstance(result, Refusal):
+            if result.code == "unavailable":
+                return again(tr("login_unavailable", lang), 503)
+            throttle.failed(keys)
+            if result.code == "locked" and result.message:
+                return again(result.message, 401)
+            return again(tr("login_failed", lang), 401)
+        throttle.succeeded(keys[1:])
+        session = sessions.create(result)
+        response = RedirectResponse(home_of(session), 303)
+        response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict")
+        response.delete_cookie(LOGIN_COOKIE)
+        return response
+
+    @app.post("/logout")
+    async def logout(request: Request) -> Response:
+        session = session_of(request)
+        if session is not None:
+            form = await request.form()
+            if not csrf_ok(request, session, form):
+                return page(request, "error.html", 403, message=tr("csrf", lang_of(request)))
+            sessions.end(session.token)
+        response = RedirectResponse("/login", 303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    # Pages -------------------------------------------------------------------------------
+
+    @app.get("/windows")
+    async def windows(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return RedirectResponse("/login", 303)
+        if session.user.role != "staff":
+            return forbidden(request)
+        return page(request, "windows.html", session=session)
+
+    @app.get("/caller/{window}")
+    async def caller(request: Request, window: str) -> Response:
+        session = session_of(request)
+        if session is None:
+            return RedirectResponse("/login", 303)
+        if not may_call(session, window) or state.hall.window(window) is None:
+            return forbidden(request)
+        return page(
+            request,
+            "caller.html",
+            session=session,
+            cid=session.new_cid(),
+            event_id=state.event_id,
+            **caller_context(state, window),
+        )
+
+    @app.post("/caller/{window}/do/{verb}")
+    async def act(request: Request, window: str, verb: str) -> Response:
+        session = session_of(request)
+        if session is None:
+            return Response(status_code=403)
+        form = await request.form()
+        lang = lang_of(request)
+        if not csrf_ok(request, session, form):
+            return page(request, "error.html", 403, message=tr("csrf", lang))
+        if not may_call(session, window) or verb not in VERBS:
+            return forbidden(request)
+        cid = str(form.get("cid") or "")
+        if not session.owns_cid(cid):
+            return page(request, "_answer.html", 409, ok=False, text=tr("csrf", lang),
+                        next_cid=session.new_cid())
+        fields = VERBS[verb].fields(window, session, form)
+        if isinstance(fields, str):
+            return page(request, "_answer.html", 200, ok=False, text=tr(fields, lang),
+                        next_cid=session.new_cid())
+        spec = VERBS[verb]
+        answer = await sender.send(spec.area, spec.verb, f"console-{cid}-{verb}", fields)
+        ok, text = answer_text(verb, answer, lang, state.hall)
+        return page(request, "_answer.html", 200, ok=ok, text=text, next_cid=session.new_cid())
+
+    @app.get("/hall")
+    async def hall_page(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return RedirectResponse("/login", 303)
+        if session.user.role not in HALL_ROLES:
+            return forbidden(request)
+        return page(
+            request,
+            "hall.html",
+            session=session,
+            event_id=state.event_id,
+            **hall_context(state, lang_of(request)),
+        )
+
+    # Live updates ------------------------------------------------------------------------
+
+    def region_html(regions: tuple[Region, ...], ctx_of: Callable[[], dict[str, Any]]) -> Any:
+        def render(names: frozenset[str] | None) -> list[tuple[str, str]]:
+            chosen = [r for r in regions if names is None or r.depends & names]
+            if not chosen:
+                return []
+            ctx = ctx_of()
+            return [(r.name, renderer.render(r.template, ctx)) for r in chosen]
+
+        return render
+
+    def last_id(request: Request) -> str | None:
+        return request.headers.get("last-event-id") or request.query_params.get("last")
+
+    @app.get("/caller/{window}/events")
+    async def caller_events(request: Request, window: str) -> Response:
+        session = session_of(request)
+        if session is None or not may_call(session, window):
+            return Response(status_code=204)  # EventSource stops: the page says so
+        lang = lang_of(request)
+
+        def ctx() -> dict[str, Any]:
+            return renderer.context(lang, session=session, **caller_context(state, window))
+
+        render = region_html(caller_regions(window), ctx)
+        return StreamingResponse(
+            stream(request, state, render, last_id(request)), media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+    @app.get("/hall/events")
+    async def hall_events(request: Request) -> Response:
+        session = session_of(request)
+        if session is None or session.user.role not in HALL_ROLES:
+            return Response(status_code=204)
+        lang = lang_of(request)
+
+        def ctx() -> dict[str, Any]:
+            return renderer.context(lang, session=session, **hall_context(state, lang))
+
+        render = region_html(HALL_REGIONS, ctx)
+        return StreamingResponse(
+            stream(request, state, render, last_id(request)), media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+    return app

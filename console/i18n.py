@@ -1,0 +1,179 @@
+"""The console's fixed texts, Chinese first, English one click away (``?lang=en``, a cookie).
+
+Names that come with the data (categories, items, windows) carry their own ``name_en``;
+the controller's refusals come in both languages (``"中文 / English"``) and are split here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Literal
+
+Lang = Literal["zh", "en"]
+
+STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "console": ("政务服务中心管理台", "Service hall console"),
+        "lost": ("连接中断", "Connection lost"),
+        "lost_hint": (
+            "正在重新连接，页面内容可能不是最新的",
+            "Reconnecting; what this page shows may be out of date",
+        ),
+        "controller_lost": (
+            "与大厅控制器的连接中断：操作暂不可用",
+            "The hall controller is unreachable: actions are unavailable",
+        ),
+        "lang_toggle": ("English", "中文"),
+        "logout": ("退出登录", "Sign out"),
+        "login_title": ("登录", "Sign in"),
+        "user": ("用户名", "User name"),
+        "password": ("密码", "Password"),
+        "login": ("登录", "Sign in"),
+        "login_failed": ("用户名或密码错误", "Wrong user name or password"),
+        "login_throttled": (
+            "登录失败次数过多，请 {minutes} 分钟后再试",
+            "Too many failed sign-ins; try again in {minutes} minutes",
+        ),
+        "login_unavailable": (
+            "无法验证登录：大厅控制器未应答",
+            "Cannot check the sign-in: the hall controller did not answer",
+        ),
+        "forbidden": ("无权访问此页面", "You may not open this page"),
+        "csrf": ("页面已过期，请刷新后重试", "This page has expired; reload it and try again"),
+        "choose_window": ("请选择窗口", "Choose a window"),
+        # Caller
+        "caller": ("窗口叫号", "Window caller"),
+        "window_n": ("{n}号窗口", "Window {n}"),
+        "current": ("当前办理", "Now serving"),
+        "no_current": ("当前无人办理", "Nobody at the window"),
+        "service": ("事项", "Service"),
+        "issued_at": ("取号时间", "Issued"),
+        "waited": ("等候时长", "Waited"),
+        "serving_for": ("办理时长", "Serving for"),
+        "recalls": ("重呼 {n}/{max}", "Recalled {n}/{max}"),
+        "held": ("挂起的号", "Held tickets"),
+        "skipped": ("今日过号", "Skipped today"),
+        "waiting_list": ("等候队列", "Waiting"),
+        "waiting_n": ("等候 {n} 人", "{n} waiting"),
+        "waiting_unknown": (
+            "（管理台启动前取的号未列出）",
+            "(tickets issued before the console started are not listed)",
+        ),
+        "nobody_waiting": ("暂无等候", "Nobody waiting"),
+        "today": ("今日", "Today"),
+        "served_n": ("已办结 {n} 件", "{n} served"),
+        "rating_mean": ("评价均分 {mean}（{n} 次）", "Mean rating {mean} ({n})"),
+        "no_ratings": ("暂无评价", "No ratings yet"),
+        "staff_on_duty": ("在岗人员", "On duty"),
+        "not_signed_in": ("本窗口尚未登录", "Nobody signed in at this window"),
+        "sign_in_here": ("在本窗口登录", "Sign in at this window"),
+        "sign_out_here": ("窗口签退", "Sign out of the window"),
+        "act_call": ("呼叫", "Call next"),
+        "act_recall": ("重呼", "Recall"),
+        "act_skip": ("过号", "Skip"),
+        "act_transfer": ("转移", "Transfer"),
+        "act_hold": ("挂起", "Hold"),
+        "act_resume_ticket": ("回呼", "Resume held"),
+        "act_finish": ("办结", "Finish"),
+        "act_pause": ("暂停", "Pause"),
+        "act_resume": ("恢复", "Resume"),
+        "act_reactivate": ("恢复排队", "Back to the queue"),
+        "transfer_to": ("转移到事项", "Transfer to service"),
+        "pick_service": ("请先选择要转移到的事项", "Choose the service to transfer to first"),
+        "pick_ticket": ("请选择要恢复排队的号", "Choose the ticket to put back"),
+        "choose": ("— 请选择 —", "— choose —"),
+        "answer": ("控制器答复", "The controller's answer"),
+        "sending": ("正在发送…", "Sending…"),
+        "done_call": ("已呼叫 {ticket}", "Called {ticket}"),
+        "done_call_empty": ("暂无等候的号", "Nobody is waiting"),
+        "done_recall": ("已重呼 {ticket}（还可重呼 {left} 次）", "Recalled {ticket} ({left} left)"),
+        "done_skip": ("{ticket} 已过号", "{ticket} skipped"),
+        "done_finish": ("{ticket} 已办结", "{ticket} finished"),
+        "done_hold": ("{ticket} 已挂起", "{ticket} held"),
+        "done_resume_ticket": ("已回呼 {ticket}", "Resumed {ticket}"),
+        "done_pause": ("窗口已暂停服务", "The window is paused"),
+        "done_resume": ("窗口已恢复服务", "The window serves again"),
+        "done_transfer": (
+            "{ticket} 已转到 {service}，前面 {ahead} 人",
+            "{ticket} moved to {service}, {ahead} ahead",
+        ),
+        "done_reactivate": (
+            "{ticket} 已恢复排队，前面 {ahead} 人", "{ticket} waits again, {ahead} ahead"
+        ),
+        "done_login": ("{name} 已在本窗口登录", "{name} signed in at this window"),
+        "done_logout": ("已签退，窗口暂停服务", "Signed out; the window is paused"),
+        "no_answer": (
+            "控制器未应答，操作未执行", "The controller did not answer; nothing was done"
+        ),
+        "refused": ("未执行：{message}", "Not done: {message}"),
+        # Hall
+        "hall": ("大厅总览", "Live hall"),
+        "categories": ("排队情况", "Queues"),
+        "category": ("类别", "Category"),
+        "waiting": ("等候人数", "Waiting"),
+        "longest_wait": ("最长等候", "Longest wait"),
+        "estimated": ("预计等候", "Estimated"),
+        "windows": ("窗口", "Windows"),
+        "window": ("窗口", "Window"),
+        "status": ("状态", "Status"),
+        "status_serving": ("服务中", "Serving"),
+        "status_paused": ("暂停服务", "Paused"),
+        "status_closed": ("临时关闭", "Closed"),
+        "status_unstaffed": ("无人登录", "Nobody signed in"),
+        "staff": ("工作人员", "Staff"),
+        "nodes": ("设备与节点", "Nodes and devices"),
+        "node": ("节点", "Node"),
+        "online": ("在线", "Online"),
+        "offline": ("离线", "Offline"),
+        "unknown": ("未上报", "Not heard"),
+        "device": ("设备", "Device"),
+        "alarms": ("告警", "Alarms"),
+        "no_alarms": ("当前无告警", "No alarms"),
+        "alarm_wait": (
+            "{category} 最长等候 {minutes} 分钟，超过 {limit} 分钟",
+            "{category}: longest wait {minutes} min, over {limit} min",
+        ),
+        "alarm_device": ("{node} 的 {device}：{state}", "{node} {device}: {state}"),
+        "alarm_node": ("{node} 离线", "{node} is offline"),
+        "counters": ("今日统计", "Today"),
+        "issued_n": ("取号", "Issued"),
+        "called_n": ("呼叫", "Called"),
+        "finished_n": ("办结", "Finished"),
+        "skipped_n": ("过号", "Skipped"),
+        "rated_n": ("评价", "Rated"),
+        "since_start": ("（管理台启动以来）", "(since the console started)"),
+        "minutes": ("{n} 分钟", "{n} min"),
+        "dev_ok": ("正常", "OK"),
+        "dev_paper_near_end": ("纸将用尽", "Paper low"),
+        "dev_paper_out": ("缺纸", "Paper out"),
+        "dev_cover_open": ("机盖打开", "Cover open"),
+        "dev_offline": ("离线", "Offline"),
+        "dev_error": ("故障", "Error"),
+    }
+)
+
+
+def tr(key: str, lang: Lang, **fields: Any) -> str:
+    """The text of ``key`` in ``lang``, with ``{fields}`` filled in; an unknown key shows itself."""
+    pair = STRINGS.get(key)
+    if pair is None:
+        return key
+    text = pair[0] if lang == "zh" else pair[1]
+    return text.format(**fields) if fields else text
+
+
+def split_message(message: str, message_en: str | None = None) -> tuple[str, str]:
+    """The controller's ``"中文 / English"`` refusal as (zh, en)."""
+    zh, _, en = message.partition(" / ")
+    return zh, message_en or en or zh
+
+
+def pick_lang(query: str | None, cookie: str | None, default: str) -> Lang:
+    """``?lang=`` first, then the cookie, then the hall's language."""
+    for value in (query, cookie, default):
+        if value == "zh":
+            return "zh"
+        if value == "en":
+            return "en"
+    return "zh"

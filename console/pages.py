@@ -1,0 +1,206 @@
+"""The regions of each page: which parts of the hall each depends on, and how it renders.
+
+A page is a few regions; the same template renders a region into the page and into an SSE
+message (``sse-swap="<region>"``), so a live update and a reload show the same thing.
+Templates hold no rules: everything they show is computed here from ``HallState``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from bus.models.views import WindowData
+from config.schema import HallConfig
+from console.i18n import Lang, tr
+from console.state import HallState
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """One live part of a page: its SSE event name, the state parts it shows, its template."""
+
+    name: str
+    depends: frozenset[str]
+    template: str
+
+
+def caller_regions(window: str) -> tuple[Region, ...]:
+    """The live regions of the soft caller at ``window``."""
+    w = f"window:{window}"
+    return (
+        Region("conn", frozenset({"conn"}), "_conn.html"),
+        Region("ticket", frozenset({w, "tickets"}), "_caller_ticket.html"),
+        Region("actions", frozenset({w, "catalog"}), "_caller_actions.html"),
+        Region("waiting", frozenset({"queue", "tickets"}), "_caller_waiting.html"),
+        Region("counts", frozenset({w, "counters"}), "_caller_counts.html"),
+    )
+
+
+HALL_REGIONS: tuple[Region, ...] = (
+    Region("conn", frozenset({"conn"}), "_conn.html"),
+    Region("categories", frozenset({"queue", "catalog", "tickets", "clock"}), "_hall_cats.html"),
+    Region("windows", frozenset({"windows", "clock"}), "_hall_windows.html"),
+    Region("alarms", frozenset({"queue", "tickets", "nodes", "clock"}), "_hall_alarms.html"),
+    Region("nodes", frozenset({"nodes", "conn"}), "_hall_nodes.html"),
+    Region("counters", frozenset({"counters"}), "_hall_counters.html"),
+)
+
+
+def wait_alarm_minutes(hall: HallConfig) -> int:
+    """The threshold of the live hall's wait colouring (``console.wait_alarm_minutes``)."""
+    return hall.console.wait_alarm_minutes
+
+
+class Renderer:
+    """Renders regions and pages with the console's templates in one language."""
+
+    def __init__(self, env: jinja2.Environment, state: HallState) -> None:
+        self.env = env
+        self.state = state
+
+    def context(self, lang: Lang, **extra: Any) -> dict[str, Any]:
+        """What every template sees: the state, the hall, the texts and the time helpers."""
+        state = self.state
+        hall = state.hall
+        now = state.now()
+
+        def t(key: str, **fields: Any) -> str:
+            return tr(key, lang, **fields)
+
+        def hhmm(value: dt.datetime | None) -> str:
+            return value.astimezone(hall.tz).strftime("%H:%M") if value is not None else "—"
+
+        def iso(value: dt.datetime | None) -> str:
+            return value.isoformat() if value is not None else ""
+
+        def minutes(delta: dt.timedelta | None) -> int:
+            return max(0, int(delta.total_seconds() // 60)) if delta is not None else 0
+
+        def named(zh: str, en: str) -> str:
+            return en if lang == "en" and en else zh
+
+        return {
+            "state": state,
+            "hall": hall,
+            "lang": lang,
+            "t": t,
+            "hhmm": hhmm,
+            "iso": iso,
+            "minutes": minutes,
+            "named": named,
+            "now": now,
+            "now_iso": now.isoformat(),
+            "alarm_minutes": wait_alarm_minutes(hall),
+            **extra,
+        }
+
+    def render(self, template: str, ctx: Mapping[str, Any]) -> str:
+        """One template with ``ctx``."""
+        return self.env.get_template(template).render(**ctx)
+
+
+# Caller ------------------------------------------------------------------------------------
+
+
+def caller_context(state: HallState, window: str) -> dict[str, Any]:
+    """What the caller's regions show for ``window``."""
+    hall = state.hall
+    cfg = hall.window(window)
+    view: WindowData | None = state.windows.get(window)
+    configured = tuple(cfg.categories) if cfg is not None else ()
+    categories = tuple(view.categories) if view is not None else configured
+    current = view.current if view is not None else None
+    tracked = state.tickets.get(current.ticket) if current is not None else None
+    waiting_counts = []
+    queue = state.queue
+    for prefix in categories:
+        cat = queue.categories.get(prefix) if queue is not None else None
+        hall_cat = hall.category(prefix)
+        waiting_counts.append(
+            {
+                "prefix": prefix,
+                "name": hall_cat.name if hall_cat else prefix,
+                "name_en": hall_cat.name_en if hall_cat else prefix,
+                "waiting": cat.waiting if cat is not None else 0,
+                "estimated": cat.estimated_wait_minutes if cat is not None else 0,
+            }
+        )
+    services = [i for i in hall.items]
+    return {
+        "window": window,
+        "window_cfg": cfg,
+        "view": view,
+        "current": current,
+        "issued_at": tracked.issued_at if tracked is not None else None,
+        "waiting_counts": waiting_counts,
+        "waiting": state.waiting(categories),
+        "skipped": state.skipped(categories),
+        "counts": state.counts.get(window),
+        "services": services,
+        "recall_limit": hall.queue.recall_limit,
+    }
+
+
+# Hall --------------------------------------------------------------------------------------
+
+
+def hall_context(state: HallState, lang: Lang) -> dict[str, Any]:
+    """What the live hall's regions show: queues, windows, nodes, alarms, counters."""
+    hall = state.hall
+    limit = wait_alarm_minutes(hall)
+    rows = []
+    alarms: list[str] = []
+    for cat in hall.categories:
+        waiting = state.queue.categories.get(cat.prefix) if state.queue is not None else None
+        longest = state.longest_wait(cat.prefix)
+        oldest = min(
+            (t.issued_at for t in state.waiting([cat.prefix]) if t.issued_at is not None),
+            default=None,
+        )
+        longest_min = int(longest.total_seconds() // 60) if longest is not None else 0
+        over = longest is not None and longest_min >= limit
+        name = cat.name_en if lang == "en" and cat.name_en else cat.name
+        if over:
+            alarms.append(tr("alarm_wait", lang, category=name, minutes=longest_min, limit=limit))
+        catalog = state.catalog.categories.get(cat.prefix) if state.catalog is not None else None
+        rows.append(
+            {
+                "prefix": cat.prefix,
+                "name": name,
+                "waiting": waiting.waiting if waiting is not None else 0,
+                "estimated": waiting.estimated_wait_minutes if waiting is not None else 0,
+                "oldest": oldest,
+                "longest": longest_min,
+                "over": over,
+                "status": catalog.status if catalog is not None else "",
+            }
+        )
+    nodes = []
+    for node in hall.nodes:
+        status = state.nodes.get(node.id)
+        devices = []
+        for d in node.devices:
+            dev = state.devices.get((node.id, d.name))
+            devices.append({"name": d.name, "kind": d.kind, "state": dev.state if dev else ""})
+        nodes.append(
+            {
+                "id": node.id,
+                "role": node.role,
+                "state": status.state if status is not None else "",
+                "devices": devices,
+            }
+        )
+        if status is not None and status.state == "offline":
+            alarms.append(tr("alarm_node", lang, node=node.id))
+    for node_id, device, dev in state.device_faults():
+        label = tr(f"dev_{dev.state}", lang)
+        alarms.append(tr("alarm_device", lang, node=node_id, device=device, state=label))
+    windows = [(w, state.windows.get(w.id)) for w in hall.windows]
+    return {"rows": rows, "alarms": alarms, "nodes": nodes, "windows": windows}
+
+
+RegionContext = Callable[[HallState, Lang], dict[str, Any]]

@@ -1,0 +1,77 @@
+"""Running the console: one asyncio loop for uvicorn and the console's PahoBus.
+
+The bus hands every message to uvicorn's loop (``asyncio_deliver``), so the live cache, the
+SSE streams and the command replies all run on one loop and nothing needs a lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+import uvicorn
+
+from bus.client import PahoBus, asyncio_deliver
+from config.schema import HallConfig
+from console.app import create_app
+from console.auth import Authenticator, demo_users
+from console.commands import BusCommandSender, ControllerAuthenticator
+from console.state import HallState
+
+log = logging.getLogger(__name__)
+
+NODE_ID = "console"
+SHUTDOWN_SECONDS = 2
+"""Open SSE streams never end by themselves: uvicorn cancels them this long after a stop."""
+
+
+def staff_windows(hall: HallConfig) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """For the demo's logins: each staff member's name and the windows of their department
+    (comprehensive windows, with no department, for staff of ``zonghe`` or none)."""
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for s in hall.staff:
+        windows = tuple(
+            w.id for w in hall.windows if w.department == s.department or w.department is None
+        )
+        out[s.id] = (s.name, windows)
+    return out
+
+
+def parse_listen(listen: str) -> tuple[str, int]:
+    """``host:port`` (``127.0.0.1:8080``) as a pair."""
+    host, _, port = listen.rpartition(":")
+    return host or "127.0.0.1", int(port)
+
+
+async def serve(
+    hall: HallConfig,
+    broker_url: str,
+    listen: str,
+    *,
+    node: str = NODE_ID,
+    demo_logins: bool = False,
+) -> None:
+    """The console until it is stopped (Ctrl-C or SIGTERM)."""
+    loop = asyncio.get_running_loop()
+    bus = PahoBus(hall.hall_id, node, broker_url, role="console", deliver=asyncio_deliver(loop))
+    state = HallState(bus, hall)
+    sender = BusCommandSender(bus)
+    authenticator: Authenticator
+    if demo_logins:
+        authenticator = demo_users(staff_windows(hall))
+    else:
+        authenticator = ControllerAuthenticator(sender, lambda: f"console-auth-{uuid.uuid4().hex}")
+    app = create_app(state, sender, authenticator)
+    host, port = parse_listen(listen)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="info", timeout_graceful_shutdown=SHUTDOWN_SECONDS
+    )
+    server = uvicorn.Server(config)
+    state.start()
+    bus.start()
+    log.info("console on http://%s:%s/ for hall %s", host, port, hall.hall_id)
+    try:
+        await server.serve()
+    finally:
+        bus.stop()

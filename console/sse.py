@@ -1,0 +1,65 @@
+"""Server-Sent Events: HTML fragments for ``sse-swap``, each message with an ``id:`` line.
+
+A client that reconnects sends ``Last-Event-ID`` (a first connection sends the id its page
+was rendered at, as ``?last=``): it gets the regions whose parts changed since, or every
+region when the id is unknown (an earlier run of the console, or fallen off the ring).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+
+from starlette.requests import Request
+
+from console.state import HallState
+
+PING_SECONDS = 15.0
+"""A comment line this often: proxies keep the stream open and a dead client is noticed."""
+COALESCE_SECONDS = 0.05
+"""A command changes several parts at once (window, queue, event): sent as one batch."""
+RETRY_MS = 1000
+"""How soon the browser reconnects after losing the stream."""
+
+Render = Callable[[frozenset[str] | None], list[tuple[str, str]]]
+"""Parts changed (None: all) → the (region, html) pairs to send."""
+
+
+def message(event_id: str, name: str | None = None, html: str = "") -> str:
+    """One SSE message; every line of the HTML is a ``data:`` line (no line may hold CR)."""
+    lines = [f"id: {event_id}"]
+    if name is not None:
+        lines.append(f"event: {name}")
+        lines += [f"data: {line}" for line in html.replace("\r", "").split("\n")]
+    return "\n".join(lines) + "\n\n"
+
+
+def batch(event_id: str, regions: list[tuple[str, str]]) -> str:
+    """The regions as messages, or one id-only message (it moves the client's last id on)."""
+    if not regions:
+        return message(event_id)
+    return "".join(message(event_id, name, html) for name, html in regions)
+
+
+async def stream(
+    request: Request,
+    state: HallState,
+    render: Render,
+    last: str | None,
+    *,
+    ping: float = PING_SECONDS,
+) -> AsyncIterator[str]:
+    """The event stream of one page until the client goes away."""
+    yield f"retry: {RETRY_MS}\n\n"
+    cursor = state.seq
+    parts = state.changes_since(last)
+    if parts is None or parts:
+        yield batch(state.event_id, render(parts))
+    while not await request.is_disconnected():
+        if not await state.wait(cursor, ping):
+            yield ": ping\n\n"
+            continue
+        await asyncio.sleep(COALESCE_SECONDS)
+        parts = state.changes_since(f"{state.epoch}-{cursor}")
+        cursor = state.seq
+        yield batch(state.event_id, render(parts))
