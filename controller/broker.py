@@ -24,6 +24,23 @@ from config.schema import HallConfig, Node
 
 PBKDF2_ITERATIONS = 101  # mosquitto_passwd's default for $7$
 
+MAX_PACKET_BYTES = 8 * 1024 * 1024
+"""The largest MQTT packet the hall's broker takes (``max_packet_size``), 8 MiB.
+
+Mosquitto has one limit for every listener and topic, so it must fit the largest
+legitimate message: the retained, sealed face-template store on ``faces/templates``
+(200 staff with 5 photos each: 1.9 MB; with 10 each: 3.7 MB), a month's statistics reply
+(the sample hall, every day open: 0.75 MB; 200 staff at 60 windows: 2.1 MB), the catalog
+(6 KB). 8 MiB leaves twice the room of the largest of these. ``max_packet_size`` rather than
+the older ``message_size_limit``: Mosquitto 2 tells MQTT 5 clients the limit in the CONNACK,
+checks the packet's length before reading it into memory, and disconnects a client that
+sends more (DISCONNECT 0x95, packet too large); nothing of it reaches a subscriber.
+A sender that checks its own messages (the controller's guard) should stay below
+``MAX_PACKET_BYTES`` less the topic and properties, a few hundred bytes."""
+
+DEFAULT_BROKER_USER = "mosquitto"
+"""The user Mosquitto drops to when started as root, unless the config names another."""
+
 # What each role may send to the controller (cmd/<area>/<verb>).
 _ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "kiosk": ("queue/issue", "queue/checkin", "queue/book"),
@@ -151,7 +168,7 @@ def write_broker_config(
     acl_file = out / "acl"
     _write_private(acl_file, "\n".join(acl) + "\n")
 
-    broker_user = run_as or "mosquitto"
+    broker_user = run_as or DEFAULT_BROKER_USER
     for path in (password_file, acl_file):
         _give_to(path, broker_user)
     config = out / "mosquitto.conf"
@@ -163,13 +180,18 @@ def write_broker_config(
         f"acl_file {acl_file}",
         f"listener {port or hall.broker.port} {bind}",
         "protocol mqtt",
+        f"max_packet_size {MAX_PACKET_BYTES}",
     ]
     if run_as is not None:
         # Mosquitto started as root drops to this user before reading the files above.
         lines.append(f"user {run_as}")
     if persistence:
-        (out / "data").mkdir(exist_ok=True)
-        lines += ["persistence true", f"persistence_location {out / 'data'}/"]
+        # Mosquitto saves (at SIGTERM and every autosave) as the user it runs as: the
+        # directory must be that user's, not root's, or every save fails.
+        data = out / "data"
+        data.mkdir(mode=0o700, exist_ok=True)
+        _give_to(data, broker_user)
+        lines += ["persistence true", f"persistence_location {data}/"]
     config.write_text("\n".join(lines) + "\n")
     return BrokerFiles(config, password_file, acl_file, creds)
 
@@ -183,7 +205,8 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def _give_to(path: Path, user: str) -> None:
-    """Mosquitto reads its password and ACL files as its own user; they stay 0600."""
+    """Mosquitto reads its password and ACL files and writes its persistence directory
+    as its own user (when started as root); the files stay 0600."""
     if os.geteuid() != 0:
         return
     try:
@@ -194,12 +217,14 @@ def _give_to(path: Path, user: str) -> None:
 
 
 def write_dev_config(out: Path, port: int, bind: str = "127.0.0.1") -> Path:
-    """An anonymous loopback broker for development, demos and tests."""
+    """An anonymous loopback broker for tests and ``--insecure`` development: anyone who
+    reaches it may publish anything (a spoofed retained view persists until overwritten)."""
     out.mkdir(parents=True, exist_ok=True)
     config = out / "mosquitto-dev.conf"
     config.write_text(
-        "# Development broker: loopback only, no passwords.\n"
+        "# INSECURE development broker: no passwords, no ACL; loopback only.\n"
         f"listener {port} {bind}\nallow_anonymous true\npersistence false\n"
+        f"max_packet_size {MAX_PACKET_BYTES}\n"
     )
     return config
 

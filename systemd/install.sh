@@ -6,7 +6,8 @@
 # --secret is the node's MQTT password file from the controller's `hall broker config` output
 # (credentials/<node>.secret); units read it with LoadCredential (the node id is the host
 # name, or display-<window> for a window display).
-# The controller role also writes the hall's Mosquitto config (per-node passwords and ACLs).
+# The controller role also writes the hall's Mosquitto config (per-node passwords and ACLs)
+# and has the system's mosquitto.service run it (a drop-in replacing its ExecStart).
 # --dest DIR renders the units into DIR without touching the system (used by the tests).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -62,9 +63,17 @@ if [ -n "$secret" ]; then
 fi
 
 if [ "$role" = controller ]; then
+  # Written as root: the password and ACL files and the persistence directory (data/) go to
+  # the mosquitto user, whom Mosquitto drops to, so it can read them and save retained state.
   "$prefix/.venv/bin/hall" broker config --config /etc/servicehall/hall.yaml --out /etc/servicehall/broker
   chown -R "$user" /etc/servicehall/broker/credentials
-  ln -sf /etc/servicehall/broker/mosquitto.conf /etc/mosquitto/conf.d/servicehall.conf
+  # Mosquitto runs the generated config alone: as a conf.d drop-in it would repeat
+  # Debian's persistence_location, which Mosquitto 2 refuses ("Duplicate ... value").
+  rm -f /etc/mosquitto/conf.d/servicehall.conf
+  install -d -m 0755 /etc/systemd/system/mosquitto.service.d
+  printf '[Service]\nExecStart=\nExecStart=/usr/sbin/mosquitto -c %s\n' \
+    /etc/servicehall/broker/mosquitto.conf > /etc/systemd/system/mosquitto.service.d/servicehall.conf
+  systemctl daemon-reload
   systemctl restart mosquitto
 fi
 
