@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bus.contract import reply_examples as rx
 from bus.contract.examples import _REPLY_OK, _REPLY_REFUSED, _at
 from bus.contract.registry import CommandChannel, Example, Role
+from bus.contract.reply_examples import ok
 from bus.models import attendance, notices, queue
 
 _K, _C, _E, _T, _M = Role.KIOSK, Role.CALLER, Role.EVALUATOR, Role.TERMINAL, Role.CONSOLE
@@ -34,75 +36,97 @@ COMMAND_CHANNELS: list[CommandChannel] = [
         (_C, _M),
         (queue.Call(id=_id(1), window="W01"),),
         "Call the next ticket to the window (叫号).",
+        reply_examples=(
+            ok(_id(1), rx.CALLED),
+            Example(ok(_id(1), rx.NOBODY_WAITING), "nobody waiting"),
+        ),
     ),
     CommandChannel(
         queue.Recall,
         (_C, _M),
         (queue.Recall(id=_id(2), window="W01"),),
         "Call the current ticket again (重呼), up to the hall's recall limit.",
+        reply_examples=(ok(_id(2), rx.RECALLED),),
     ),
     CommandChannel(
         queue.Skip,
         (_C, _M),
         (queue.Skip(id=_id(3), window="W01"),),
         "The called citizen did not come (过号).",
+        reply_examples=(ok(_id(3), rx.LEFT_WINDOW),),
     ),
     CommandChannel(
         queue.Finish,
         (_C, _M),
         (queue.Finish(id=_id(4), window="W01"),),
         "The current ticket is served; the evaluator asks for a rating.",
+        reply_examples=(ok(_id(4), rx.LEFT_WINDOW),),
     ),
     CommandChannel(
         queue.Hold,
         (_C, _M),
         (queue.Hold(id=_id(5), window="W01"),),
         "Put the current ticket on hold (挂起), e.g. for missing materials.",
+        reply_examples=(ok(_id(5), rx.LEFT_WINDOW),),
     ),
     CommandChannel(
         queue.ResumeTicket,
         (_C, _M),
         (queue.ResumeTicket(id=_id(6), window="W01", ticket="A009"),),
         "Serve a held ticket again.",
+        reply_examples=(ok(_id(6), rx.RESUMED),),
     ),
     CommandChannel(
         queue.Pause,
         (_C, _M),
         (queue.Pause(id=_id(7), window="W01"),),
         "Pause the window (暂停服务).",
+        reply_examples=(ok(_id(7), rx.PAUSED),),
     ),
     CommandChannel(
-        queue.Resume, (_C, _M), (queue.Resume(id=_id(8), window="W01"),), "Resume a paused window."
+        queue.Resume,
+        (_C, _M),
+        (queue.Resume(id=_id(8), window="W01"),),
+        "Resume a paused window.",
+        reply_examples=(ok(_id(8), rx.RESUMED_WINDOW),),
     ),
     CommandChannel(
         queue.Reactivate,
         (_C, _M),
         (queue.Reactivate(id=_id(9), ticket="A005"),),
         "Put a skipped ticket back in the queue.",
+        reply_examples=(ok(_id(9), rx.REACTIVATED),),
     ),
     CommandChannel(
         queue.Transfer,
         (_C, _M),
         (queue.Transfer(id=_id(10), window="W01", service="B01"),),
         "Transfer the current ticket to another service (转办).",
+        reply_examples=(ok(_id(10), rx.TRANSFERRED),),
     ),
     CommandChannel(
         queue.Login,
         (_C, _M),
         (queue.Login(id=_id(11), window="W01", staff="S001"),),
         "A staff member signs in at the window.",
+        reply_examples=(ok(_id(11), rx.SIGNED_IN),),
     ),
     CommandChannel(
         queue.Logout,
         (_C, _M),
         (queue.Logout(id=_id(12), window="W01"),),
         "The staff member signs out of the window.",
+        reply_examples=(ok(_id(12), rx.SIGNED_OUT),),
     ),
     CommandChannel(
         queue.Rate,
         (_E, _M),
         (queue.Rate(id=_id(13), window="W01", level=5, ticket="A012"),),
         "A citizen's rating (1-5) of the ticket the evaluator showed.",
+        reply_examples=(
+            ok(_id(13), rx.RATED),
+            Example(ok(_id(34), rx.BAD_REVIEW), "差评: a work order opened"),
+        ),
     ),
     CommandChannel(
         queue.Suspend,
@@ -117,67 +141,80 @@ COMMAND_CHANNELS: list[CommandChannel] = [
             ),
         ),
         "Suspend a service item (业务临时停办), now or announced ahead.",
+        reply_examples=(ok(_id(14), rx.SUSPENDED),),
     ),
     CommandChannel(
         queue.Unsuspend,
         (_M,),
         (queue.Unsuspend(id=_id(15), service="B02"),),
         "End a service item's suspension.",
+        reply_examples=(ok(_id(15), rx.UNSUSPENDED),),
     ),
     CommandChannel(
         queue.Book,
         (_K, _M),
         (queue.Book(id=_id(16), service="B01", slot=_at(10, 30)),),
         "Book an appointment slot.",
+        reply_examples=(ok(_id(16), rx.BOOKED),),
     ),
     CommandChannel(
         queue.Checkin,
         (_K, _M),
-        (queue.Checkin(id=_id(17), code="B7K2Q9"),),
+        (queue.Checkin(id=_id(17), code=rx.BOOKING_CODE),),
         "Check in with a booking code: issues its ticket.",
+        reply_examples=(ok(_id(17), rx.CHECKED_IN),),
     ),
     CommandChannel(
         queue.CancelBooking,
         (_M,),
-        (queue.CancelBooking(id=_id(18), code="B7K2Q9", reason="申请人改期"),),
+        (queue.CancelBooking(id=_id(18), code=rx.BOOKING_CODE, reason="申请人改期"),),
         "Cancel a booking.",
+        reply_examples=(ok(_id(18), rx.CANCELLED),),
     ),
     CommandChannel(
         queue.CloseWindow,
         (_M,),
         (queue.CloseWindow(id=_id(19), window="W03", reason="设备维修", until=_at(13, 0)),),
         "Close a window temporarily (临时关闭).",
+        reply_examples=(ok(_id(19), rx.CLOSED),),
     ),
     CommandChannel(
         queue.OpenWindow,
         (_M,),
         (queue.OpenWindow(id=_id(20), window="W03"),),
         "Open a closed window again.",
+        reply_examples=(ok(_id(20), rx.OPENED),),
     ),
     CommandChannel(
         queue.UpdateWorkorder,
         (_M,),
         (
             queue.UpdateWorkorder(
-                id=_id(21), workorder="wo-0007", step="verify", note="电话回访", verified=True
+                id=_id(21), workorder=rx.WORKORDER, step="verify", note="电话回访", verified=True
             ),
-            queue.UpdateWorkorder(id=_id(32), workorder="wo-0007", step="reply", note="已答复"),
+            queue.UpdateWorkorder(id=_id(32), workorder=rx.WORKORDER, step="reply", note="已答复"),
+        ),
+        reply_examples=(
+            ok(_id(21), rx.VERIFIED),
+            ok(_id(32), rx.REPLIED),
         ),
     ),
     CommandChannel(
         queue.CloseWorkorder,
         (_M,),
-        (queue.CloseWorkorder(id=_id(33), workorder="wo-0007"),),
+        (queue.CloseWorkorder(id=_id(33), workorder=rx.WORKORDER),),
+        reply_examples=(ok(_id(33), rx.WORKORDER_CLOSED),),
     ),
     CommandChannel(
         queue.StatsQuery,
         (_M,),
         (
             queue.StatsQuery.model_validate(
-                {"id": _id(22), "from": "2026-11-01", "to": "2026-11-24"}
+                {"id": _id(22), "from": "2026-11-23", "to": "2026-11-23"}
             ),
         ),
         "Queue statistics between two days (the same as `hall stats`).",
+        reply_examples=(ok(_id(22), rx.STATS),),
     ),
     CommandChannel(
         attendance.Punch,
@@ -194,6 +231,7 @@ COMMAND_CHANNELS: list[CommandChannel] = [
                 boot_id="6f1c0d3e9b2a4f57",
             ),
         ),
+        reply_examples=(ok("terminal-1-p-000381", rx.PUNCHED),),
     ),
     CommandChannel(
         attendance.WriteoffRequest,
@@ -208,44 +246,56 @@ COMMAND_CHANNELS: list[CommandChannel] = [
                 reason="发烧就医",
             ),
         ),
+        reply_examples=(ok(_id(23), rx.REQUESTED),),
     ),
     CommandChannel(
         attendance.Approve,
         (_M,),
         (
             attendance.Approve(
-                id=_id(24), request_id="r-0031", approver_role="section_chief", approver="S010"
+                id=_id(24),
+                request_id="R00031",
+                approver_role="chief_representative",
+                approver="S010",
             ),
         ),
         "Approve a write-off request at one step of its approval chain.",
+        reply_examples=(ok(_id(24), rx.SIGNED),),
     ),
     CommandChannel(
         attendance.Reject,
         (_M,),
         (
             attendance.Reject(
-                id=_id(25), request_id="r-0032", approver_role="section_chief", note="材料不全"
+                id=_id(25),
+                request_id="R00032",
+                approver_role="chief_representative",
+                note="材料不全",
             ),
         ),
         "Reject a write-off request.",
+        reply_examples=(ok(_id(25), rx.REJECTED),),
     ),
     CommandChannel(
         attendance.ListRequests,
         (_M,),
         (attendance.ListRequests(id=_id(26), status="pending"),),
         "List write-off requests.",
+        reply_examples=(ok(_id(26), rx.LISTED),),
     ),
     CommandChannel(
         attendance.CalendarOverride,
         (_M,),
         (attendance.CalendarOverride(id=_id(27), date=dt.date(2026, 12, 31), kind="holiday"),),
         "A manager's workday override (queue and attendance alike); `clear` removes it.",
+        reply_examples=(ok(_id(27), rx.OVERRIDDEN),),
     ),
     CommandChannel(
         attendance.MonthReportQuery,
         (_M,),
         (attendance.MonthReportQuery(id=_id(28), month="2026-11"),),
         "The monthly attendance report with assessment deductions.",
+        reply_examples=(ok(_id(28), rx.REPORT),),
     ),
     CommandChannel(
         notices.PushNotice,
@@ -260,15 +310,21 @@ COMMAND_CHANNELS: list[CommandChannel] = [
             ),
         ),
         "Push a notice to screens, kiosks or windows (retained on `notice/<id>`).",
+        reply_examples=(ok(_id(29), rx.NOTICE),),
     ),
     CommandChannel(
         notices.RevokeNotice,
         (_M,),
-        (notices.RevokeNotice(id=_id(30), notice_id="n-20261124-01"),),
+        (notices.RevokeNotice(id=_id(30), notice_id="N0012"),),
         "Revoke a notice: its retained topic is cleared.",
+        reply_examples=(ok(_id(30), rx.REVOKED),),
     ),
     CommandChannel(
-        notices.ListNotices, (_M,), (notices.ListNotices(id=_id(31)),), "List the notices in force."
+        notices.ListNotices,
+        (_M,),
+        (notices.ListNotices(id=_id(31)),),
+        "List the notices in force.",
+        reply_examples=(ok(_id(31), rx.NOTICES),),
     ),
 ]
 """One entry per command model of ``bus.models.COMMANDS``."""

@@ -272,3 +272,16 @@ def test_the_command_senders_are_the_roles_the_broker_lets_write_them() -> None:
         assert sent == set(allowed), role
     # The manager's console may send every command (its ACL writes cmd/#).
     assert all(contract.Role.CONSOLE in c.senders for c in contract.COMMAND_CHANNELS)
+
+
+def test_every_command_shows_the_typed_reply_of_its_result_with_an_example() -> None:
+    """Each command's reply in the document is ``reply_model`` of its result model
+    (``COMMAND_RESULTS``), beside the plain ``Reply`` of a refusal, and has an example."""
+    from bus.models.replies import COMMAND_RESULTS, reply_model
+
+    for c in contract.COMMAND_CHANNELS:
+        typed = reply_model(COMMAND_RESULTS[(c.model.area, c.model.verb)])
+        channel = c.channel()
+        assert typed in channel.replies, f"{c.model.area}/{c.model.verb}"
+        examples = [e if isinstance(e, BaseModel) else e.payload for e in channel.reply_examples]
+        assert any(type(e) is typed for e in examples), f"{c.model.area}/{c.model.verb}"

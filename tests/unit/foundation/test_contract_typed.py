@@ -18,10 +18,23 @@ from pydantic import BaseModel
 
 from bus import contract
 
+_STATS = "keyed by group (category, window, staff, hour, day) as on the wire since v1; values typed"
+_REPORT = "keyed as RULES §4 writes the month (and the report has since v1); values typed"
+
 ALLOWED: dict[str, str] = {
     "QueueData.categories": "keyed by category prefix, as on the wire since v1; values typed",
     "CatalogData.categories": "keyed by category prefix, as on the wire since v1; values typed",
     "CatalogData.items": "keyed by item code, as on the wire since v1; values typed",
+    "StatsResult.days": _STATS,
+    "StatsBlock.by_category": _STATS,
+    "StatsBlock.by_window": _STATS,
+    "StatsBlock.by_staff": _STATS,
+    "StatsBlock.by_hour": _STATS,
+    "WorkorderStats.by_staff": _STATS,
+    "ReviewGrades.staff": _STATS,
+    "MonthReportResult.staff": _REPORT,
+    "StaffMonthResult.days": _REPORT,
+    "MonthDay.slots": _REPORT,
 }
 """``Model.field`` → why it may hold a mapping or a free value. Keep it short."""
 
