@@ -96,15 +96,27 @@ SECRET_ENV = "SERVICEHALL_MQTT_SECRET"
 """A file with this node's MQTT password (user = node id), for running a node by hand."""
 
 
-def node_credentials(url: BrokerURL, node: str) -> BrokerURL:
+def secret_file(credentials_dir: Path, user: str) -> Path:
+    """Where ``hall broker config`` keeps the password of ``user``: ``<dir>/<user>.secret``."""
+    return credentials_dir / f"{user}.secret"
+
+
+def node_credentials(
+    url: BrokerURL, node: str, credentials_dir: Path | None = None
+) -> BrokerURL:
     """Fill in the node's own MQTT user and password when the URL names none.
 
     Under systemd the password comes from ``LoadCredential=mqtt:…`` (readable only by that
     service, never on a command line); by hand from the file named in $SERVICEHALL_MQTT_SECRET.
+    A process that serves several nodes (``hall bridge --all-sim``, the demo) passes
+    ``credentials_dir``, a directory of ``<node>.secret`` files, and each node's client
+    takes its own; it comes first, since one secret file cannot serve several users.
     """
     if url.username:
         return url
     candidates = []
+    if credentials_dir is not None:
+        candidates.append(secret_file(credentials_dir, node))
     if os.environ.get("CREDENTIALS_DIRECTORY"):
         candidates.append(Path(os.environ["CREDENTIALS_DIRECTORY"]) / "mqtt")
     if os.environ.get(SECRET_ENV):
@@ -147,6 +159,7 @@ class PahoBus:
         deliver: Deliver | None = None,
         ca_file: str | None = None,
         status_id: str | None = None,
+        credentials_dir: Path | None = None,
     ) -> None:
         self.hall = hall
         self.node = node
@@ -155,7 +168,7 @@ class PahoBus:
         node uses ``<node>.bridge`` so that one stopping does not mark the other offline."""
         self.role = role
         self.url = node_credentials(
-            url if isinstance(url, BrokerURL) else BrokerURL.parse(url), node
+            url if isinstance(url, BrokerURL) else BrokerURL.parse(url), node, credentials_dir
         )
         self._deliver: Deliver = deliver or inline_deliver
         self._session = uuid.uuid4().hex[:12]

@@ -41,6 +41,11 @@ A sender that checks its own messages (the controller's guard) should stay below
 DEFAULT_BROKER_USER = "mosquitto"
 """The user Mosquitto drops to when started as root, unless the config names another."""
 
+INSECURE_WARNING = (
+    "不安全：匿名访问 / INSECURE: anonymous broker, anyone on the network can spoof the hall"
+)
+"""Said on every start of an anonymous development broker (``--insecure``)."""
+
 # What each role may send to the controller (cmd/<area>/<verb>).
 _ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "kiosk": ("queue/issue", "queue/checkin", "queue/book"),
@@ -227,6 +232,13 @@ def write_dev_config(out: Path, port: int, bind: str = "127.0.0.1") -> Path:
         f"max_packet_size {MAX_PACKET_BYTES}\n"
     )
     return config
+
+
+def dev_broker_user() -> str | None:
+    """Who a development broker (``hall broker run``, the demo) runs as: whoever starts it.
+    Started as root, Mosquitto would drop to ``mosquitto``, which may not even reach a
+    config under a private directory; production runs as ``mosquitto`` (``run_as=None``)."""
+    return pwd.getpwuid(os.geteuid()).pw_name if os.geteuid() == 0 else None
 
 
 def mosquitto_binary() -> str:

@@ -79,6 +79,11 @@ def _register_bridge(sub: Any) -> None:
     )
     b.add_argument("--broker", default=None, help="mqtt://[user:pass@]host:port")
     b.add_argument(
+        "--credentials-dir", default=None,
+        help="a directory of <node>.secret files (`hall broker config`): each node served "
+             "connects as its own MQTT user with its own secret (--all-sim, several --node)",
+    )
+    b.add_argument(
         "--preview-dir", default=None,
         help="where simulated printers write PNG previews (<dir>/<node>/); default "
              "$STATE_DIRECTORY/print-preview under systemd, else the device's preview_dir",
@@ -96,6 +101,7 @@ def _run_bridge(args: argparse.Namespace) -> int:
     return run_bridge(
         hall, args.node, hall.broker_url(args.broker), all_sim=args.all_sim,
         preview_dir=Path(args.preview_dir) if args.preview_dir else None,
+        credentials_dir=Path(args.credentials_dir) if args.credentials_dir else None,
     )
 
 

@@ -81,13 +81,13 @@ def register(sub: Sub) -> None:
     cfg.add_argument("--port", type=int, default=None)
     cfg.add_argument("--bind", default="127.0.0.1")
     cfg.set_defaults(handler=_broker_config)
-    run = broker.add_parser("run", help="start a private Mosquitto for development")
+    run = broker.add_parser(
+        "run", help="start a private Mosquitto for development (per-node passwords and ACLs)"
+    )
     add_hall_argument(run)
     run.add_argument("--dir", default="var/broker", help="where its config lives")
     run.add_argument("--port", type=int, default=None, help="default: the hall config's port")
-    run.add_argument(
-        "--secure", action="store_true", help="per-node passwords and ACLs instead of anonymous"
-    )
+    _insecure_argument(run)
     run.set_defaults(handler=_broker_run)
 
     demo = sub.add_parser("demo", help="a simulated hall on this machine / 演示")
@@ -104,7 +104,17 @@ def register(sub: Sub) -> None:
         action="store_true",
         help="also open the hall screen, a kiosk, a window display and an evaluator",
     )
+    _insecure_argument(demo)
     demo.set_defaults(handler=_demo)
+
+
+def _insecure_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--insecure",
+        action="store_true",
+        help="an anonymous broker without ACLs, as before (anyone on the network can spoof "
+        "the hall's state; said on every start)",
+    )
 
 
 def _load(args: argparse.Namespace) -> Any:
@@ -206,16 +216,31 @@ def _broker_run(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
-    from controller.broker import mosquitto_binary, write_broker_config, write_dev_config
+    from controller.broker import (
+        INSECURE_WARNING,
+        dev_broker_user,
+        mosquitto_binary,
+        write_broker_config,
+        write_dev_config,
+    )
 
     hall = _load(args)
     port = args.port or hall.broker.port
     out = Path(args.dir)
-    if args.secure:
-        conf = write_broker_config(hall, out, port=port).config
-    else:
+    if args.insecure:
+        print(INSECURE_WARNING, file=sys.stderr, flush=True)
         conf = write_dev_config(out, port)
-    print(f"mosquitto on 127.0.0.1:{port} ({conf})", flush=True)
+        print(f"mosquitto on 127.0.0.1:{port} ({conf})", flush=True)
+    else:
+        files = write_broker_config(hall, out, port=port, run_as=dev_broker_user())
+        conf = files.config
+        creds = files.credentials_dir
+        print(
+            f"mosquitto on 127.0.0.1:{port} ({conf}), one user per node\n"
+            f"node secrets: {creds}/<node>.secret; run a node with "
+            f"SERVICEHALL_MQTT_SECRET={creds}/<node>.secret (the `hall` tools: manager.secret)",
+            flush=True,
+        )
     os.execv(mosquitto_binary(), ["mosquitto", "-c", str(conf)])
     return 0  # not reached
 
@@ -230,5 +255,6 @@ def _demo(args: argparse.Namespace) -> int:
             rate=args.rate,
             duration=args.duration,
             screens=args.with_screens,
+            insecure=args.insecure,
         )
     )

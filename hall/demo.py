@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import random
+import shlex
 import signal
 import subprocess
 import sys
@@ -24,15 +25,23 @@ from typing import Any
 from pydantic import ValidationError
 
 from bus import topics
-from bus.client import PahoBus
+from bus.client import SECRET_ENV, PahoBus, secret_file
 from bus.core import Incoming
 from bus.models.base import Reply
 from bus.models.events import parse_event
 from bus.models.replies import CallResult, IssueResult
 from bus.models.state import NodeStatus
 from bus.models.views import EvaluatorRating, WindowData, WindowView
+from bus.remote import MANAGER_USER
 from config.schema import HallConfig
-from controller.broker import free_port, mosquitto_binary, write_dev_config
+from controller.broker import (
+    INSECURE_WARNING,
+    dev_broker_user,
+    free_port,
+    mosquitto_binary,
+    write_broker_config,
+    write_dev_config,
+)
 
 MEAN_ARRIVAL_SECONDS = 4.0
 SERVICE_SECONDS = (6.0, 20.0)
@@ -62,6 +71,7 @@ class Demo:
         rate: float,
         seed: int | None = None,
         screens: bool = False,
+        insecure: bool = False,
     ):
         self.hall = hall
         self.data_dir = data_dir.resolve()
@@ -80,22 +90,48 @@ class Demo:
             if d.kind in ("keypad", "evaluator_keypad") and d.port == "sim"
         }
         """Simulated caller and evaluator keypads (node → device), pressed over MQTT."""
+        self.insecure = insecure
+        """An anonymous broker without ACLs instead of the hall's generated one."""
+        self.credentials: Path | None = None
+        """The generated broker's ``<node>.secret`` files (None with ``insecure``)."""
+        self.url = ""
+        """The demo broker's URL, once started."""
+        self._pressers: dict[str, PahoBus] = {}
+        """Buses by node that press that node's simulated keys (only it may write its
+        ``dev/<node>/…``)."""
 
     # Processes ---------------------------------------------------------------------------
 
-    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+    def _spawn(
+        self, name: str, args: list[str], node: str | None = None
+    ) -> subprocess.Popen[bytes]:
+        """Start a process; as ``node``, it gets that node's secret and no other, the way
+        production hands each service its own (``$SERVICEHALL_MQTT_SECRET``)."""
+        env = {k: v for k, v in os.environ.items() if k != SECRET_ENV}
+        if node is not None and self.credentials is not None:
+            env[SECRET_ENV] = str(secret_file(self.credentials, node))
         # The child keeps its own copy of the log's descriptor; ours is closed at once.
         with (self.data_dir / "logs" / f"{name}.log").open("ab") as log:
-            proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
         self.processes.append(proc)
         return proc
+
+    def _bus(self, node: str, url: str, role: str) -> PahoBus:
+        """A client of this process as ``node``, with that node's own secret."""
+        return PahoBus(self.hall.hall_id, node, url, role=role, credentials_dir=self.credentials)
 
     def start_backend(self) -> str:
         (self.data_dir / "logs").mkdir(parents=True, exist_ok=True)
         port = free_port()
-        conf = write_dev_config(self.data_dir / "broker", port)
+        broker_dir = self.data_dir / "broker"
+        if self.insecure:
+            conf = write_dev_config(broker_dir, port)
+        else:
+            # The hall's own config, as production runs it: one user per node, the ACLs.
+            files = write_broker_config(self.hall, broker_dir, port=port, run_as=dev_broker_user())
+            conf, self.credentials = files.config, files.credentials_dir
         self._spawn("mosquitto", [mosquitto_binary(), "-c", str(conf)])
-        url = f"mqtt://127.0.0.1:{port}"
+        url = self.url = f"mqtt://127.0.0.1:{port}"
         opening = self.opening(dt.datetime.now(self.hall.tz))
         hall = [sys.executable, "-m", "hall.cli"]
         config = ["--config", str(self._config_path())]
@@ -103,11 +139,14 @@ class Demo:
             "controller",
             [*hall, "controller", *config, "--data-dir", str(self.data_dir / "controller"),
              "--broker", url, "--clock-start", opening.isoformat()],
+            node="controller",
         )
         # One process for every simulated node: 36 bridge processes would take ~1.5 GB and
         # most of two cores just to start.
+        # Each of its nodes connects as its own user, with its own secret.
+        creds = [] if self.credentials is None else ["--credentials-dir", str(self.credentials)]
         self._spawn("bridge", [*hall, "bridge", *config, "--all-sim", "--broker", url,
-                               "--preview-dir", str(self.tickets_dir)])
+                               "--preview-dir", str(self.tickets_dir), *creds])
         if self.screens:
             self._open_screens(hall, config, url)
         return url
@@ -117,13 +156,13 @@ class Demo:
         broker = ["--broker", url]
         first = self.hall.windows[0].id
         self._spawn("screen", [*hall, "screen", *config, "--node", "screen-1", *broker,
-                               "--size", "1280x720"])
+                               "--size", "1280x720"], node="screen-1")
         self._spawn("kiosk", [*hall, "kiosk", *config, "--node", "kiosk-2", *broker,
-                              "--size", "540x960"])
+                              "--size", "540x960"], node="kiosk-2")
         self._spawn("display", [*hall, "display", *config, "--window", first, *broker,
-                                "--size", "640x200"])
+                                "--size", "640x200"], node=f"display-{first}")
         self._spawn("evaluator", [*hall, "evaluator", *config, "--window", first, *broker,
-                                  "--size", "800x500"])
+                                  "--size", "800x500"], node=f"evaluator-{first}")
 
     def _config_path(self) -> Path:
         from config.loader import HALLS_DIR
@@ -157,11 +196,12 @@ class Demo:
     # The simulated hall ------------------------------------------------------------------
 
     def run(self, url: str, duration: float | None) -> None:
-        printer = PahoBus(self.hall.hall_id, "demo-log", url, role="console")
+        # The manager may read the whole hall (and the demo's own log needs no more).
+        printer = self._bus(MANAGER_USER, url, role="console")
         printer.subscribe(topics.all_events(self.hall.hall_id), self._print_event)
         printer.subscribe(topics.all_window_states(self.hall.hall_id), self._on_view)
         printer.start()
-        kiosk = PahoBus(self.hall.hall_id, "kiosk-1", url, role="kiosk")
+        kiosk = self._bus("kiosk-1", url, role="kiosk")
         kiosk.start()
         if not (printer.wait_connected(10) and kiosk.wait_connected(10)):
             raise RuntimeError(f"the demo broker at {url} did not come up")
@@ -184,7 +224,8 @@ class Demo:
                         self._step(w, now)
                 self.stop.wait(0.2)
         finally:
-            for bus in (kiosk, printer, *(w.bus for w in windows)):
+            buses = [kiosk, printer, *(w.bus for w in windows), *self._pressers.values()]
+            for bus in {id(b): b for b in buses}.values():
                 bus.stop()
 
     def _wait_for_controller(self, bus: PahoBus) -> None:
@@ -206,7 +247,7 @@ class Demo:
         staff = iter(s.id for s in self.hall.staff)
         windows = []
         for w in self.hall.windows:
-            bus = PahoBus(self.hall.hall_id, f"caller-{w.id}", url, role="caller")
+            bus = self._bus(f"caller-{w.id}", url, role="caller")
             bus.start()
             bus.wait_connected(10)
             sim = SimWindow(w.id, next(staff, None), bus, next_at=self.random.uniform(0, 3))
@@ -238,7 +279,18 @@ class Demo:
         self.views[message.topic.rsplit("/", 1)[-1]] = view.data
 
     def _press(self, bus: PahoBus, node: str, **press: Any) -> None:
-        """Press a key of a simulated keypad: the bridge turns it into the queue command."""
+        """Press a key of a simulated keypad: the bridge turns it into the queue command.
+
+        Sent as ``node`` (``bus`` when it is that node's): only a node may write its own
+        ``dev/<node>/…``, so the demo's citizen presses the evaluator's keys as the evaluator.
+        """
+        if bus.node != node:
+            presser = self._pressers.get(node)
+            if presser is None:
+                presser = self._pressers[node] = self._bus(node, self.url, role="sim")
+                presser.start()
+                presser.wait_connected(10)
+            bus = presser
         topic = topics.device(self.hall.hall_id, node, self.keypads[node], "press")
         bus.publish(topic, {"v": 1, **press})
 
@@ -321,23 +373,38 @@ def _called_ticket(reply: Reply | None) -> str | None:
         return None
 
 
+def watch_command(hall: HallConfig, url: str, credentials: Path | None) -> str:
+    """The ``mosquitto_sub`` line that shows the whole bus: as the manager, who may read
+    everything, with the password read from its secret file (not printed)."""
+    port = url.rsplit(":", 1)[1]
+    login = ""
+    if credentials is not None:
+        secret = shlex.quote(str(secret_file(credentials, MANAGER_USER)))
+        login = f" -u {MANAGER_USER} -P $(cat {secret})"
+    return f"mosquitto_sub -v -p {port}{login} -t 'hall/{hall.hall_id}/#'"
+
+
 def run_demo(hall: HallConfig, data_dir: str | Path, rate: float = 1.0,
-             duration: float | None = None, screens: bool = False) -> int:
+             duration: float | None = None, screens: bool = False,
+             insecure: bool = False) -> int:
     if screens and not os.environ.get("DISPLAY"):
         print("--with-screens needs a desktop ($DISPLAY is not set); running without them",
               flush=True)
         screens = False
-    demo = Demo(hall, Path(data_dir), rate, screens=screens)
+    demo = Demo(hall, Path(data_dir), rate, screens=screens, insecure=insecure)
     signal.signal(signal.SIGTERM, lambda *_: demo.stop.set())
+    if insecure:
+        print(INSECURE_WARNING, file=sys.stderr, flush=True)
     try:
         url = demo.start_backend()
         print(json.dumps({
             "hall": hall.name,
             "broker": url,
+            "credentials": str(demo.credentials) if demo.credentials else "none (--insecure)",
             "data": str(demo.data_dir / "controller"),
             "logs": str(demo.data_dir / "logs"),
             "tickets": str(demo.tickets_dir),
-            "watch": f"mosquitto_sub -v -p {url.rsplit(':', 1)[1]} -t 'hall/{hall.hall_id}/#'",
+            "watch": watch_command(hall, url, demo.credentials),
         }, ensure_ascii=False, indent=2), flush=True)
         print("演示大厅已启动，按 Ctrl-C 结束 / demo hall running, Ctrl-C to stop", flush=True)
         demo.run(url, duration)

@@ -18,7 +18,9 @@ rating key sends ``cmd/queue/rate`` for the ticket the window view offers for ra
 One asyncio loop; each device on its own thread (``bridge.worker``); one ``PahoBus`` per
 node with that node's identity, which reconnects by itself. ``--all-sim`` runs every node
 whose bridge devices are all simulators in this one process: the demo's 36 nodes would be
-36 Python processes otherwise, too heavy for a two-core box.
+36 Python processes otherwise, too heavy for a two-core box. One secret file
+($SERVICEHALL_MQTT_SECRET, systemd's credential) names one user: a process of several
+nodes takes ``--credentials-dir``, where each node's bus finds ``<node>.secret``.
 """
 
 from __future__ import annotations
@@ -95,10 +97,12 @@ class BridgeProcess:
         preview_dir: Path | None = None,
         timing: Timing | None = None,
         builder: Builder = build,
+        credentials_dir: Path | None = None,
     ) -> None:
         self.hall = hall
         self.nodes = list(nodes)
         self.broker_url = broker_url
+        self.credentials_dir = credentials_dir
         self.preview_dir = preview_dir
         self.timing = timing or Timing()
         self.builder = builder
@@ -108,7 +112,8 @@ class BridgeProcess:
         """Make the buses and devices (nothing opened); config errors raise here."""
         for node in self.nodes:
             bus = PahoBus(self.hall.hall_id, node.id, self.broker_url, role=node.role,
-                          deliver=asyncio_deliver(loop), status_id=bridge_status_id(node.id))
+                          deliver=asyncio_deliver(loop), status_id=bridge_status_id(node.id),
+                          credentials_dir=self.credentials_dir)
             self.bridges[node.id] = NodeBridge(
                 self.hall, node, bus, _handoff(loop), preview_dir=self.preview_dir,
                 timing=self.timing, build=self.builder,
@@ -165,6 +170,7 @@ def run_bridge(
     *,
     all_sim: bool = False,
     preview_dir: Path | None = None,
+    credentials_dir: Path | None = None,
 ) -> int:
     import sdnotify
 
@@ -179,7 +185,8 @@ def run_bridge(
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     process = BridgeProcess(hall, nodes, broker_url,
-                            preview_dir=preview_dir or default_preview_dir())
+                            preview_dir=preview_dir or default_preview_dir(),
+                            credentials_dir=credentials_dir)
     try:
         process.build(loop)
     except (KeyError, ValueError, OSError) as err:  # unknown driver, bad options, no pty

@@ -1,5 +1,5 @@
 """The generated broker keeps what it must (retained state over a restart) and refuses what
-it must not take (a packet over ``MAX_PACKET_BYTES``)."""
+it must not take (a packet over ``MAX_PACKET_BYTES``, anonymous clients by default)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pwd
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -23,13 +24,14 @@ from bus.remote import MANAGER_USER
 from config.schema import HallConfig
 from controller.broker import (
     DEFAULT_BROKER_USER,
+    INSECURE_WARNING,
     MAX_PACKET_BYTES,
     BrokerFiles,
     free_port,
     write_broker_config,
 )
-from tests.conftest import Broker, start_mosquitto
-from tests.waiting import wait_until
+from tests.conftest import REPO, Broker, start_mosquitto
+from tests.waiting import wait_for_port, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -173,3 +175,38 @@ def test_retained_state_survives_a_broker_restart(
     finally:
         broker.process.terminate()
         broker.process.wait(10)
+
+
+def _broker_run(tmp_path: Path, *extra: str) -> tuple[int, subprocess.Popen[str]]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hall.cli", "broker", "run", "--config", "chengdong",
+         "--dir", str(tmp_path / "broker"), "--port", str(port), *extra],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert wait_for_port(port), proc.stderr.read() if proc.stderr else ""
+    return port, proc
+
+
+def _anonymous_publish(port: int) -> int:
+    return subprocess.run(
+        ["mosquitto_pub", "-V", "mqttv5", "-p", str(port), "-q", "1", "-t", "x", "-m", "y"],
+        capture_output=True, timeout=10,
+    ).returncode
+
+
+def test_broker_run_is_secure_unless_told_insecure(tmp_path: Path) -> None:
+    port, proc = _broker_run(tmp_path)
+    try:
+        assert _anonymous_publish(port) != 0
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=10)
+    assert "credentials" in out and INSECURE_WARNING not in out + err
+    port, proc = _broker_run(tmp_path, "--insecure")
+    try:
+        assert _anonymous_publish(port) == 0
+    finally:
+        proc.terminate()
+        _out, err = proc.communicate(timeout=10)
+    assert INSECURE_WARNING in err

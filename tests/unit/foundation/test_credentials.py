@@ -40,3 +40,23 @@ def test_tls_hall_config_gives_every_node_the_halls_ca(hall: HallConfig) -> None
     url = BrokerURL.parse(hall.model_copy(update={"broker": broker}).broker_url())
     assert (url.tls, url.port, url.ca_file) == (True, 8883, "/etc/servicehall/ca.crt")
     assert BrokerURL.parse("mqtt://h:1").ca_file is None
+
+
+def test_a_credentials_directory_gives_each_node_its_own_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One process of several nodes (the bridge's --all-sim, the demo): each its own user."""
+    (tmp_path / "kiosk-1.secret").write_text("k1\n")
+    (tmp_path / "caller-W01.secret").write_text("c1\n")
+    other = tmp_path / "other"
+    other.write_text("one-for-all")
+    monkeypatch.delenv("CREDENTIALS_DIRECTORY", raising=False)
+    monkeypatch.setenv("SERVICEHALL_MQTT_SECRET", str(other))
+    url = BrokerURL.parse("mqtt://h:1")
+    got = {n: node_credentials(url, n, tmp_path) for n in ("kiosk-1", "caller-W01")}
+    assert {n: (u.username, u.password) for n, u in got.items()} == {
+        "kiosk-1": ("kiosk-1", "k1"),
+        "caller-W01": ("caller-W01", "c1"),
+    }
+    # A node without a file in the directory falls back to the usual places.
+    assert node_credentials(url, "screen-1", tmp_path).password == "one-for-all"
