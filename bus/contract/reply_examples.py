@@ -8,6 +8,7 @@ with a reply that validates against it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -58,7 +59,7 @@ def ok(command_id: str, result: BaseModel) -> Reply:
     return reply_model(type(result))(id=command_id, ok=True, result=result)
 
 
-_A012 = {
+_A012: dict[str, Any] = {
     "ticket": "A012",
     "key": "2026-11-24/A012",
     "category": "A",
@@ -68,7 +69,7 @@ _A012 = {
     "windows": (1, 2, 9, 10),
     "priority": False,
 }
-_AT_W01 = {"window": "W01", "window_number": 1, "staff": "S001", "staff_name": "张敏"}
+_AT_W01: dict[str, Any] = {"window": "W01", "window_number": 1, "staff": "S001", "staff_name": "张敏"}
 _ANNOUNCE = "请A零零一二号到一号窗口办理"
 
 # Queue -----------------------------------------------------------------------------------
