@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from bus import topics
 from bus.core import Incoming
 from bus.models.devices import (
+    DeviceState,
     DeviceStatus,
     GuidePrint,
     PrintJob,
@@ -70,7 +71,8 @@ class KioskModel(FrontEndModel):
         self.printer_state: DeviceStatus | None = None
         self.print_status: PrintStatus = ""
         self.print_document = ""
-        self.print_state = ""
+        self.print_state: DeviceState | None = None
+        """The printer's state in the last job's result."""
         self._print_job: PrintJob | None = None
         self._print_sent_at = 0.0
         self._last_touch = self.monotonic()
@@ -169,13 +171,13 @@ class KioskModel(FrontEndModel):
         if self.printer is None or self.printer_state is None:
             return None
         state = self.printer_state.state
-        if state in ("ok", "paper_near_end"):
+        if not state.is_fault:
             return None  # near the end still prints: a matter for staff, not for citizens
-        return self._printer_text(state) if state else None
+        return self._printer_text(state)
 
-    def _printer_text(self, state: str) -> str:
+    def _printer_text(self, state: DeviceState | None) -> str:
         """A printer state in plain words; one this kiosk has no words for is a fault."""
-        key = f"printer_{state}"
+        key = f"printer_{(state or DeviceState.ERROR).value}"
         return tr(key if key in STRINGS else "printer_error", self.lang)
 
     # Touches -----------------------------------------------------------------------------
@@ -335,7 +337,7 @@ class KioskModel(FrontEndModel):
 
     def _print(self, job: PrintJob) -> None:
         self.print_document = job.document
-        self.print_state = ""
+        self.print_state = None
         if self.printer is None:
             self.print_status = "no_printer"
             self._print_job = None

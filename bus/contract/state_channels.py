@@ -211,10 +211,13 @@ CHANNELS: list[Channel] = [
         subscribers=(Role.KIOSK,),
         messages=(devices.PrintResult,),
         examples=(
-            devices.PrintResult(job_id="A013-1", ok=True, state="ok"),
+            devices.PrintResult(job_id="A013-1", ok=True, state=devices.DeviceState.OK),
             Example(
                 devices.PrintResult(
-                    job_id="A014-1", ok=False, state="paper_out", detail="缺纸 / out of paper"
+                    job_id="A014-1",
+                    ok=False,
+                    state=devices.DeviceState.PAPER_OUT,
+                    detail="缺纸 / out of paper",
                 ),
                 "failed: the kiosk offers a reprint",
             ),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
 from bus.models.base import StateMessage
 from config.schema import ItemType
@@ -28,10 +28,21 @@ class DeviceState(enum.StrEnum):
         return self not in (DeviceState.OK, DeviceState.PAPER_NEAR_END)
 
 
+def _unknown_is_error(value: object) -> object:
+    if isinstance(value, str) and value not in DeviceState._value2member_map_:
+        return DeviceState.ERROR
+    return value
+
+
+ReadState = Annotated[DeviceState, BeforeValidator(_unknown_is_error)]
+"""A ``DeviceState`` as a node reads it: a state this version does not know (a newer
+bridge's ``paper_jam``) reads as ``error``, a fault shown as such, never a dropped message."""
+
+
 class DeviceStatus(StateMessage):
     """Retained ``dev/<node>/<device>/state``: ``ok``, ``paper_out``, ``offline`` and so on."""
 
-    state: str
+    state: ReadState
     detail: str = ""
     since: dt.datetime | None = None
 
@@ -104,7 +115,8 @@ class PrintResult(StateMessage):
 
     job_id: str
     ok: bool
-    state: str
+    state: ReadState
+    """The printer's state after the job: why it failed, or ``ok``."""
     detail: str = ""
 
 

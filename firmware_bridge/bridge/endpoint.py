@@ -151,7 +151,7 @@ class Endpoint:
         self.publish_state()
 
     def publish_state(self) -> None:
-        status = DeviceStatus(state=self.state.value, detail=self.detail, since=self.since)
+        status = DeviceStatus(state=self.state, detail=self.detail, since=self.since)
         self.publish("state", status, retain=True)
 
     def parse(self, model: type[M], message: Incoming) -> M | None:

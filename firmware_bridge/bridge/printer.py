@@ -70,7 +70,7 @@ class PrinterEndpoint(Endpoint):
         self._answer(job_id, ok=not state.is_fault, state=state, detail=HINTS[state])
 
     def _answer(self, job_id: str, *, ok: bool, state: DeviceState, detail: str) -> None:
-        result = PrintResult(job_id=job_id, ok=ok, state=state.value, detail=detail)
+        result = PrintResult(job_id=job_id, ok=ok, state=state, detail=detail)
         if ok:
             log.info("%s: printed job %s", self.label, job_id)
         else:

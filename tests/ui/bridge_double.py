@@ -7,7 +7,7 @@ import threading
 from bus import topics
 from bus.client import PahoBus
 from bus.core import Incoming
-from bus.models.devices import PrintJob, PrintResult
+from bus.models.devices import DeviceState, PrintJob, PrintResult
 
 HALL = "chengdong"
 
@@ -28,7 +28,11 @@ class FakeBridge:
         with self._lock:
             self.jobs.append(job)
             first = len(self.jobs) == 1
-        result = PrintResult(job_id=job.job_id, ok=not first, state="paper_out" if first else "ok")
+        result = PrintResult(
+            job_id=job.job_id,
+            ok=not first,
+            state=DeviceState.PAPER_OUT if first else DeviceState.OK,
+        )
         self.bus.publish(topics.device(HALL, "kiosk-1", "printer", "result"), result)
 
     def close(self) -> None:

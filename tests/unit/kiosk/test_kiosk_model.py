@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from bus import topics
-from bus.models.devices import DeviceStatus, PrintResult, ScanEvent
+from bus.models.devices import DeviceState, DeviceStatus, PrintResult, ScanEvent
 from kiosk.model_kiosk import IDLE_SECONDS, PRINT_ANSWER_SECONDS, KioskModel
 from tests.unit.kiosk.conftest import SHANGHAI, FakeHall
 
@@ -123,17 +123,22 @@ def test_printer_fault_is_shown_in_plain_words_and_reprint_sends_the_ticket_agai
     bridge = fake_hall.broker.client(HALL, "bridge-kiosk-1")
     bridge.start()
     model = kiosk(fake_hall)
-    bridge.publish(printer_topic("state"), DeviceStatus(state="paper_out"), retain=True)
+    bridge.publish(printer_topic("state"), DeviceStatus(state=DeviceState.PAPER_OUT), retain=True)
     assert model.printer_fault() == "打印机缺纸，请联系工作人员更换纸卷"
-    bridge.publish(printer_topic("state"), DeviceStatus(state="paper_near_end"), retain=True)
+    bridge.publish(
+        printer_topic("state"), DeviceStatus(state=DeviceState.PAPER_NEAR_END), retain=True
+    )
     assert model.printer_fault() is None  # still prints: not the citizen's concern
-    bridge.publish(printer_topic("state"), DeviceStatus(state="paper_out"), retain=True)
+    bridge.publish(printer_topic("state"), DeviceStatus(state=DeviceState.PAPER_OUT), retain=True)
     take(model, "A", "A01")
     job = fake_hall.payloads(printer_topic("print"))[-1]
-    bridge.publish(printer_topic("result"), PrintResult(job_id="other", ok=True, state="ok"))
+    bridge.publish(
+        printer_topic("result"), PrintResult(job_id="other", ok=True, state=DeviceState.OK)
+    )
     assert model.print_status == "printing"  # someone else's job
     bridge.publish(
-        printer_topic("result"), PrintResult(job_id=job["job_id"], ok=False, state="paper_out")
+        printer_topic("result"),
+        PrintResult(job_id=job["job_id"], ok=False, state=DeviceState.PAPER_OUT),
     )
     assert screen_of(model) == "ticket"
     assert model.ticket is not None and model.ticket.ticket == "A001"
@@ -143,7 +148,7 @@ def test_printer_fault_is_shown_in_plain_words_and_reprint_sends_the_ticket_agai
     model.reprint()
     again = fake_hall.payloads(printer_topic("print"))[-1]
     assert again["job_id"] != job["job_id"] and again["data"]["number"] == "A001"
-    done = PrintResult(job_id=again["job_id"], ok=True, state="ok")
+    done = PrintResult(job_id=again["job_id"], ok=True, state=DeviceState.OK)
     bridge.publish(printer_topic("result"), done)
     assert model.print_message() == "请取走号票"
 
@@ -328,5 +333,6 @@ def test_a_printer_state_the_kiosk_has_no_words_for_is_shown_as_a_fault(
     bridge = fake_hall.broker.client(HALL, "bridge-kiosk-1")
     bridge.start()
     model = kiosk(fake_hall)
-    bridge.publish(printer_topic("state"), DeviceStatus(state="paper_jam"), retain=True)
+    bridge.publish(printer_topic("state"), {"v": 1, "state": "paper_jam"}, retain=True)
+    assert model.printer_state is not None and model.printer_state.state is DeviceState.ERROR
     assert model.printer_fault() == "打印机故障，请联系工作人员"
