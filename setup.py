@@ -18,6 +18,7 @@ INSTALL_REQUIRES = [
     "qrcode>=7.4",
     "Pillow>=10",
     "cryptography>=42",
+    "argon2-cffi>=23.1",
     "numpy>=1.26",
     "openpyxl>=3.1",
     "sdnotify>=0.3",

@@ -10,6 +10,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
+from bus.models.base import WIRE
+
 Payload = BaseModel | dict[str, Any] | list[Any] | str | bytes | None
 Deliver = Callable[[Callable[[], None]], None]
 """Hands a callable to the node's own loop (asyncio's call_soon_threadsafe, Kivy's Clock)."""
@@ -33,7 +35,7 @@ def encode(payload: Payload) -> bytes:
     if isinstance(payload, str):
         return payload.encode("utf-8")
     if isinstance(payload, BaseModel):
-        return payload.model_dump_json().encode("utf-8")
+        return payload.model_dump_json(context=WIRE).encode("utf-8")
     return json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8")
 
 

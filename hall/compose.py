@@ -19,6 +19,7 @@ from config.schema import HallConfig
 from controller.app import Clock, Controller, hall_clock, run_forever
 from controller.faces import DEFAULT_TRANSPORT_KEY, FaceTemplateService
 from controller.notices import NoticeService
+from controller.users import UsersService
 from hallqueue.engine.hours import WorkdayCalendarProtocol, make_ctx
 from hallqueue.service import QueueService
 from store.calendar_store import HallCalendar
@@ -50,6 +51,7 @@ def build_controller(
     if faces is not None:
         services.append(FaceTemplateService(hall, *faces))
     services.append(AttendanceService(hall, calendar, events))
+    services.append(UsersService(hall))
     return Controller(hall, engine, bus, services, clock)
 
 

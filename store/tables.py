@@ -92,3 +92,23 @@ writeoffs = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("user_name", sa.String(32), primary_key=True),
+    sa.Column("display_name", sa.String(64), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("department", sa.String(32), nullable=True),
+    sa.Column("staff_id", sa.String(32), nullable=True, unique=True),
+    sa.Column("windows", sa.JSON, nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("pin_hash", sa.String(255), nullable=True),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("failed_attempts", sa.Integer, nullable=False),
+    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Console users (``controller/users.py``): Argon2id hashes of password and keypad PIN, never
+the secrets; failed sign-ins and the lockout they caused."""

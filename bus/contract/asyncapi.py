@@ -26,6 +26,7 @@ from bus.contract.registry import (
 from bus.contract.state_channels import CHANNELS, REPLY
 from bus.models.base import (
     SCHEMA_VERSION,
+    WIRE,
     Command,
 )
 
@@ -103,7 +104,7 @@ def _asyncapi_schema(node: Any) -> Any:
 
 
 def _dump(payload: BaseModel) -> Any:
-    return payload.model_dump(mode="json", by_alias=True)
+    return payload.model_dump(mode="json", by_alias=True, context=WIRE)
 
 
 def _role_list(roles: Iterable[Role]) -> str:

@@ -8,6 +8,7 @@ from bus.contract import reply_examples as rx
 from bus.contract.examples import _REPLY_OK, _REPLY_REFUSED, _at
 from bus.contract.registry import CommandChannel, Example, Role
 from bus.contract.reply_examples import ok
+from bus.contract.user_channels import USER_CHANNELS
 from bus.models import attendance, notices, queue
 
 _K, _C, _E, _T, _M = Role.KIOSK, Role.CALLER, Role.EVALUATOR, Role.TERMINAL, Role.CONSOLE
@@ -326,5 +327,6 @@ COMMAND_CHANNELS: list[CommandChannel] = [
         "List the notices in force.",
         reply_examples=(ok(_id(31), rx.NOTICES),),
     ),
+    *USER_CHANNELS,
 ]
 """One entry per command model of ``bus.models.COMMANDS``."""

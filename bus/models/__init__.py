@@ -5,7 +5,14 @@ A command is ``{"v": 1, "id": "<unique>", ...fields}`` on ``cmd/<area>/<verb>``;
 false, "error": {"code": "...", "message": "..."}}`` on the request's response topic.
 """
 
-from bus.models import attendance, devices, notices, queue, state  # noqa: F401  (registers commands)
+from bus.models import (  # noqa: F401  (registers commands)
+    attendance,
+    devices,
+    notices,
+    queue,
+    state,
+    users,
+)
 from bus.models.base import (
     COMMANDS,
     Command,

@@ -19,6 +19,10 @@ from pydantic import (
 
 SCHEMA_VERSION: Literal[1] = 1
 
+WIRE: dict[str, Any] = {"wire": True}
+"""The serialization context of a message going on the wire (``bus.core.encode``): secrets in
+clear there (``bus.models.users``), masked in every other dump (the audit log, a repr, logs)."""
+
 
 class Message(BaseModel):
     """Every message carries the schema version so old nodes can refuse what they cannot read."""

@@ -477,6 +477,53 @@ class CalendarResult(Result):
     source: str
 
 
+# Users -----------------------------------------------------------------------------------
+
+
+class UserInfo(Result):
+    """One console user as the controller shows it: never a password or PIN hash."""
+
+    user: str
+    display_name: str
+    role: str
+    """``manager``, ``chief``, ``staff``, ``patrol`` or ``auditor``."""
+    department: str | None
+    staff_id: str | None
+    windows: tuple[str, ...]
+    has_pin: bool
+    disabled: bool
+    failed_attempts: int
+    locked_until: dt.datetime | None
+    """Set while five failed sign-ins keep the user out."""
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class UserResult(Result):
+    """The reply to ``users/add``, ``passwd``, ``set_pin``, ``disable``, ``enable`` and
+    ``set_role``: the user as now stored."""
+
+    user: UserInfo
+
+
+class UserList(Result):
+    """The reply to ``users/list``: every user by user name."""
+
+    users: tuple[UserInfo, ...]
+
+
+class AuthResult(Result):
+    """The reply to ``users/authenticate`` and ``authenticate_pin``: who signed in and what
+    they may do (the console keeps it in its session)."""
+
+    user: str
+    display_name: str
+    role: str
+    department: str | None
+    staff_id: str | None
+    windows: tuple[str, ...]
+
+
 # The registry ----------------------------------------------------------------------------
 
 COMMAND_RESULTS: dict[tuple[str, str], type[BaseModel]] = {
@@ -513,6 +560,15 @@ COMMAND_RESULTS: dict[tuple[str, str], type[BaseModel]] = {
     ("att", "approve"): WriteoffResult,
     ("att", "reject"): WriteoffResult,
     ("att", "list"): WriteoffList,
+    ("users", "add"): UserResult,
+    ("users", "passwd"): UserResult,
+    ("users", "set_pin"): UserResult,
+    ("users", "disable"): UserResult,
+    ("users", "enable"): UserResult,
+    ("users", "set_role"): UserResult,
+    ("users", "list"): UserList,
+    ("users", "authenticate"): AuthResult,
+    ("users", "authenticate_pin"): AuthResult,
     ("att", "report"): MonthReportResult,
 }
 """``(area, verb)`` → the model of its reply's result: every command's result is typed."""
