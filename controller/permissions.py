@@ -1,0 +1,228 @@
+"""Who may do what: ``may(actor, command, target)``, pure (no clock, store or bus).
+
+The controller asks it for every command the console sends as a signed-in user (its
+``acting_user``); the console asks it too, to show only the buttons that will work. The
+roles (``bus.models.users.UserRole``):
+
+- 中心管理员 ``manager``: everything.
+- 首席代表 ``chief``: the windows and service items of their department (window commands,
+  open/close, suspend/unsuspend), the approvals of their department's staff and the work
+  orders (差评工单) of their department's items; read-only queries.
+- 窗口人员 ``staff``: only window commands (call, recall, skip, reactivate, transfer, hold,
+  resume_ticket, finish, pause, resume, login as themselves, logout) at the windows they are
+  bound to.
+- 巡查员 ``patrol``: patrol records (``cmd/patrol/…``) and device-failure registration (a
+  ``device_failure`` write-off request); read-only queries.
+- 只读 ``auditor``: read-only queries only (statistics, lists).
+
+Everyone may change their own password and PIN (the users service asks for the old
+password then). ``target_of`` says what a command acts on, from the hall config and what
+the controller looked up in its state (a request's staff member, a work order's item).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bus.models.base import Command
+from config.schema import HallConfig
+
+WINDOW_VERBS = frozenset(
+    {
+        "call",
+        "recall",
+        "skip",
+        "reactivate",
+        "transfer",
+        "hold",
+        "resume_ticket",
+        "finish",
+        "pause",
+        "resume",
+        "login",
+        "logout",
+    }
+)
+"""The ``queue/…`` commands of a window's caller: what window staff may do."""
+CHIEF_QUEUE_VERBS = WINDOW_VERBS | {
+    "open_window",
+    "close_window",
+    "suspend",
+    "unsuspend",
+    "update_workorder",
+    "close_workorder",
+}
+"""The ``queue/…`` commands a chief may give for their department."""
+CHIEF_ATT_VERBS = frozenset({"approve", "reject"})
+SELF_SERVICE = frozenset({("users", "passwd"), ("users", "set_pin")})
+"""What every user may do to their own account."""
+PATROL_AREAS = frozenset({"patrol"})
+"""The patrol's own records (a later issue)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A signed-in user as ``may`` needs them: role, department, staff id, bound windows."""
+
+    user: str
+    role: str
+    department: str | None = None
+    staff_id: str | None = None
+    windows: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a command acts on."""
+
+    windows: frozenset[str] = frozenset()
+    """A window command's window; for a ticket, the windows that serve its category."""
+    department: str | None = None
+    """The department owning the window, item, ticket, work order or request's staff."""
+    user: str | None = None
+    """The user a ``users/…`` command changes."""
+    staff: str | None = None
+    """The staff member the command names (a login's, a request's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Allowed:
+    """``may`` says yes."""
+
+    def __bool__(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """``may`` says no, and why, in Chinese and in English (the ``forbidden`` reply)."""
+
+    reason_zh: str
+    reason_en: str
+    code: str = "forbidden"
+
+    def __bool__(self) -> bool:
+        return False
+
+    @property
+    def message(self) -> str:
+        """The reply's message: Chinese first."""
+        return f"{self.reason_zh} / {self.reason_en}"
+
+
+ALLOWED = Allowed()
+
+
+def may(actor: Actor, command: Command, target: Target) -> Allowed | Refusal:
+    """Whether ``actor`` may give ``command`` acting on ``target``."""
+    area, verb = command.area, command.verb
+    if actor.role == "manager":
+        return ALLOWED
+    if (area, verb) in SELF_SERVICE and target.user == actor.user:
+        return ALLOWED
+    if actor.role == "staff":
+        return _staff(actor, area, verb, target)
+    if command.readonly and actor.role in ("chief", "patrol", "auditor"):
+        return ALLOWED
+    if actor.role == "chief":
+        return _chief(actor, area, verb, target)
+    if actor.role == "patrol":
+        if area in PATROL_AREAS:
+            return ALLOWED
+        if (area, verb) == ("att", "request") and getattr(command, "kind", None) == (
+            "device_failure"
+        ):
+            return ALLOWED
+        return Refusal(
+            "巡查员只能登记巡查记录和设备故障，或查询",
+            "patrol may record patrols and device failures, and query",
+        )
+    if actor.role == "auditor":
+        return Refusal("只读用户只能查询", "an auditor may only query")
+    return Refusal(f"未知角色 {actor.role}", f"unknown role {actor.role}")
+
+
+def _staff(actor: Actor, area: str, verb: str, target: Target) -> Allowed | Refusal:
+    if area != "queue" or verb not in WINDOW_VERBS:
+        return Refusal(
+            "窗口人员只能在本人窗口叫号、办理", "window staff may only work their windows"
+        )
+    if not target.windows & actor.windows:
+        bound = "、".join(sorted(actor.windows)) or "无"
+        return Refusal(
+            f"只能操作本人绑定的窗口（{bound}）",
+            f"staff act only at their windows ({', '.join(sorted(actor.windows)) or 'none'})",
+        )
+    if verb == "login" and target.staff != actor.staff_id:
+        return Refusal("只能以本人身份签到", "staff sign in as themselves only")
+    return ALLOWED
+
+
+def _chief(actor: Actor, area: str, verb: str, target: Target) -> Allowed | Refusal:
+    theirs = (area == "queue" and verb in CHIEF_QUEUE_VERBS) or (
+        area == "att" and verb in CHIEF_ATT_VERBS
+    )
+    if not theirs:
+        return Refusal("首席代表不能执行此操作", "a chief may not do this")
+    if target.department is None or target.department != actor.department:
+        return Refusal(
+            f"首席代表只能处理本部门（{actor.department}）的事务",
+            f"a chief acts for their own department ({actor.department}) only",
+        )
+    return ALLOWED
+
+
+_TICKET = re.compile(r"^(?:\d{4}-\d{2}-\d{2}/)?([A-Z]{1,2})\d+$")
+"""``A005`` or its key ``2026-11-24/A005``: the prefix names the category."""
+
+
+def target_of(
+    command: Command,
+    hall: HallConfig,
+    *,
+    staff: str | None = None,
+    service: str | None = None,
+) -> Target:
+    """What ``command`` acts on, from its fields and the hall config.
+
+    ``staff`` and ``service`` are what the controller found in its state for a command that
+    names neither itself: the staff member of a write-off request being approved, the item
+    of a work order."""
+    user = getattr(command, "user", None) if command.area == "users" else None
+    named_staff = getattr(command, "staff", None) or getattr(command, "staff_id", None)
+    staff = staff or (named_staff if isinstance(named_staff, str) else None)
+    window_id = getattr(command, "window", None)
+    if isinstance(window_id, str):
+        window = hall.window(window_id)
+        return Target(
+            windows=frozenset({window_id}),
+            department=window.department if window else None,
+            user=user,
+            staff=staff,
+        )
+    code = service or getattr(command, "service", None)
+    if isinstance(code, str):
+        item = hall.item(code)
+        category = hall.category(item.category) if item else None
+        return Target(
+            windows=frozenset(w.id for w in hall.windows_for(category.prefix))
+            if category
+            else frozenset(),
+            department=category.department if category else None,
+            user=user,
+            staff=staff,
+        )
+    ticket = getattr(command, "ticket", None)
+    match = _TICKET.match(ticket) if isinstance(ticket, str) else None
+    if match is not None:
+        category = hall.category(match.group(1))
+        if category is not None:
+            return Target(
+                windows=frozenset(w.id for w in hall.windows_for(category.prefix)),
+                department=category.department,
+                user=user,
+                staff=staff,
+            )
+    member = hall.staff_member(staff) if staff else None
+    return Target(department=member.department if member else None, user=user, staff=staff)
