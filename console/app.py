@@ -33,9 +33,9 @@ from console.pages import (
     caller_regions,
     hall_context,
 )
-from console.sse import stream
+from console.sse import expired, stream
 from console.state import HallState
-from console.verbs import VERBS, answer_text
+from console.verbs import VERBS, answer_text, resolve
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "hall_session"
@@ -216,6 +216,7 @@ def create_app(
         lang = lang_of(request)
         if not csrf_ok(request, session, form):
             return page(request, "error.html", 403, message=tr("csrf", lang))
+        verb = resolve(verb, state.windows.get(window), session)
         if not may_call(session, window) or verb not in VERBS:
             return forbidden(request)
         cid = str(form.get("cid") or "")
@@ -258,6 +259,13 @@ def create_app(
 
         return render
 
+    def gone(request: Request) -> Response:
+        html = renderer.render("_expired.html", renderer.context(lang_of(request)))
+        return StreamingResponse(
+            expired(request, state, html), media_type="text/event-stream",
+            headers={"Cache-Control": "no-store"},
+        )
+
     def last_id(request: Request) -> str | None:
         return request.headers.get("last-event-id") or request.query_params.get("last")
 
@@ -265,7 +273,7 @@ def create_app(
     async def caller_events(request: Request, window: str) -> Response:
         session = session_of(request)
         if session is None or not may_call(session, window):
-            return Response(status_code=204)  # EventSource stops: the page says so
+            return gone(request)
         lang = lang_of(request)
 
         def ctx() -> dict[str, Any]:
@@ -281,7 +289,7 @@ def create_app(
     async def hall_events(request: Request) -> Response:
         session = session_of(request)
         if session is None or session.user.role not in HALL_ROLES:
-            return Response(status_code=204)
+            return gone(request)
         lang = lang_of(request)
 
         def ctx() -> dict[str, Any]:

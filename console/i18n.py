@@ -39,6 +39,12 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
             "无法验证登录：大厅控制器未应答",
             "Cannot check the sign-in: the hall controller did not answer",
         ),
+        "expired": (
+            "登录已失效（已退出、超时或管理台已重启），请重新登录",
+            "Your session has ended (signed out, timed out, console restarted); sign in again",
+        ),
+        "notices": ("公告", "Notices"),
+        "no_notices": ("暂无公告", "No notices"),
         "forbidden": ("无权访问此页面", "You may not open this page"),
         "csrf": ("页面已过期，请刷新后重试", "This page has expired; reload it and try again"),
         "choose_window": ("请选择窗口", "Choose a window"),

@@ -19,6 +19,7 @@ from config.schema import HallConfig
 from console.i18n import Lang, tr
 from console.state import HallState
 
+
 @dataclass(frozen=True, slots=True)
 class Region:
     """One live part of a page: its SSE event name, the state parts it shows, its template."""
@@ -34,7 +35,10 @@ def caller_regions(window: str) -> tuple[Region, ...]:
     return (
         Region("conn", frozenset({"conn"}), "_conn.html"),
         Region("ticket", frozenset({w, "tickets"}), "_caller_ticket.html"),
-        Region("actions", frozenset({w, "catalog"}), "_caller_actions.html"),
+        Region("staff", frozenset({w}), "_caller_staff.html"),
+        Region("signlabel", frozenset({w}), "_caller_signlabel.html"),
+        Region("recalls", frozenset({w}), "_caller_recalls.html"),
+        Region("pauselabel", frozenset({w}), "_caller_pauselabel.html"),
         Region("waiting", frozenset({"queue", "tickets"}), "_caller_waiting.html"),
         Region("counts", frozenset({w, "counters"}), "_caller_counts.html"),
     )
@@ -47,6 +51,7 @@ HALL_REGIONS: tuple[Region, ...] = (
     Region("alarms", frozenset({"queue", "tickets", "nodes", "clock"}), "_hall_alarms.html"),
     Region("nodes", frozenset({"nodes", "conn"}), "_hall_nodes.html"),
     Region("counters", frozenset({"counters"}), "_hall_counters.html"),
+    Region("notices", frozenset({"notices"}), "_hall_notices.html"),
 )
 
 
@@ -83,6 +88,10 @@ class Renderer:
         def named(zh: str, en: str) -> str:
             return en if lang == "en" and en else zh
 
+        def service_name(code: str, name: str) -> str:
+            item = hall.item(code)
+            return item.name_en if lang == "en" and item is not None and item.name_en else name
+
         return {
             "state": state,
             "hall": hall,
@@ -92,6 +101,7 @@ class Renderer:
             "iso": iso,
             "minutes": minutes,
             "named": named,
+            "service_name": service_name,
             "now": now,
             "now_iso": now.isoformat(),
             "alarm_minutes": wait_alarm_minutes(hall),
@@ -200,7 +210,8 @@ def hall_context(state: HallState, lang: Lang) -> dict[str, Any]:
         label = tr(f"dev_{dev.state}", lang)
         alarms.append(tr("alarm_device", lang, node=node_id, device=device, state=label))
     windows = [(w, state.windows.get(w.id)) for w in hall.windows]
-    return {"rows": rows, "alarms": alarms, "nodes": nodes, "windows": windows}
+    notices = sorted(state.notices.values(), key=lambda n: n.created_at, reverse=True)
+    return {"rows": rows, "alarms": alarms, "nodes": nodes, "windows": windows, "notices": notices}
 
 
 RegionContext = Callable[[HallState, Lang], dict[str, Any]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from typing import Any
 
 import uvicorn
 
@@ -24,6 +25,19 @@ log = logging.getLogger(__name__)
 NODE_ID = "console"
 SHUTDOWN_SECONDS = 2
 """Open SSE streams never end by themselves: uvicorn cancels them this long after a stop."""
+
+
+class ConsoleServer(uvicorn.Server):
+    """uvicorn's server that ends the console's SSE streams as soon as it is told to stop."""
+
+    def __init__(self, config: uvicorn.Config, state: HallState) -> None:
+        super().__init__(config)
+        self.hall_state = state
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        """SIGTERM or Ctrl-C: close the streams, then uvicorn's own shutdown."""
+        self.hall_state.close()
+        super().handle_exit(sig, frame)
 
 
 def staff_windows(hall: HallConfig) -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -67,7 +81,7 @@ async def serve(
     config = uvicorn.Config(
         app, host=host, port=port, log_level="info", timeout_graceful_shutdown=SHUTDOWN_SECONDS
     )
-    server = uvicorn.Server(config)
+    server = ConsoleServer(config, state)
     state.start()
     bus.start()
     log.info("console on http://%s:%s/ for hall %s", host, port, hall.hall_id)

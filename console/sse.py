@@ -41,6 +41,16 @@ def batch(event_id: str, regions: list[tuple[str, str]]) -> str:
     return "".join(message(event_id, name, html) for name, html in regions)
 
 
+async def expired(request: Request, state: HallState, html: str) -> AsyncIterator[str]:
+    """A stream for a tab whose session is gone (signed out, expired, console restarted):
+    it says so once and stays open, so the browser does not reconnect in a loop."""
+    yield f"retry: {RETRY_MS}\n\n"
+    yield message(state.event_id, "conn", html)
+    while not state.closed and not await request.is_disconnected():
+        await state.wait(state.seq, PING_SECONDS)
+        yield ": ping\n\n"
+
+
 async def stream(
     request: Request,
     state: HallState,
@@ -55,11 +65,13 @@ async def stream(
     parts = state.changes_since(last)
     if parts is None or parts:
         yield batch(state.event_id, render(parts))
-    while not await request.is_disconnected():
+    while not state.closed and not await request.is_disconnected():
         if not await state.wait(cursor, ping):
             yield ": ping\n\n"
             continue
         await asyncio.sleep(COALESCE_SECONDS)
+        if state.closed:
+            break
         parts = state.changes_since(f"{state.epoch}-{cursor}")
         cursor = state.seq
         yield batch(state.event_id, render(parts))

@@ -116,6 +116,8 @@ class HallState:
         self._ring: deque[Change] = deque(maxlen=ring)
         self._waiters: list[asyncio.Future[None]] = []
         self.connected = False
+        self.closed = False
+        """Set by ``close``: the console stops, every SSE stream ends."""
         self.catalog: CatalogData | None = None
         self.queue: QueueData | None = None
         self.windows: dict[str, WindowData] = {}
@@ -195,6 +197,12 @@ class HallState:
             if change.seq > seen:
                 parts |= change.parts
         return frozenset(parts)
+
+    def close(self) -> None:
+        """The console is stopping: wake every stream so that it ends by itself (an open SSE
+        response would otherwise hold the server's shutdown until its timeout)."""
+        self.closed = True
+        self.touch("closing")
 
     async def wait(self, after: int, timeout: float) -> bool:
         """Wait until the sequence passes ``after``; False after ``timeout`` seconds."""

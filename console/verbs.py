@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bus.models.views import WindowData, WindowStatus
 from config.schema import HallConfig
 from console.auth import Session
 from console.commands import Answer
@@ -71,6 +72,22 @@ VERBS: dict[str, Verb] = {
     }.items()
 }
 """The actions the caller page may POST, by the name in its URL."""
+
+
+TOGGLES = ("sign", "pause_toggle")
+"""Buttons whose command depends on the window now: one button each, never swapped while a
+click is in flight (only its label is live)."""
+
+
+def resolve(verb: str, view: WindowData | None, session: Session) -> str:
+    """The command a toggle sends now: sign in or out, pause or resume."""
+    if verb == "sign":
+        here = view.staff if view is not None else None
+        return "logout" if here is not None and here.id == session.user.staff else "login"
+    if verb == "pause_toggle":
+        paused = view is not None and view.status is WindowStatus.PAUSED
+        return "resume" if paused else "pause"
+    return verb
 
 
 def answer_text(verb: str, answer: Answer, lang: Lang, hall: HallConfig) -> tuple[bool, str]:

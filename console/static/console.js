@@ -24,6 +24,18 @@
     button.click();
   });
 
+  // A held or skipped ticket's chip (in a live region, swapped at any time) presses a button
+  // that is never swapped, so a reply is never lost with the element that asked for it.
+  document.addEventListener("click", function (ev) {
+    var chip = ev.target.closest ? ev.target.closest("[data-chip]") : null;
+    if (!chip) { return; }
+    var button = document.getElementById(chip.dataset.chip);
+    var field = document.getElementById("chip-ticket");
+    if (!button || !field || button.disabled) { return; }
+    field.value = chip.dataset.ticket;
+    button.click();
+  });
+
   // Elapsed times: the server renders the hall time it had (data-now); the browser counts on.
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function tick() {

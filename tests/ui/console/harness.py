@@ -1,0 +1,88 @@
+"""The console served by uvicorn in a thread, on a real broker, for the browser tests."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import uvicorn
+
+from bus.client import PahoBus, asyncio_deliver
+from bus.remote import MANAGER_USER
+from config.schema import HallConfig
+from console.app import create_app
+from console.auth import Sessions, demo_users
+from console.commands import BusCommandSender
+from console.run import ConsoleServer, staff_windows
+from console.state import HallState
+from tests.waiting import wait_for_port, wait_until
+
+CONSOLE_NODE = MANAGER_USER
+"""The console's MQTT identity in these tests: the manager's user, which the controller lets
+send every command until the console's own node and role are in the hall config."""
+
+
+class ConsoleThread:
+    """``hall console`` in a thread: one asyncio loop for uvicorn and the PahoBus."""
+
+    def __init__(
+        self, hall: HallConfig, broker_url: str, port: int, sessions: Sessions | None = None
+    ) -> None:
+        self.hall = hall
+        self.broker_url = broker_url
+        self.port = port
+        self.sessions = sessions or Sessions()
+        """Kept across a restart of the server in a test (a process restart signs out)."""
+        self.loop = asyncio.new_event_loop()
+        self.state: HallState | None = None
+        self.server: ConsoleServer | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_until_complete(self._main())
+
+    async def _main(self) -> None:
+        loop = asyncio.get_running_loop()
+        bus = PahoBus(
+            self.hall.hall_id, CONSOLE_NODE, self.broker_url, role="console",
+            deliver=asyncio_deliver(loop),
+        )
+        self.state = HallState(bus, self.hall)
+        app = create_app(
+            self.state, BusCommandSender(bus), demo_users(staff_windows(self.hall)),
+            sessions=self.sessions,
+        )
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning",
+            timeout_graceful_shutdown=2,
+        )
+        self.server = ConsoleServer(config, self.state)
+        self.state.start()
+        bus.start()
+        try:
+            await self.server.serve()
+        finally:
+            bus.stop()
+
+    def start(self) -> ConsoleThread:
+        self._thread.start()
+        assert wait_for_port(self.port, timeout=10)
+        wait_until(lambda: self.state is not None and not self.state.lost)
+        return self
+
+    def stop(self) -> None:
+        server, state = self.server, self.state
+        assert server is not None and state is not None
+
+        def exit_now() -> None:
+            state.close()
+            server.should_exit = True
+
+        self.loop.call_soon_threadsafe(exit_now)
+        self._thread.join(15)
+        assert not self._thread.is_alive(), "the console did not stop"
