@@ -8,6 +8,7 @@ finish and get rated, and every event is printed on one line until Ctrl-C.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import random
@@ -42,6 +43,7 @@ from controller.broker import (
     write_broker_config,
     write_dev_config,
 )
+from hall.demo_users import seed_demo_users
 
 MEAN_ARRIVAL_SECONDS = 4.0
 SERVICE_SECONDS = (6.0, 20.0)
@@ -206,6 +208,8 @@ class Demo:
         if not (printer.wait_connected(10) and kiosk.wait_connected(10)):
             raise RuntimeError(f"the demo broker at {url} did not come up")
         self._wait_for_controller(printer)
+        users = functools.partial(self._command, printer, area="users")
+        print("\n".join(seed_demo_users(self.hall, users)), flush=True)
         services = [i.code for i in self.hall.items]
         for _ in range(WAITING_AT_OPENING):  # citizens already waiting when the doors open
             self._issue(kiosk, self.random.choice(services))
@@ -340,10 +344,12 @@ class Demo:
         self._press(w.bus, f"caller-{w.window}", key="next")
         w.next_at = now + IDLE_RETRY_SECONDS / self.rate
 
-    def _command(self, bus: PahoBus, verb: str, **fields: Any) -> Reply | None:
+    def _command(
+        self, bus: PahoBus, verb: str, *, area: str = "queue", **fields: Any
+    ) -> Reply | None:
         payload = {"v": 1, "id": f"{bus.node}-{uuid.uuid4().hex[:12]}", **fields}
         try:
-            reply = bus.request(topics.command(self.hall.hall_id, "queue", verb), payload, 10)
+            reply = bus.request(topics.command(self.hall.hall_id, area, verb), payload, 10)
             return Reply.model_validate_json(reply.result(11).payload)
         except Exception as exc:  # the demo goes on; the controller log says why
             print(f"  ! {bus.node} {verb}: {exc}", flush=True)

@@ -7,15 +7,18 @@ A hall in service gets its users from ``hall users add`` instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from bus.models.base import Reply
 from bus.models.users import ROLE_NAMES
 from config.schema import HallConfig
 
-Send = Callable[[str, dict[str, Any]], Reply | None]
-"""Sends ``users/<verb>`` with these fields and returns the reply (None when none came)."""
+
+class Send(Protocol):
+    """Sends ``users/<verb>`` with these fields; the reply, or None when none came."""
+
+    def __call__(self, verb: str, /, **fields: Any) -> Reply | None: ...
+
 
 DEMO_PIN = "1234"
 
@@ -47,7 +50,7 @@ def seed_demo_users(hall: HallConfig, send: Send) -> list[str]:
     """Add the demo's users; the lines to print (user, role, password; "already there")."""
     lines = ["演示用户 / demo console users (user / password):"]
     for account in demo_accounts(hall):
-        reply = send("add", account)
+        reply = send("add", **account)
         if reply is None:
             state = "未答复 / no reply"
         elif reply.ok:

@@ -290,7 +290,7 @@ def test_the_demo_adds_one_user_per_role_who_can_sign_in_and_a_rerun_keeps_them(
     h = Hall(hall, tmp_path)
     try:
 
-        def send(verb: str, fields: dict[str, object]) -> Reply:
+        def send(verb: str, /, **fields: object) -> Reply:
             command = COMMANDS[("users", verb)].model_validate({"id": h.next_id(), **fields})
             return h.run(command)
 
