@@ -547,7 +547,9 @@ class PunchData(EventData):
     device: str
     slot: str
     status: str
-    minutes: int
+    minutes: int | None
+    """Late or early minutes; None when the punch does not count (a rest day, outside every
+    slot's window)."""
     flags: tuple[str, ...]
 
 

@@ -130,3 +130,24 @@ def test_emergency_leave_left_unsigned_past_its_deadline_is_absence(
     for role in ("chief_representative", "hall_centre"):
         run(engine, service, Approve, monday, request_id=request_id, approver_role=role)
     assert day_status(engine, service, monday, "S001") == "absent"
+
+
+def test_a_punch_on_a_rest_day_is_recorded_and_published_without_minutes(
+    engine: Engine, hall: HallConfig
+) -> None:
+    """A Saturday punch counts for nothing (no minutes): it used to fail at publish time,
+    where its event required minutes, and the punch was lost with an internal error."""
+    from bus.models.attendance import Punch
+    from bus.models.events import PunchAccepted, PunchData
+
+    service = service_for(hall, "chengdong")
+    saturday = at(dt.date(2026, 11, 28), "10:02")
+    outcome = run(
+        engine, service, Punch, saturday, staff_id="S001", time=saturday, source="face",
+        device="terminal-1",
+    )  # fmt: skip
+    assert outcome.error is None
+    (publication,) = outcome.publications
+    assert isinstance(publication.payload, PunchAccepted)
+    assert isinstance(publication.payload.data, PunchData)
+    assert publication.payload.data.minutes is None
