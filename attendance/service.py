@@ -40,6 +40,7 @@ from bus.models.attendance import (
     WriteoffRequest,
 )
 from bus.models.base import Command
+from bus.models.events import CalendarData, PunchData, WriteoffData
 from bus.models.replies import (
     CalendarResult,
     PunchResult,
@@ -196,18 +197,23 @@ class AttendanceService:
             "skew_seconds": skew,
             **judged,
         }
-        event = {
-            "staff_id": cmd.staff_id,
-            "seq": appended.seq,
-            "device": cmd.device,
-            "slot": judged["slot"],
-            "status": judged["status"],
-            "minutes": judged["minutes"],
-            "flags": flags,
+        event = PunchData(
+            staff_id=cmd.staff_id,
+            seq=appended.seq,
+            device=cmd.device,
+            slot=judged["slot"],
+            status=judged["status"],
+            minutes=judged["minutes"],
+            flags=tuple(flags),
+        )
+        audited = {
+            "event": "punch.accepted",
+            **event.model_dump(mode="json"),
+            "hash": appended.hash,
         }
         return Outcome(
             result=result_of(cmd.area, cmd.verb, result),
-            events=[{"event": "punch.accepted", **event, "hash": appended.hash}],
+            events=[audited],
             publications=[self.events.publication("punch.accepted", event, now)],
         )
 
@@ -227,13 +233,14 @@ class AttendanceService:
         self, kind: str, stored: StoredRequest, info: WriteoffResult, now: dt.datetime
     ) -> tuple[list[dict[str, Any]], list[Publication]]:
         # Leave kinds and reasons are personal: events carry only ids and where it stands.
-        data = {
-            "request_id": stored.request_id,
-            "staff_id": stored.request.staff_id,
-            "status": info.status,
-            "next_role": info.next_role,
-        }
-        return [{"event": kind, **data}], [self.events.publication(kind, data, now)]
+        data = WriteoffData(
+            request_id=stored.request_id,
+            staff_id=stored.request.staff_id,
+            status=info.status,
+            next_role=info.next_role,
+        )
+        audited = {"event": kind, **data.model_dump(mode="json")}
+        return [audited], [self.events.publication(kind, data, now)]
 
     def _request(self, conn: Connection, cmd: WriteoffRequest, now: dt.datetime) -> Outcome:
         count = conn.execute(sa.select(sa.func.count()).select_from(tables.writeoffs)).scalar()
@@ -311,12 +318,12 @@ class AttendanceService:
         def commit() -> None:
             self.calendar.adopt(updated)
 
-        data = {"date": cmd.date.isoformat(), "kind": cmd.kind, "workday": kind.workday}
+        data = CalendarData(date=cmd.date, kind=cmd.kind, workday=kind.workday)
         return Outcome(
             result=CalendarResult(
                 date=cmd.date, kind=cmd.kind, workday=kind.workday, source=kind.source
             ),
-            events=[{"event": "calendar.override", **data}],
+            events=[{"event": "calendar.override", **data.model_dump(mode="json")}],
             publications=[self.events.publication("calendar.override", data, now)],
             on_commit=commit,
         )

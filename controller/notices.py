@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from bus import topics
 from bus.models.base import Command
+from bus.models.events import NoticeIdData
 from bus.models.notices import ListNotices, Notice, PushNotice, RevokeNotice
 from bus.models.replies import NoticeList, RevokeResult
 from config.schema import HallConfig
@@ -96,7 +97,7 @@ class NoticeService:
             events=[event],
             publications=[
                 self._retained(notice),
-                self.events.publication("notice.pushed", notice.model_dump(mode="json"), now),
+                self.events.publication("notice.pushed", notice, now),
             ],
             on_commit=commit,
         )
@@ -123,7 +124,7 @@ class NoticeService:
         events: list[dict[str, Any]] = []
         for notice_id in ids:
             pubs.append(self._removed(notice_id))
-            pubs.append(self.events.publication(kind, {"notice_id": notice_id}, now))
+            pubs.append(self.events.publication(kind, NoticeIdData(notice_id=notice_id), now))
             events.append({"event": kind, "notice_id": notice_id})
         return Outcome(
             result=RevokeResult(revoked=tuple(ids)),

@@ -13,10 +13,12 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 from sqlalchemy.engine import Connection
 
 from bus import topics
 from bus.models.base import Command, RefusalDetails
+from bus.models.events import data_model
 from bus.models.queue import CancelBooking, QueueOp, Rate, StatsQuery, Tick
 from bus.models.replies import result_of
 from bus.models.views import (
@@ -142,10 +144,7 @@ class QueueService:
             )
         new = result.state
         self._persist(conn, result, now)
-        publications = [
-            self.events.publication(e.kind, {**e.public(), **e.detail()}, now)
-            for e in result.events
-        ]
+        publications = [self.events.publication(e.kind, event_data(e), now) for e in result.events]
 
         views = self._changed_views(new, now)
 
@@ -225,3 +224,12 @@ class QueueService:
         except ValueError as exc:
             return Outcome.refused("invalid", str(exc))
         return Outcome(result=stats)
+
+
+def event_data(event: engine.Event) -> BaseModel:
+    """The typed ``data`` of an engine event, before it is published.
+
+    The engine is pure and emits each event's §5 fields and screen details as mappings (the
+    replay prints them, the audit log keeps them); here they become the model of the kind.
+    """
+    return data_model(event.kind).model_validate({**event.data, **event.extra})

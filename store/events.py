@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 
 from pydantic import BaseModel
 
@@ -23,13 +22,11 @@ class EventFactory:
         self.hall_id = hall_id
         self._last = 0
 
-    def publication(
-        self, kind: str, data: BaseModel | Mapping[str, object], at: dt.datetime
-    ) -> Publication:
+    def publication(self, kind: str, data: BaseModel, at: dt.datetime) -> Publication:
         """The ``evt/<kind>`` publication of one event, numbered after every earlier one.
 
-        ``data`` becomes the typed model of its kind (``bus.models.events``): a field that
-        is missing or of the wrong type is an error here, at the sender.
+        ``data`` is the data model of its kind (``bus.models.events.data_model``), built by
+        the sender: a field missing or of the wrong type fails there, not at publish time.
         """
         self._last = max(self._last + 1, int(at.timestamp() * 1000))
         event = make_event(kind, data, at, self._last)

@@ -34,7 +34,9 @@ class Outcome:
     """(code, message) for a refusal; a refused command changes nothing."""
     details: RefusalDetails | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
-    """Public events, for the audit log and ``evt/<kind>``."""
+    """Each event in its §5 form (``{"event": kind, ...}``) for the command's audit-log row,
+    written by the controller in the same transaction: it never leaves the process. What goes
+    out on ``evt/<kind>`` is the typed event among ``publications``."""
     publications: list[Publication] = field(default_factory=list)
     on_commit: Callable[[], None] | None = None
     """Swaps the service's in-memory state; called only after the commit succeeded."""

@@ -664,16 +664,27 @@ def parse_event(payload: bytes | str) -> AnyEvent:
     return _ANY_EVENT.validate_json(payload)
 
 
+def data_model(kind: str) -> type[BaseModel]:
+    """The model of the ``data`` of event ``kind``: what its sender builds."""
+    if kind not in EVENTS:
+        raise KeyError(f"no event model for {kind!r}: add one to bus/models/events.py")
+    model = EVENTS[kind].model_fields["data"].annotation
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise TypeError(f"{kind}: data is not a model")
+    return model
+
+
 def make_event(
     kind: str, data: BaseModel | Mapping[str, object], at: dt.datetime, seq: int
 ) -> AnyEvent:
-    """The message of event ``kind``, ``data`` validated into that kind's data model.
+    """The message of event ``kind`` carrying ``data``: its kind's data model
+    (``data_model(kind)``), or fields validated into it (a reader's test, a replay).
 
-    The services hand their event fields here, in one place, so what goes out on
-    ``evt/<kind>`` is always the typed model of its kind (a field missing is an error at the
-    sender, not a surprise at a screen).
+    A model of another kind's data is a TypeError: the senders build the data model of the
+    kind they publish, so a missing or mistyped field fails where it is made.
     """
-    if kind not in EVENTS:
-        raise KeyError(f"no event model for {kind!r}: add one to bus/models/events.py")
-    raw = data.model_dump() if isinstance(data, BaseModel) else dict(data)
+    model = data_model(kind)
+    if isinstance(data, BaseModel) and not isinstance(data, model):
+        raise TypeError(f"{kind} carries a {model.__name__}, not a {type(data).__name__}")
+    raw = data if isinstance(data, BaseModel) else dict(data)
     return _ANY_EVENT.validate_python({"event": kind, "at": at, "seq": seq, "data": raw})
