@@ -69,7 +69,12 @@ _A012: dict[str, Any] = {
     "windows": (1, 2, 9, 10),
     "priority": False,
 }
-_AT_W01: dict[str, Any] = {"window": "W01", "window_number": 1, "staff": "S001", "staff_name": "张敏"}
+_AT_W01: dict[str, Any] = {
+    "window": "W01",
+    "window_number": 1,
+    "staff": "S001",
+    "staff_name": "张敏",
+}
 _ANNOUNCE = "请A零零一二号到一号窗口办理"
 
 # Queue -----------------------------------------------------------------------------------
