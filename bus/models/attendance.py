@@ -7,7 +7,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from bus.models import limits
 from bus.models.base import Command, command_model
+from bus.models.limits import Code, Name, Note
 
 WriteoffKind = Literal[
     "sick",
@@ -28,35 +30,37 @@ WriteoffKind = Literal[
 class Punch(Command):
     """One punch; ``id`` is unique per punch so an outbox resend is applied once."""
 
-    punch_id: str | None = Field(default=None, min_length=1, max_length=80)
+    punch_id: str | None = Field(default=None, min_length=1, max_length=limits.ID_MAX)
     """The punch's own id when it differs from the command id (a console that resends a
     punch under a new command id); omitted: the command ``id`` is the punch id."""
-    staff_id: str
+    staff_id: Code
     time: dt.datetime
     """The terminal's wall-clock time of the punch, with its offset."""
     source: Literal["face", "fingerprint", "manual"]
-    device: str
+    device: Code
     """The node id of the terminal."""
     clock_synced: bool = True
     """Whether the terminal's clock was in sync (NTP or the controller's beacon) at the punch."""
     monotonic: float | None = None
-    boot_id: str | None = None
+    boot_id: Code | None = None
 
 
 @command_model("att", "request")
 class WriteoffRequest(Command):
     """A leave / trip / correction request (核销申请)."""
 
-    staff_id: str
+    max_bytes = limits.LARGE_MAX_BYTES
+
+    staff_id: Code
     kind: WriteoffKind
     start: dt.datetime
     end: dt.datetime
-    reason: str = ""
+    reason: Note = ""
     emergency: bool = False
     """Emergency leave reported on the day (by 09:30) and completed within 3 workdays."""
-    substitute: str | None = None
+    substitute: Code | None = None
     """顶岗 staff id (required by some profiles before approval)."""
-    staff_ids: list[str] = []
+    staff_ids: list[Code] = Field(default=[], max_length=limits.STAFF_LIST_MAX)
     """For device_failure: everyone the patrol's manual registration lists."""
     reported_at: dt.datetime | None = None
     """Emergency leave: when it was reported to the centre (default: when the controller
@@ -67,11 +71,11 @@ class WriteoffRequest(Command):
 class Approve(Command):
     """An approver's yes to a write-off request at their step of the profile's chain (A5)."""
 
-    request_id: str
-    approver_role: str
-    approver: str = ""
-    note: str = ""
-    substitute: str | None = None
+    request_id: Code
+    approver_role: Code
+    approver: Name = ""
+    note: Note = ""
+    substitute: Code | None = None
     """顶岗 staff id named while approving (衢江: the window lead arranges the substitute)."""
 
 
@@ -79,10 +83,10 @@ class Approve(Command):
 class Reject(Command):
     """An approver's no to a write-off request; the request ends rejected (A5)."""
 
-    request_id: str
-    approver_role: str
-    approver: str = ""
-    note: str = ""
+    request_id: Code
+    approver_role: Code
+    approver: Name = ""
+    note: Note = ""
 
 
 @command_model("att", "list")
@@ -90,7 +94,7 @@ class ListRequests(Command):
     """The write-off requests, by staff member and status, for an approver's list."""
 
     readonly = True
-    staff_id: str | None = None
+    staff_id: Code | None = None
     status: Literal["pending", "approved", "rejected"] | None = None
 
 
@@ -107,6 +111,6 @@ class MonthReportQuery(Command):
     """The monthly attendance report with its deductions (RULES §4)."""
 
     readonly = True
-    month: str = Field(pattern=r"^\d{4}-\d{2}$")
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", max_length=7)
     days: bool = False
     """Also every staff member's days (RULES §4); default: totals and deductions only."""

@@ -17,6 +17,8 @@ from pydantic import (
     model_serializer,
 )
 
+from bus.models import limits
+
 SCHEMA_VERSION: Literal[1] = 1
 
 WIRE: dict[str, Any] = {"wire": True}
@@ -45,8 +47,21 @@ class Command(Message):
     verb: ClassVar[str]
     readonly: ClassVar[bool] = False
     """Queries change nothing: they are neither stored for idempotency nor audited."""
+    max_bytes: ClassVar[int] = limits.DEFAULT_MAX_BYTES
+    """The largest payload of this command, checked on the raw bytes before parsing."""
 
-    id: str = Field(min_length=1, max_length=80)
+    id: str = Field(min_length=1, max_length=limits.ID_MAX)
+
+    @field_validator("v", mode="before")
+    @classmethod
+    def _exactly_one(cls, value: Any) -> Any:
+        # JSON true and 1.0 would pass Literal[1] (bool and float compare equal to 1).
+        if type(value) is not int or value != SCHEMA_VERSION:
+            raise ValueError(_VERSION_MESSAGE)
+        return value
+
+
+_VERSION_MESSAGE = "版本号 v 必须是整数 1 / v must be the integer 1"
 
 
 class RefusalDetails(BaseModel):
@@ -157,40 +172,106 @@ def command_model(area: str, verb: str) -> Callable[[C], C]:
 
 
 class CommandError(Exception):
-    """A command that cannot be read; ``code`` and ``message`` go into the ok:false reply."""
+    """A command that cannot be read; ``code`` and ``message`` go into the ok:false reply.
+
+    The codes of the edge, each also a counter of the controller: ``too_large``, ``too_deep``,
+    ``bad_encoding`` (not UTF-8, or a lone surrogate), ``bad_json``, ``unknown_command``,
+    ``invalid``. The message quotes at most a short prefix of anything sent."""
 
     def __init__(self, code: str, message: str, command_id: str = "") -> None:
         super().__init__(message)
         self.code = code
-        self.message = message
-        self.command_id = command_id
+        self.message = limits.clip(message)
+        self.command_id = limits.reply_id(command_id)
+
+
+MAX_COMMAND_BYTES = limits.NOTICE_MAX_BYTES
+"""The largest ``max_bytes`` of any command: a bigger message is refused without a look."""
 
 
 def parse_command(area: str, verb: str, payload: bytes) -> Command:
-    """Validate a raw command payload; raises CommandError with a reply-ready code."""
-    command_id = ""
-    try:
-        data = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    """Validate a raw command payload; raises CommandError with a reply-ready code.
+
+    In this order, each step bounded by the one before: the size (the model's
+    ``max_bytes``), the nesting depth, UTF-8, JSON, an object, the model, ``v``, the fields.
+    Nothing here can raise anything but CommandError, however the payload is made.
+    """
+    model = COMMANDS.get((area, verb))
+    max_bytes = model.max_bytes if model is not None else limits.DEFAULT_MAX_BYTES
+    if len(payload) > max_bytes:
         raise CommandError(
-            "bad_json", f"消息不是有效的 JSON / payload is not valid JSON: {exc}"
+            "too_large",
+            f"消息过大 / payload too large: {len(payload)} bytes, at most {max_bytes} "
+            f"for {limits.quote(area)}/{limits.quote(verb)}",
+        )
+    if limits.json_depth_exceeds(payload):
+        raise CommandError(
+            "too_deep", f"嵌套过深 / JSON nested deeper than {limits.MAX_DEPTH} levels"
+        )
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CommandError(
+            "bad_encoding", f"消息不是 UTF-8 / payload is not UTF-8 (byte {exc.start})"
         ) from None
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise CommandError(
+            "bad_json",
+            f"消息不是有效的 JSON / payload is not valid JSON: {exc.msg} at {exc.pos}",
+        ) from None
+    except (ValueError, RecursionError):  # an integer of more than 4,300 digits
+        raise CommandError("bad_json", "消息不是有效的 JSON / payload is not valid JSON") from None
     if not isinstance(data, dict):
         raise CommandError("bad_json", "消息必须是 JSON 对象 / payload must be a JSON object")
-    raw_id = data.get("id")
-    if isinstance(raw_id, str):
-        command_id = raw_id
-    model = COMMANDS.get((area, verb))
+    if not limits.encodable(data):
+        raise CommandError(
+            "bad_encoding",
+            "消息含有无效字符（单独的代理项） / payload holds a lone surrogate (\\ud800…)",
+            limits.reply_id(data.get("id")),
+        )
+    command_id = limits.reply_id(data.get("id"))
     if model is None:
         raise CommandError(
-            "unknown_command", f"未知命令 / unknown command {area}/{verb}", command_id
+            "unknown_command",
+            f"未知命令 / unknown command {limits.quote(area)}/{limits.quote(verb)}",
+            command_id,
+        )
+    if "v" not in data:
+        raise CommandError(
+            "invalid", f"命令格式错误 / invalid {area}/{verb}: v: {_VERSION_MESSAGE}", command_id
         )
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '<message>'}: {e['msg']}" for e in exc.errors()
-        )
         raise CommandError(
-            "invalid", f"命令格式错误 / invalid {area}/{verb}: {problems}", command_id
+            "invalid", f"命令格式错误 / invalid {area}/{verb}: {_problems(exc)}", command_id
         ) from None
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        # A validator that raised outside pydantic's wrapping: still a refusal, not a crash.
+        raise CommandError(
+            "invalid", f"命令格式错误 / invalid {area}/{verb}", command_id
+        ) from None
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+MAX_PROBLEMS = 5
+"""How many of an invalid command's problems a refusal lists (then "and N more")."""
+
+
+def _problems(exc: ValidationError) -> str:
+    """Where and what, from pydantic's ``loc`` and ``msg`` alone: never the input value, and
+    a key the sender made up quoted short."""
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    listed = [
+        f"{'.'.join(limits.quote(p, 40) for p in e['loc']) or '<message>'}: "
+        f"{limits.quote(e['msg'].removeprefix('Value error, '), 160)}"
+        for e in errors[:MAX_PROBLEMS]
+    ]
+    if len(errors) > MAX_PROBLEMS:
+        listed.append(f"… and {len(errors) - MAX_PROBLEMS} more")
+    return "; ".join(listed)

@@ -8,7 +8,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from bus.models import limits
 from bus.models.base import Command, StateMessage, command_model
+from bus.models.limits import Code, Text
 
 _TARGET = re.compile(r"^(all|screens|kiosks|window:[A-Za-z0-9_-]+)$")
 
@@ -23,9 +25,11 @@ def _valid_target(value: str) -> str:
 class PushNotice(Command):
     """The manager's notice (Q14): text, targets (all, screens, kiosks, window:W03), start, end."""
 
-    text: str = Field(min_length=1, max_length=2000)
-    text_en: str = ""
-    targets: list[str] = ["all"]
+    max_bytes = limits.NOTICE_MAX_BYTES
+
+    text: str = Field(min_length=1, max_length=limits.TEXT_MAX)
+    text_en: Text = ""
+    targets: list[Code] = Field(default=["all"], max_length=limits.TARGETS_MAX)
     start: dt.datetime | None = None
     until: dt.datetime | None = None
     priority: Literal["normal", "high", "urgent"] = "normal"
@@ -38,7 +42,7 @@ class PushNotice(Command):
 class RevokeNotice(Command):
     """Ends a notice at once: its retained topic is emptied."""
 
-    notice_id: str
+    notice_id: Code
 
 
 @command_model("notice", "list")

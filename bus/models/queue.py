@@ -18,8 +18,9 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from bus.models.base import Command, command_model
+from bus.models.limits import Code, Note
 
-WindowId = str
+WindowId = Code
 
 FROM_SCRIPT: Mapping[str, Any] = {"from_script": True}
 """Validation context of a replay script: it plays the whole hall, so it may give the fields
@@ -113,10 +114,10 @@ class Issue(_QueueCommand):
 
     ident_fields = ("service",)
     wire_only = frozenset({"node"})
-    service: str
+    service: Code
     priority: bool = False
     """绿色通道: self-declared at the kiosk and confirmed by the guide, or issued by staff."""
-    node: str | None = None
+    node: Code | None = None
     """The kiosk that asked, to route the print job."""
 
 
@@ -155,7 +156,7 @@ class ResumeTicket(_AtWindow):
     """Serve a held ticket again."""
 
     ident_fields = ("window", "ticket")
-    ticket: str | None = None
+    ticket: Code | None = None
     """Which held ticket to resume; empty means the one held longest at this window."""
 
 
@@ -174,7 +175,7 @@ class Reactivate(_QueueCommand):
     """Put a skipped ticket back in the queue."""
 
     ident_fields = ("ticket",)
-    ticket: str
+    ticket: Code
     """Ticket number of the current hall day (A001) or a ticket key (2026-11-23/A001)."""
 
 
@@ -183,7 +184,7 @@ class Transfer(_AtWindow):
     """Send the current ticket to another service (转办)."""
 
     ident_fields = ("window", "service")
-    service: str
+    service: Code
 
 
 @queue_op("login")
@@ -191,7 +192,7 @@ class Login(_AtWindow):
     """A staff member signs in at the window (the evaluator shows them, Q6)."""
 
     ident_fields = ("window", "staff")
-    staff: str
+    staff: Code
     """The staff member's id in the hall config (S001)."""
 
 
@@ -207,9 +208,9 @@ class Rate(_AtWindow):
     wire_only = frozenset({"ticket"})
     level: int
     """1 (非常不满意) to 5 (非常满意); any other level is refused ``bad_level``."""
-    ticket: str | None = None
+    ticket: Code | None = None
     """The ticket the evaluator showed; a rating for any other ticket is refused."""
-    source: str = Field(default="evaluator", exclude=True)
+    source: Code = Field(default="evaluator", exclude=True)
     """Where the rating came from; anything but the evaluator is refused (000 第二十条(二)).
     The controller sets it: the broker's ACL lets only evaluators send ``cmd/queue/rate``."""
 
@@ -219,8 +220,8 @@ class Suspend(_QueueCommand):
     """业务临时停办 (Q10), from now or announced ahead."""
 
     ident_fields = ("service",)
-    service: str
-    notice: str = ""
+    service: Code
+    notice: Note = ""
     """业务临时停办 text shown on kiosks and screens."""
     start: dt.datetime | None = None
     """When the suspension begins (announced ahead, Q10); empty means now."""
@@ -232,7 +233,7 @@ class Unsuspend(_QueueCommand):
     """End a suspension."""
 
     ident_fields = ("service",)
-    service: str
+    service: Code
 
 
 @queue_op("book")
@@ -241,9 +242,9 @@ class Book(_QueueCommand):
 
     ident_fields = ("service",)
     refusal_names_op = False
-    service: str
+    service: Code
     slot: dt.datetime
-    ref: str | None = Field(default=None, exclude=True)
+    ref: Code | None = Field(default=None, exclude=True)
     """A name a replay script uses for the booking later; the engine only echoes it."""
 
 
@@ -252,8 +253,8 @@ class Checkin(_QueueCommand):
     """Check in with a booking code at the kiosk: issues its priority ticket (Q12)."""
 
     refusal_names_op = False
-    code: str = ""
-    ref: str | None = Field(default=None, exclude=True)
+    code: Code = ""
+    ref: Code | None = Field(default=None, exclude=True)
     """The script's name for the booking (replay only); the code is what the kiosk scans."""
 
     @model_validator(mode="after")
@@ -274,8 +275,8 @@ class CancelBooking(_QueueCommand):
 
     ident_fields = ("code",)
     wire_only = frozenset({"reason"})
-    code: str
-    reason: str = ""
+    code: Code
+    reason: Note = ""
     """Why (申请人改期), kept with the command in the audit log."""
     by_hall: bool = Field(default=False, exclude=True)
     """The hall cancels (at least 8 hours ahead), not the citizen. The controller sets it:
@@ -286,7 +287,7 @@ class CancelBooking(_QueueCommand):
 class CloseWindow(_AtWindow):
     """Close a window temporarily (临时关闭, Q11)."""
 
-    reason: str = ""
+    reason: Note = ""
     until: dt.datetime | None = None
 
 
@@ -300,11 +301,11 @@ class UpdateWorkorder(_QueueCommand):
     """差评工单 follow-up (Q7): a step towards closing the work order of a bad review."""
 
     ident_fields = ("workorder",)
-    workorder: str
-    step: str
+    workorder: Code
+    step: Code
     """``verify`` (回访核实), ``rectify`` (整改) or ``reply`` (答复); another step is refused
     ``bad_step``."""
-    note: str = ""
+    note: Note = ""
     verified: bool | None = None
     """For ``verify``: whether the bad review was confirmed (two confirmed → 不合格, Q7)."""
 
@@ -314,8 +315,8 @@ class CloseWorkorder(_QueueCommand):
     """Close a work order once its call-back, reply and (if verified) rectification are in."""
 
     ident_fields = ("workorder",)
-    workorder: str
-    note: str = ""
+    workorder: Code
+    note: Note = ""
 
 
 @queue_op("tick")
