@@ -58,6 +58,17 @@ Handler = Callable[[Incoming], None]
 ConnectionListener = Callable[[bool], None]
 
 
+class Gate(Protocol):
+    """What stands between the bus's receiving thread and a subscription's handler: the
+    controller's per-sender rate limits and round-robin (``bus.intake.FairIntake``)."""
+
+    def offer(self, handler: Handler, message: Incoming, deliver: Deliver) -> None:
+        """Take one message on the receiving thread (paho's: never block). The gate hands
+        ``handler(message)`` to the node's loop with ``deliver`` when it is the message's
+        turn, or answers the message itself."""
+        ...
+
+
 class RequestTimeout(TimeoutError):
     """No reply within the timeout: the controller is down or unreachable."""
 
@@ -97,10 +108,13 @@ class Bus(Protocol):
         """Send one message and return at once: a node's loop never waits on the broker."""
         ...
 
-    def subscribe(self, topic_filter: str, handler: Handler, qos: int = 1) -> None:
+    def subscribe(
+        self, topic_filter: str, handler: Handler, qos: int = 1, *, gate: Gate | None = None
+    ) -> None:
         """Hand every matching message (retained ones too) to the handler, across reconnects.
 
-        One handler per filter: subscribing again to the same filter replaces it.
+        One handler per filter: subscribing again to the same filter replaces it. With a
+        ``gate``, each message goes to the gate first, on the receiving thread.
         """
         ...
 

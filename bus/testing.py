@@ -16,11 +16,13 @@ from bus import topics
 from bus.core import (
     DEFAULT_TIMEOUT,
     ConnectionListener,
+    Gate,
     Handler,
     Incoming,
     Payload,
     RequestTimeout,
     encode,
+    inline_deliver,
 )
 from bus.models.state import NodeStatus
 
@@ -67,6 +69,7 @@ class FakeBus:
         self.role = role
         self.broker = broker or FakeBroker()
         self._subs: dict[str, tuple[Handler, int]] = {}
+        self._gates: dict[str, Gate] = {}
         self._listeners: list[ConnectionListener] = []
         self._connected = False
         self._inbox = topics.reply_inbox(hall, node, f"s{next(self._sessions)}")
@@ -146,15 +149,24 @@ class FakeBus:
             Incoming(topic, encode(payload), retain, response_topic, correlation_data)
         )
 
-    def subscribe(self, topic_filter: str, handler: Handler, qos: int = 1) -> None:
-        """Set the filter's handler and, if connected, replay the matching retained messages now."""
+    def subscribe(
+        self, topic_filter: str, handler: Handler, qos: int = 1, *, gate: Gate | None = None
+    ) -> None:
+        """Set the filter's handler and, if connected, replay the matching retained messages now.
+
+        A ``gate`` sees each message first and hands it on at once (inline delivery)."""
         self._subs[topic_filter] = (handler, qos)
+        if gate is None:
+            self._gates.pop(topic_filter, None)
+        else:
+            self._gates[topic_filter] = gate
         if self._connected:
             self._replay_retained(topic_filter)
 
     def unsubscribe(self, topic_filter: str) -> None:
         """Forget the filter's handler."""
         self._subs.pop(topic_filter, None)
+        self._gates.pop(topic_filter, None)
 
     def _replay_retained(self, topic_filter: str) -> None:
         handler, _qos = self._subs[topic_filter]
@@ -191,4 +203,8 @@ class FakeBus:
             return
         for topic_filter, (handler, _qos) in list(self._subs.items()):
             if topic_matches_sub(topic_filter, message.topic):
-                handler(message)
+                gate = self._gates.get(topic_filter)
+                if gate is None:
+                    handler(message)
+                else:
+                    gate.offer(handler, message, inline_deliver)

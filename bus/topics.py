@@ -168,3 +168,25 @@ def parse(topic: str) -> Topic | None:
         if m:
             return Topic(kind, m.group(1), dict(zip(names, m.groups()[1:], strict=True)))
     return None
+
+
+# Every topic under cmd/, well-formed or not -----------------------------------------------
+# The controller answers whatever reaches it under cmd/ (a topic outside the grammar gets a
+# ``bad_topic`` refusal, not silence), so it subscribes wider than ``all_commands``.
+
+
+def all_command_topics(hall: str) -> str:
+    """``cmd/#``: every topic under ``cmd/``, those outside ``cmd/<node>/<area>/<verb>`` too."""
+    return f"{base(hall)}/cmd/#"
+
+
+_COMMAND_SENDER = re.compile(rf"^{ROOT}/{_S}/cmd/{_S}(?:/|$)")
+
+
+def command_sender(hall: str, topic: str) -> str | None:
+    """The ``<node>`` of any topic under ``hall/<hall>/cmd/<node>/…``, well-formed or not (the
+    broker lets only that node's user write there); None when the topic names no valid node."""
+    m = _COMMAND_SENDER.match(topic)
+    if m is None or m.group(1) != hall:
+        return None
+    return m.group(2)
