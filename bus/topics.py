@@ -147,6 +147,7 @@ _TABLE: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = tuple(
     (kind, re.compile(rf"^{ROOT}/{_S}/{pattern}$"), names)
     for kind, pattern, names in (
         ("node_status", rf"node/{_S}/status", ("node",)),
+        ("node_diagnostics", rf"node/{_S}/diagnostics", ("node",)),
         ("time", "time", ()),
         ("catalog", "state/catalog", ()),
         ("queue", "state/queue", ()),
@@ -190,3 +191,10 @@ def command_sender(hall: str, topic: str) -> str | None:
     if m is None or m.group(1) != hall:
         return None
     return m.group(2)
+
+
+def node_diagnostics(hall: str, node: str) -> str:
+    """Retained ``node/<node>/diagnostics``: the controller's counters of refused messages and
+    the senders it rate-limits, for the manager's alarms."""
+    _check(node)
+    return f"{base(hall)}/node/{node}/diagnostics"

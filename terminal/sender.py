@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 
 REPLY_TIMEOUT_SECONDS = 5.0
 RETRY_SECONDS = 10.0
-TRANSIENT_CODES = frozenset({"internal", "unavailable", "busy", "timeout"})
-"""Error codes that say nothing about the punch itself: keep it and try again later."""
+TRANSIENT_CODES = frozenset({"internal", "unavailable", "busy", "timeout", "rate_limited"})
+"""Error codes that say nothing about the punch itself: keep it and try again later (an
+outbox flushed after a day offline meets the controller's rate limit, ``bus.intake``)."""
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from bus.contract.examples import (
     _at,
 )
 from bus.contract.registry import Channel, Example, Role, template
-from bus.models import devices, faces, notices, state, views
+from bus.models import devices, diagnostics, faces, notices, state, views
 from bus.models.base import (
     Reply,
 )
@@ -41,6 +41,34 @@ CHANNELS: list[Channel] = [
             "A firmware bridge beside a node's app says it apart, as `<node>.bridge`. Front "
             "ends watch `node/controller/status` and show 'connection lost' while it is "
             "offline."
+        ),
+    ),
+    Channel(
+        id="node.diagnostics",
+        address=template(topics.node_diagnostics),
+        publishers=(Role.CONTROLLER,),
+        subscribers=(Role.CONSOLE,),
+        messages=(diagnostics.ControllerDiagnostics,),
+        examples=(
+            diagnostics.ControllerDiagnostics(
+                at=_NOW,
+                started=_at(7, 58),
+                counters={"bad_json": 3, "invalid": 12, "rate_limited": 2874},
+                rate_limited=[
+                    diagnostics.RateLimitedSender(
+                        sender="kiosk-2", refused=2874, since=_at(9, 12), last=_NOW
+                    )
+                ],
+            ),
+        ),
+        retained=True,
+        description=(
+            "The controller's count of refused messages by kind since it started (`bad_topic`, "
+            "`too_large`, `too_deep`, `bad_encoding`, `bad_json`, `unknown_command`, `invalid`, "
+            "`forbidden`, `rate_limited`, `internal`, …) and the nodes it is refusing "
+            "`rate_limited` (over 20 commands a second, bursts of 40), shown for a minute after "
+            "their last refusal. Republished at most every 5 s while it changes: the manager's "
+            "alarms show a node that floods the hall."
         ),
     ),
     Channel(

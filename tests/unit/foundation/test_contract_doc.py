@@ -254,8 +254,8 @@ def test_every_channel_has_a_publisher_a_subscriber_and_a_qos() -> None:
         assert channel["x-qos"] in (0, 1, 2)
     retained = {c for c, body in doc["channels"].items() if body["x-retained"]}
     assert retained == {
-        "node.status", "time", "state.catalog", "state.queue", "state.window", "notice",
-        "faces.templates", "dev.state",
+        "node.status", "node.diagnostics", "time", "state.catalog", "state.queue",
+        "state.window", "notice", "faces.templates", "dev.state",
     }  # fmt: skip
 
 

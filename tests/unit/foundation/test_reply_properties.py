@@ -13,7 +13,7 @@ from bus.client import CorrelationOnly
 def test_correlation_only_packs_as_paho_does(correlation: bytes) -> None:
     props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
     props.CorrelationData = correlation
-    assert CorrelationOnly(correlation).pack() == bytes(props.pack())
+    assert CorrelationOnly(correlation).pack() == bytes(props.pack())  # type: ignore[no-untyped-call]
     unpacked = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
-    unpacked.unpack(CorrelationOnly(correlation).pack())
-    assert unpacked.CorrelationData == correlation
+    unpacked.unpack(CorrelationOnly(correlation).pack())  # type: ignore[no-untyped-call]
+    assert unpacked.CorrelationData == correlation  # type: ignore[attr-defined]
