@@ -30,7 +30,9 @@ def send_command(
         if not bus.wait_connected(CONNECT_TIMEOUT):
             raise RequestTimeout(f"cannot reach the broker at {hall.broker_url(broker_url)}")
         payload = {"v": 1, "id": f"cli-{uuid.uuid4().hex}", **fields}
-        future = bus.request(topics.command(hall.hall_id, area, verb), payload, REPLY_TIMEOUT)
+        future = bus.request(
+            topics.command(hall.hall_id, bus.node, area, verb), payload, REPLY_TIMEOUT
+        )
         message = future.result(REPLY_TIMEOUT + 1)
         return Reply.model_validate_json(message.payload)
     finally:

@@ -69,16 +69,47 @@ def event(hall: str, kind: str) -> str:
     return f"{base(hall)}/evt/{kind}"
 
 
-def command(hall: str, area: str, verb: str) -> str:
-    """``cmd/<area>/<verb>``: a request to the controller, answered on its response topic."""
-    _check(area, verb)
-    return f"{base(hall)}/cmd/{area}/{verb}"
+def command(hall: str, node: str, area: str, verb: str) -> str:
+    """``cmd/<node>/<area>/<verb>``: a request to the controller from ``node``, the sender's
+    own MQTT user (the broker's ACL lets only that user write under ``cmd/<node>/``), so the
+    controller takes the sender from the topic, never from the payload."""
+    _check(node, area, verb)
+    return f"{base(hall)}/cmd/{node}/{area}/{verb}"
 
 
 def reply_inbox(hall: str, node: str, session: str) -> str:
-    """Where one client session receives its replies (the MQTT 5 response topic)."""
+    """Where one client session receives its replies (the MQTT 5 response topic); the
+    controller answers only under the sender's own ``reply/<node>/``."""
     _check(node, session)
     return f"{base(hall)}/reply/{node}/{session}"
+
+
+def reply_prefix(hall: str, node: str) -> str:
+    """``reply/<node>/``: every inbox of ``node`` starts so (for messages and logs)."""
+    _check(node)
+    return f"{base(hall)}/reply/{node}/"
+
+
+DEFAULT_INBOX = "default"
+"""The session name of a node's default inbox (a real session is a random hex string)."""
+
+
+def default_inbox(hall: str, node: str) -> str:
+    """``reply/<node>/default``: where the controller answers a command of ``node`` that
+    named no response topic, or one outside the sender's own ``reply/<node>/``."""
+    return reply_inbox(hall, node, DEFAULT_INBOX)
+
+
+def is_reply_of(hall: str, node: str, topic: str) -> bool:
+    """Whether ``topic`` is a reply inbox of ``node`` (``reply/<node>/<session>``): the only
+    response topics the controller answers on for a command from ``node``."""
+    parsed = parse(topic)
+    return (
+        parsed is not None
+        and parsed.kind == "reply"
+        and parsed.hall == hall
+        and parsed["node"] == node
+    )
 
 
 def face_templates(hall: str) -> str:
@@ -97,8 +128,31 @@ def device(hall: str, node: str, device_name: str, leaf: str) -> str:
 
 
 def all_commands(hall: str) -> str:
-    """What the controller subscribes to: every command of the hall."""
-    return f"{base(hall)}/cmd/+/+"
+    """What the controller subscribes to: every command of the hall, from every sender."""
+    return f"{base(hall)}/cmd/+/+/+"
+
+
+def command_from_anyone(hall: str, area: str, verb: str) -> str:
+    """One command as every sender sends it: ``cmd/+/<area>/<verb>`` (a stand-in controller
+    of a test, a console watching the hall)."""
+    _check(area, verb)
+    return f"{base(hall)}/cmd/+/{area}/{verb}"
+
+
+def node_commands(hall: str, node: str) -> str:
+    """Every command ``node`` may send in the shape of the contract: ``cmd/<node>/#``."""
+    _check(node)
+    return f"{base(hall)}/cmd/{node}/#"
+
+
+def all_replies(hall: str) -> str:
+    """Every reply inbox of the hall: where the controller answers (and nothing else does)."""
+    return f"{base(hall)}/reply/#"
+
+
+def all_states(hall: str) -> str:
+    """Every retained view under ``state/``: written by the controller alone."""
+    return f"{base(hall)}/state/#"
 
 
 def all_window_states(hall: str) -> str:
@@ -123,8 +177,16 @@ def all_device_topics(hall: str, node: str) -> str:
 
 
 def everything(hall: str) -> str:
-    """The whole hall: the controller's and the manager's reach."""
+    """The whole hall: what the manager may read."""
     return f"{base(hall)}/#"
+
+
+# Broker ACL patterns (Mosquitto replaces ``%u`` by the client's user name) ------------------
+
+
+def own_replies_pattern(hall: str) -> str:
+    """``reply/%u/#``: every user reads its own reply inboxes, and no one else's."""
+    return f"{base(hall)}/reply/%u/#"
 
 
 # Parsing ---------------------------------------------------------------------------------
@@ -154,7 +216,7 @@ _TABLE: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = tuple(
         ("window", rf"state/window/{_S}", ("window",)),
         ("notice", rf"notice/{_S}", ("notice_id",)),
         ("event", rf"evt/{_S}", ("kind",)),
-        ("command", rf"cmd/{_S}/{_S}", ("area", "verb")),
+        ("command", rf"cmd/{_S}/{_S}/{_S}", ("node", "area", "verb")),
         ("reply", rf"reply/{_S}/{_S}", ("node", "session")),
         ("device", rf"dev/{_S}/{_S}/{_S}", ("node", "device", "leaf")),
         ("face_templates", "faces/templates", ()),

@@ -20,9 +20,10 @@ from sqlalchemy.engine import Engine
 
 from bus import topics
 from bus.core import Bus, Incoming
-from bus.models.base import Command, CommandError, Reply, parse_command
+from bus.models.base import Command, CommandError, RefusalDetails, Reply, parse_command
 from bus.models.state import TimeBeacon
 from config.schema import HallConfig
+from controller.authority import Authority, Refusal
 from store import tables
 from store.service import Outcome, Publication, Service
 
@@ -60,8 +61,12 @@ class Controller:
         self.bus = bus
         self.clock = clock or hall_clock(hall)
         self.services: dict[str, Service] = {s.area: s for s in services}
+        self.authority = Authority(hall)
+        """What each sender may act for (``controller/authority.py``)."""
         self.invalid_messages = 0
         """Messages refused at the edge (counted, logged, answered, and changing nothing)."""
+        self.forbidden_commands = 0
+        """Commands refused because their sender may not send them, or not for what they name."""
 
     # Start -------------------------------------------------------------------------------
 
@@ -102,34 +107,93 @@ class Controller:
     # Commands ----------------------------------------------------------------------------
 
     def on_command(self, message: Incoming) -> None:
-        """Handle one ``cmd/<area>/<verb>`` message; never raises (a bad message is answered)."""
-        topic = topics.parse(message.topic)
-        if topic is None or topic.kind != "command":
-            return
-        try:
-            cmd = parse_command(topic["area"], topic["verb"], message.payload)
-        except CommandError as err:
-            self.invalid_messages += 1
-            log.warning("refused message on %s: %s", message.topic, err.message)
-            self.bus.reply(message, Reply.failure(err.command_id or "", err.code, err.message))
-            return
-        reply = self.execute(cmd)
-        self.bus.reply(message, reply)
+        """Handle one ``cmd/<sender>/<area>/<verb>`` message; never raises (a bad message is
+        answered, on the sender's own ``reply/<sender>/…`` only).
 
-    def execute(self, cmd: Command) -> Reply:
-        """Apply one command in one transaction and publish what it produced after commit."""
+        The sender is the node id in the topic, which the broker lets only that node's user
+        write; the payload's word about who sent it is never taken.
+        """
+        topic = topics.parse(message.topic)
+        if topic is None or topic.kind != "command" or topic.hall != self.hall.hall_id:
+            return
+        sender = topic["node"]
+        try:
+            cmd: Command | None = parse_command(topic["area"], topic["verb"], message.payload)
+            refused: CommandError | None = None
+        except CommandError as err:
+            cmd, refused = None, err
+        reply_to = self._reply_topic(message, sender)
+        if reply_to is None:
+            # A response topic outside the sender's own inbox: steering the controller's
+            # publish elsewhere (state/…, another node's inbox). Not applied, not published
+            # there; answered on the sender's default inbox.
+            self.invalid_messages += 1
+            log.warning(
+                "refused message on %s: response topic %r is not under %s",
+                message.topic,
+                message.response_topic,
+                topics.reply_prefix(self.hall.hall_id, sender),
+            )
+            command_id = cmd.id if cmd is not None else (refused.command_id if refused else "")
+            self._answer(
+                topics.default_inbox(self.hall.hall_id, sender),
+                message,
+                Reply.failure(
+                    command_id,
+                    "bad_response_topic",
+                    f"回复主题必须在 reply/{sender}/ 之下，命令未执行 / the response topic must "
+                    f"be under reply/{sender}/: command not applied",
+                ),
+            )
+            return
+        if cmd is None:
+            assert refused is not None
+            self.invalid_messages += 1
+            log.warning("refused message on %s: %s", message.topic, refused.message)
+            self._answer(
+                reply_to, message, Reply.failure(refused.command_id, refused.code, refused.message)
+            )
+            return
+        self._answer(reply_to, message, self.execute(cmd, sender))
+
+    def _reply_topic(self, message: Incoming, sender: str) -> str | None:
+        """The sender's own inbox the request named, its default inbox if it named none, or
+        None for a response topic anywhere else (refused)."""
+        hall_id = self.hall.hall_id
+        if not message.response_topic:
+            return topics.default_inbox(hall_id, sender)
+        if topics.is_reply_of(hall_id, sender, message.response_topic):
+            return message.response_topic
+        return None
+
+    def _answer(self, reply_to: str, message: Incoming, reply: Reply) -> None:
+        self.bus.publish(reply_to, reply, qos=1, correlation_data=message.correlation_data)
+
+    def execute(self, cmd: Command, sender: str | None = None) -> Reply:
+        """Apply one command in one transaction and publish what it produced after commit.
+
+        ``sender`` is the node whose topic carried the command: it is checked against what
+        that node may act for, and kept in the audit log. None is the controller's own process
+        (a test, the bench), which may do anything.
+        """
         service = self.services.get(cmd.area)
         if service is None:
             return Reply.failure(cmd.id, "unknown_command", f"未知命令 / no service for {cmd.area}")
         now = self.clock()
+        refusal = self.authority.check(sender, cmd) if sender is not None else None
+        if refusal is not None:
+            return self._forbidden(cmd, sender or "", now, refusal)
         try:
             with self.engine.begin() as conn:
                 if not cmd.readonly:
                     c = tables.commands.c
                     stored = conn.execute(
-                        sa.select(c.reply, c.area, c.verb).where(c.command_id == cmd.id)
+                        sa.select(c.reply, c.area, c.verb, c.sender).where(c.command_id == cmd.id)
                     ).first()
-                    if stored is not None and (stored.area, stored.verb) != (cmd.area, cmd.verb):
+                    if stored is not None and (
+                        (stored.area, stored.verb) != (cmd.area, cmd.verb)
+                        or stored.sender != sender
+                    ):
                         return Reply.failure(
                             cmd.id,
                             "id_conflict",
@@ -141,7 +205,7 @@ class Controller:
                 outcome = service.handle(conn, cmd, now)
                 reply = self._reply(cmd, outcome)
                 if not cmd.readonly:
-                    self._record(conn, cmd, now, outcome, reply)
+                    self._record(conn, cmd, now, outcome, reply, sender)
         except Exception:
             log.exception(
                 "command %s/%s (%s) failed; nothing was changed", cmd.area, cmd.verb, cmd.id
@@ -150,6 +214,27 @@ class Controller:
                 cmd.id, "internal", "内部错误，未做任何更改 / internal error, nothing changed"
             )
         self._committed(outcome)
+        return reply
+
+    def _forbidden(self, cmd: Command, sender: str, now: dt.datetime, refusal: Refusal) -> Reply:
+        """A command its sender may not send: one warning line, an audit row, nothing else."""
+        self.forbidden_commands += 1
+        log.warning(
+            "refused %s/%s (%s) from %s: %s", cmd.area, cmd.verb, cmd.id, sender, refusal.message
+        )
+        reply = Reply.failure(
+            cmd.id, refusal.code, refusal.message, RefusalDetails(message_en=refusal.message_en)
+        )
+        try:
+            with self.engine.begin() as conn:
+                payload = cmd.model_dump(mode="json")
+                self._audit(
+                    conn, now, cmd.area, cmd.verb, cmd.id, False, payload, Outcome(), sender
+                )
+        except Exception:
+            log.exception(
+                "audit row of the refused %s/%s (%s) not written", cmd.area, cmd.verb, cmd.id
+            )
         return reply
 
     def tick(self) -> None:
@@ -174,7 +259,13 @@ class Controller:
         return Reply.success(cmd.id, outcome.result)
 
     def _record(
-        self, conn: sa.Connection, cmd: Command, now: dt.datetime, outcome: Outcome, reply: Reply
+        self,
+        conn: sa.Connection,
+        cmd: Command,
+        now: dt.datetime,
+        outcome: Outcome,
+        reply: Reply,
+        sender: str | None,
     ) -> None:
         conn.execute(
             tables.commands.insert().values(
@@ -183,10 +274,11 @@ class Controller:
                 verb=cmd.verb,
                 received_at=now,
                 reply=reply.model_dump(mode="json"),
+                sender=sender,
             )
         )
         payload = cmd.model_dump(mode="json")
-        self._audit(conn, now, cmd.area, cmd.verb, cmd.id, reply.ok, payload, outcome)
+        self._audit(conn, now, cmd.area, cmd.verb, cmd.id, reply.ok, payload, outcome, sender)
 
     def _audit(
         self,
@@ -198,6 +290,7 @@ class Controller:
         ok: bool,
         payload: dict[str, Any],
         outcome: Outcome,
+        sender: str | None = None,
     ) -> None:
         conn.execute(
             tables.audit_log.insert().values(
@@ -208,6 +301,7 @@ class Controller:
                 ok=ok,
                 command=payload,
                 events=outcome.events,
+                sender=sender,
             )
         )
 

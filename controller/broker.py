@@ -21,6 +21,7 @@ from pathlib import Path
 from bus import topics
 from bus.remote import MANAGER_USER
 from config.schema import HallConfig, Node
+from controller.authority import ROLE_COMMANDS
 
 PBKDF2_ITERATIONS = 101  # mosquitto_passwd's default for $7$
 
@@ -46,28 +47,9 @@ INSECURE_WARNING = (
 )
 """Said on every start of an anonymous development broker (``--insecure``)."""
 
-# What each role may send to the controller (cmd/<area>/<verb>).
-_ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "kiosk": ("queue/issue", "queue/checkin", "queue/book"),
-    "caller": (
-        "queue/call",
-        "queue/recall",
-        "queue/skip",
-        "queue/finish",
-        "queue/hold",
-        "queue/resume_ticket",
-        "queue/transfer",
-        "queue/pause",
-        "queue/resume",
-        "queue/reactivate",
-        "queue/login",
-        "queue/logout",
-    ),
-    "evaluator": ("queue/rate",),
-    "terminal": ("att/punch",),
-    "screen": (),
-    "display": (),
-}
+# What each role may send to the controller (cmd/<node>/<area>/<verb>): the table the
+# controller checks again (controller/authority.py).
+_ROLE_COMMANDS = ROLE_COMMANDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,32 +67,62 @@ def hash_password(password: str, salt: bytes | None = None) -> str:
     return f"$7${PBKDF2_ITERATIONS}${b64(salt).decode()}${b64(digest).decode()}"
 
 
-def acl_for(hall: HallConfig, node: Node) -> list[str]:
-    """The ACL lines of one node's user (exact topics from ``bus.topics``; wider filters here)."""
+def shared_acl(hall: HallConfig) -> list[str]:
+    """The lines for every user, first in the file: each reads its own reply inboxes only
+    (``reply/%u/#``), where the controller answers its commands."""
+    return [f"pattern read {topics.own_replies_pattern(hall.hall_id)}"]
+
+
+def controller_acl(hall: HallConfig, node_id: str = "controller") -> list[str]:
+    """The controller's user: it reads everything under ``cmd/`` (well-formed commands and
+    the malformed topics it answers too) and writes only what it publishes (retained views,
+    notices, events, the beacon, face templates, replies and its own ``node/<id>/…``), so a
+    request steering its reply elsewhere (``dev/…``, ``cmd/…``, another node's status) is
+    refused by the broker as well as by the controller."""
     h = hall.hall_id
     root = topics.base(h)
+    return [
+        f"user {node_id}",
+        f"topic read {root}/cmd/#",
+        f"topic write {topics.all_replies(h)}",
+        f"topic write {topics.all_states(h)}",
+        f"topic write {topics.all_notices(h)}",
+        f"topic write {topics.all_events(h)}",
+        f"topic write {topics.time_beacon(h)}",
+        f"topic write {topics.face_templates(h)}",
+        # Its status (and the counters it publishes beside it): never another node's.
+        f"topic write {root}/node/{node_id}/#",
+    ]
+
+
+def acl_for(hall: HallConfig, node: Node) -> list[str]:
+    """The ACL lines of one node's user (exact topics from ``bus.topics``; wider filters here).
+
+    A node writes only the commands of its role, each under its own ``cmd/<node>/`` (the
+    controller takes the sender from there), and reads its replies by ``shared_acl``.
+    """
+    h = hall.hall_id
     if node.role == "controller":
-        return [f"user {node.id}", f"topic readwrite {topics.everything(h)}"]
+        return controller_acl(hall, node.id)
     lines = [
         f"user {node.id}",
         f"topic write {topics.node_status(h, node.id)}",
-        f"topic read {root}/reply/{node.id}/#",
         f"topic read {topics.time_beacon(h)}",
         # Front ends show "connection lost" when the controller's last will says offline.
         f"topic read {topics.node_status(h, 'controller')}",
     ]
     if node.role in ("kiosk", "screen"):
-        lines += [f"topic read {root}/state/#", f"topic read {root}/notice/#"]
+        lines += [f"topic read {topics.all_states(h)}", f"topic read {topics.all_notices(h)}"]
     if node.role == "screen":
-        lines.append(f"topic read {root}/evt/#")
+        lines.append(f"topic read {topics.all_events(h)}")
     if node.role in ("display", "evaluator", "caller") and node.window:
         lines.append(f"topic read {topics.window_state(h, node.window)}")
-        lines.append(f"topic read {root}/notice/#")
+        lines.append(f"topic read {topics.all_notices(h)}")
     if node.role == "caller":
         lines.append(f"topic read {topics.queue_state(h)}")
     for command in _ROLE_COMMANDS.get(node.role, ()):
         area, verb = command.split("/")
-        lines.append(f"topic write {topics.command(h, area, verb)}")
+        lines.append(f"topic write {topics.command(h, node.id, area, verb)}")
     if node.role == "terminal":
         # Face templates, sealed with the transport key; only the controller writes them.
         lines.append(f"topic read {topics.face_templates(h)}")
@@ -122,10 +134,12 @@ def acl_for(hall: HallConfig, node: Node) -> list[str]:
 
 
 def manager_acl(hall: HallConfig) -> list[str]:
+    """The manager's user (the ``hall`` tools, the console): every command, as itself
+    (``cmd/manager/…``), and read access to the whole hall."""
     h = hall.hall_id
     return [
         f"user {MANAGER_USER}",
-        f"topic write {topics.base(h)}/cmd/#",
+        f"topic write {topics.node_commands(h, MANAGER_USER)}",
         f"topic read {topics.everything(h)}",
         f"topic write {topics.node_status(h, MANAGER_USER)}",
     ]
@@ -163,7 +177,7 @@ def write_broker_config(
     password_file = out / "passwd"
     _write_private(password_file, "\n".join(password_lines) + "\n")
 
-    acl: list[str] = []
+    acl: list[str] = [*shared_acl(hall), ""]
     nodes = list(hall.nodes)
     if hall.node("controller") is None:
         nodes.append(Node(id="controller", role="controller"))

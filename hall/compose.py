@@ -90,6 +90,14 @@ def run_controller(
     controller.start()
     bus.start()
     log.info("controller for %s (%s) on %s, data in %s", hall.name, hall.hall_id, url, data_dir)
+    if not bus.url.username:
+        log.warning(
+            "connecting to %s:%s anonymously (no MQTT user in the URL, no credential found): "
+            "any client of this broker may send commands as any node; use the hall's broker "
+            "(`hall broker config`) and the controller's secret in production",
+            bus.url.host,
+            bus.url.port,
+        )
     queue = controller.services["queue"]
     assert isinstance(queue, QueueService)
     log.info(hours_line(hall, queue.calendar, controller.clock()))

@@ -59,6 +59,8 @@ class SimWindow:
     window: str
     staff: str | None
     bus: PahoBus
+    rater: PahoBus | None = None
+    """Who rates at this window without keypads: its evaluator (a caller may not rate)."""
     next_at: float = 0.0
     serving: str | None = None
     finished: str | None = None
@@ -203,7 +205,7 @@ class Demo:
         printer.subscribe(topics.all_events(self.hall.hall_id), self._print_event)
         printer.subscribe(topics.all_window_states(self.hall.hall_id), self._on_view)
         printer.start()
-        kiosk = self._bus("kiosk-1", url, role="kiosk")
+        kiosk = self._bus(self._party("kiosk-1"), url, role="kiosk")
         kiosk.start()
         if not (printer.wait_connected(10) and kiosk.wait_connected(10)):
             raise RuntimeError(f"the demo broker at {url} did not come up")
@@ -228,9 +230,16 @@ class Demo:
                         self._step(w, now)
                 self.stop.wait(0.2)
         finally:
-            buses = [kiosk, printer, *(w.bus for w in windows), *self._pressers.values()]
+            raters = [w.rater for w in windows if w.rater is not None]
+            buses = [kiosk, printer, *(w.bus for w in windows), *raters, *self._pressers.values()]
             for bus in {id(b): b for b in buses}.values():
                 bus.stop()
+
+    def _party(self, node: str) -> str:
+        """The identity a simulated party sends as: the node of the hall config, or the
+        manager for a hall whose config names no such node (the controller takes the sender
+        from the topic and refuses an unknown node)."""
+        return node if self.hall.node(node) is not None else MANAGER_USER
 
     def _wait_for_controller(self, bus: PahoBus) -> None:
         online = threading.Event()
@@ -251,10 +260,21 @@ class Demo:
         staff = iter(s.id for s in self.hall.staff)
         windows = []
         for w in self.hall.windows:
-            bus = self._bus(f"caller-{w.id}", url, role="caller")
+            caller = self._party(f"caller-{w.id}")
+            bus = self._bus(caller, url, role="caller")
             bus.start()
             bus.wait_connected(10)
-            sim = SimWindow(w.id, next(staff, None), bus, next_at=self.random.uniform(0, 3))
+            rater = None
+            if f"caller-{w.id}" not in self.keypads:
+                evaluator = self._party(f"evaluator-{w.id}")
+                rater = bus
+                if evaluator != caller:
+                    rater = self._bus(evaluator, url, role="evaluator")
+                    rater.start()
+                    rater.wait_connected(10)
+            sim = SimWindow(
+                w.id, next(staff, None), bus, rater, next_at=self.random.uniform(0, 3)
+            )
             if sim.staff:
                 self._command(bus, "login", window=w.id, staff=sim.staff)
             windows.append(sim)
@@ -308,7 +328,9 @@ class Demo:
             w.finished, w.serving = (w.serving, None) if ok else (None, None)
             if w.finished and self.random.random() < 0.85:
                 level = self.random.choices(list(RATING_WEIGHTS), list(RATING_WEIGHTS.values()))[0]
-                self._command(w.bus, "rate", window=w.window, level=level, ticket=w.finished)
+                self._command(
+                    w.rater or w.bus, "rate", window=w.window, level=level, ticket=w.finished
+                )
             w.next_at = now + 1.0 / self.rate
             return
         reply = self._command(w.bus, "call", window=w.window)
@@ -349,7 +371,8 @@ class Demo:
     ) -> Reply | None:
         payload = {"v": 1, "id": f"{bus.node}-{uuid.uuid4().hex[:12]}", **fields}
         try:
-            reply = bus.request(topics.command(self.hall.hall_id, area, verb), payload, 10)
+            topic = topics.command(self.hall.hall_id, bus.node, area, verb)
+            reply = bus.request(topic, payload, 10)
             return Reply.model_validate_json(reply.result(11).payload)
         except Exception as exc:  # the demo goes on; the controller log says why
             print(f"  ! {bus.node} {verb}: {exc}", flush=True)

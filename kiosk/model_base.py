@@ -226,7 +226,7 @@ class FrontEndModel:
         """Send a command; ``done`` runs on the UI loop with the outcome (never blocks)."""
         payload = {"v": 1, "id": self.command_id(), **fields}
         fut = self.bus.request(
-            topics.command(self.hall.hall_id, area, verb), payload, REQUEST_TIMEOUT
+            topics.command(self.hall.hall_id, self.bus.node, area, verb), payload, REQUEST_TIMEOUT
         )
 
         def finished(f: Future[Incoming]) -> None:

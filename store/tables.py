@@ -18,8 +18,11 @@ commands = sa.Table(
     sa.Column("verb", sa.String(32), nullable=False),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("reply", sa.JSON, nullable=False),
+    sa.Column("sender", sa.String(64), nullable=True),
 )
-"""One row per applied command: a retried command gets the stored reply and changes nothing."""
+"""One row per applied command: a retried command gets the stored reply and changes nothing.
+``sender`` is the node whose topic carried it (empty: the controller's own process); a resend
+of the id from another sender is refused, never answered with the first sender's reply."""
 
 audit_log = sa.Table(
     "audit_log",
@@ -32,7 +35,11 @@ audit_log = sa.Table(
     sa.Column("ok", sa.Boolean, nullable=False),
     sa.Column("command", sa.JSON, nullable=False),
     sa.Column("events", sa.JSON, nullable=False),
+    sa.Column("sender", sa.String(64), nullable=True),
 )
+"""Every command applied or refused, and every tick that changed something: ``sender`` is the
+node whose topic carried the command (the broker's user), empty for ticks and for commands
+from the controller's own process."""
 
 queue_records = sa.Table(
     "queue_records",

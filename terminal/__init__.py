@@ -3,7 +3,8 @@
 Parts, each usable and tested alone:
 
 - ``outbox``  SQLite outbox (WAL, synchronous FULL): a punch is on disk before it is sent
-- ``sender``  sends the outbox in order over ``cmd/att/punch`` (request/reply, idempotent ids)
+- ``sender``  sends the outbox in order over ``cmd/<node>/att/punch`` (request/reply,
+  idempotent ids)
 - ``clock``   boot id, NTP status and the controller's time beacon: ``clock_synced``
 - ``camera``  frames from a camera index, a video file or still images (``port: sim``)
 - ``faces``   identify → blink → "this staff member is here"

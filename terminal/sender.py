@@ -60,7 +60,7 @@ class OutboxSender:
         self.timeout = timeout
         self._on_change = on_change
         self._lock = asyncio.Lock()
-        self._topic = topics.command(bus.hall, "att", "punch")
+        self._topic = topics.command(bus.hall, bus.node, "att", "punch")
 
     async def drain(self) -> DrainReport:
         """Send pending punches in order until none is left or one gets no usable answer."""

@@ -62,9 +62,12 @@ Generated from the message models (`bus/contract/`) by `hall contract`; do not e
   (`hall broker config`).
 - Payloads are UTF-8 JSON objects with the schema version `"v": 1`. Commands and replies
   refuse unknown fields; state and events may gain fields, which readers ignore.
-- A command (`cmd/…`) carries a unique `id` (a resent command is applied once) and an
-  MQTT 5 response topic and correlation data; the controller takes the sender from the
-  broker, never from the payload, and answers on the `reply` channel.
+- A command (`cmd/<node>/…`, where `<node>` is the sender's own broker user, the only one
+  the ACL lets write there) carries a unique `id` (a resent command is applied once) and an
+  MQTT 5 response topic under `reply/<node>/` and correlation data; the controller takes
+  the sender from the topic, never from the payload, checks every window, node or device
+  the command names against what that sender may act for, and answers on the `reply`
+  channel, under the sender's own `reply/<node>/` only.
 - Retained topics (`x-retained: true`) hold the current state: a node that (re)starts gets
   it at once; the controller republishes them whenever it (re)connects.
 - Operations come in pairs per channel, `<channel>.send` and `<channel>.receive`, tagged

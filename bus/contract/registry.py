@@ -69,7 +69,12 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "examples": ["chengdong"],
     },
     "node": {
-        "description": "A node id of the hall config (`nodes[].id`).",
+        "description": (
+            "A node id of the hall config (`nodes[].id`), its broker user. In `cmd/{node}/…` "
+            "the sender: only that user may write there, and the controller takes the sender "
+            "from the topic, never from the payload; `manager` for the console and the `hall` "
+            "tools. In `reply/{node}/…` the sender the reply is for: only it may read there."
+        ),
         "examples": ["kiosk-1", "caller-W01", "controller"],
     },
     "window": {"description": "A window id of the hall config.", "examples": ["W01", "W03"]},
@@ -165,7 +170,8 @@ class Channel:
 
 @dataclass(frozen=True, slots=True)
 class CommandChannel:
-    """A command: ``cmd/<area>/<verb>`` to the controller, answered on the sender's inbox.
+    """A command: ``cmd/<node>/<area>/<verb>`` from the sender ``node`` to the controller,
+    answered on the sender's own inbox (``reply/<node>/…``).
 
     The topic, area and verb come from the model (``bus.models.base.command_model``) and
     ``bus.topics``; the description defaults to the model's docstring.

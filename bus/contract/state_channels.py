@@ -331,10 +331,14 @@ REPLY = Channel(
         Example(_REPLY_INVALID, "not a valid command: nothing changed"),
     ),
     description=(
-        "The reply to a command, on the MQTT 5 response topic the command named (the "
-        "sender's own inbox, which only it may read) with the command's correlation data. "
-        "`ok: true` carries `result`, `ok: false` carries `error` (`code`, `message`). A "
-        "payload that is not JSON, or not a valid command, is still answered."
+        "The reply to a command, on the MQTT 5 response topic the command named, with the "
+        "command's correlation data. The controller answers only under the sender's own "
+        "`reply/<node>/` (which only that node may read): a command naming no response topic "
+        "is answered on `reply/<node>/default`; one naming a topic anywhere else is not "
+        "applied and is answered there with `bad_response_topic`. `ok: true` carries "
+        "`result`, `ok: false` carries `error` (`code`, `message`). A payload that is not "
+        "JSON, or not a valid command, is still answered; a command the sender may not send, "
+        "or not for the window, node or device it names, is answered `forbidden`."
     ),
 )
 """Where replies arrive; each command's operation points here."""

@@ -69,7 +69,7 @@ class NodeContext(Protocol):
         ...
 
     def send(self, command: QueueCommand, label: str, on_reply: ReplyCallback | None) -> None:
-        """Send ``cmd/queue/<verb>`` with this node's identity (not while disconnected)."""
+        """Send ``cmd/<node>/queue/<verb>`` as this node (not while disconnected)."""
         ...
 
 

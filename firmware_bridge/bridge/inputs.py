@@ -2,8 +2,8 @@
 
 Every key is published on ``…/<device>/key`` (``KeyEvent``) and every scan on
 ``…/<device>/scan`` (``ScanEvent``). A caller keypad's key also sends the queue command for
-the node's window (叫号 → ``cmd/queue/call``); an evaluator's rating key sends
-``cmd/queue/rate`` for the ticket the window has just finished, read from the retained
+the node's window (叫号 → ``cmd/<node>/queue/call``); an evaluator's rating key sends
+``cmd/<node>/queue/rate`` for the ticket the window has just finished, read from the retained
 window view. With ``port: sim`` the device also takes ``…/<device>/press`` (``SimPress``),
 so a demo presses keys the way the hardware does.
 """

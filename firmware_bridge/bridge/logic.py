@@ -23,7 +23,7 @@ CALLER_VERBS: Mapping[str, str] = {
     "pause": "pause",
     "finish": "finish",
 }
-"""Caller key action → ``cmd/queue/<verb>``; ``resume`` and ``transfer`` need the view."""
+"""Caller key action → ``cmd/<node>/queue/<verb>``; ``resume`` and ``transfer`` need the view."""
 
 RATING_LEVELS = range(1, 6)
 
@@ -43,7 +43,8 @@ STATE_TEXT: Mapping[DeviceState, str] = {
 
 @dataclass(frozen=True, slots=True)
 class QueueCommand:
-    """``cmd/queue/<verb>`` with these fields (the envelope's ``v`` and ``id`` added later)."""
+    """``cmd/<node>/queue/<verb>`` with these fields (the envelope's ``v`` and ``id`` added
+    later)."""
 
     verb: str
     fields: dict[str, Any]

@@ -144,7 +144,7 @@ class NodeBridge:
             {"id": f"{self.node_id}-{uuid.uuid4().hex[:16]}", **command.fields}
         )
         future = self.bus.request(
-            topics.command(self.hall_id, "queue", command.verb), payload,
+            topics.command(self.hall_id, self.bus.node, "queue", command.verb), payload,
             self.timing.command_timeout_s,
         )
         future.add_done_callback(

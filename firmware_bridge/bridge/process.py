@@ -12,8 +12,8 @@ Topics, under ``hall/<hall>/dev/<node>/<device>/`` (models in ``bus.models.devic
     show    ShowText in (LED display; otherwise it renders ``state/window/<w>``)
     press   SimPress in, ``port: sim`` keypads and scanners only (demo, manual tests)
 
-A caller keypad's key also sends ``cmd/queue/<verb>`` for the node's window; an evaluator's
-rating key sends ``cmd/queue/rate`` for the ticket the window view offers for rating.
+A caller keypad's key also sends ``cmd/<node>/queue/<verb>`` for the node's window; an evaluator's
+rating key sends ``cmd/<node>/queue/rate`` for the ticket the window view offers for rating.
 
 One asyncio loop; each device on its own thread (``bridge.worker``); one ``PahoBus`` per
 node with that node's identity, which reconnects by itself. ``--all-sim`` runs every node

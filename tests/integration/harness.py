@@ -16,6 +16,7 @@ from bus import topics
 from bus.client import PahoBus, asyncio_deliver
 from bus.core import Incoming
 from bus.models.base import Reply
+from bus.remote import MANAGER_USER
 from config.schema import HallConfig
 from hall.compose import build_controller
 from store.database import open_engine
@@ -87,7 +88,7 @@ async def _run(fn: Callable[[], Any]) -> Any:
 class Node:
     """A node on the real broker that sends commands and records what it hears."""
 
-    def __init__(self, hall: HallConfig, broker_url: str, node: str = "test-node") -> None:
+    def __init__(self, hall: HallConfig, broker_url: str, node: str = MANAGER_USER) -> None:
         self.hall = hall
         self.bus = PahoBus(hall.hall_id, node, broker_url, role="test")
         self.heard: list[Incoming] = []
@@ -102,7 +103,8 @@ class Node:
 
     def send(self, area: str, verb: str, **fields: Any) -> Reply:
         payload = {"v": 1, "id": fields.pop("id", uuid.uuid4().hex), **fields}
-        fut = self.bus.request(topics.command(self.hall.hall_id, area, verb), payload, 10)
+        topic = topics.command(self.hall.hall_id, self.bus.node, area, verb)
+        fut = self.bus.request(topic, payload, 10)
         return Reply.model_validate_json(fut.result(11).payload)
 
     def messages(self, topic: str) -> list[Incoming]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from bus import topics
 from config.schema import HallConfig
 from controller.broker import BrokerFiles, write_broker_config
 from tests.conftest import Broker, start_mosquitto
@@ -58,23 +61,37 @@ def _pub(
 
 
 def _received(port: int, files: BrokerFiles, topic: str, send: Callable[[], None]) -> bool:
-    """Whether a message sent by ``send()`` reaches the controller's user on ``topic``.
+    """Whether a message sent by ``send()`` reaches a reader of ``topic`` (the manager, who
+    may read the whole hall).
 
     After ``send()`` has been acknowledged, the controller's own user publishes a sentinel on
-    the same topic: the first message the subscriber sees tells whether ``send`` got through.
+    an event topic of its own the subscriber also listens to (one per call: the broker's log
+    says when that subscription is in): the first message the subscriber sees tells whether
+    ``send`` got through.
     """
-    controller = _secret(files, "controller")
+    manager, controller = _secret(files, "manager"), _secret(files, "controller")
+    sentinel = topics.event("chengdong", f"acl.sentinel-{uuid.uuid4().hex[:8]}")
     sub = subprocess.Popen(
-        [*_as("mosquitto_sub", port, "controller", controller, topic), "-C", "1", "-W", "10"],
+        [
+            *_as("mosquitto_sub", port, "manager", manager, topic),
+            "-t",
+            sentinel,
+            "-C",
+            "1",
+            "-W",
+            "10",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     broker_logs = files.config.parent.parent.glob
     wait_until(
-        lambda: any(topic in p.read_text(errors="replace") for p in broker_logs("mosquitto-*.log"))
+        lambda: any(
+            sentinel in p.read_text(errors="replace") for p in broker_logs("mosquitto-*.log")
+        )
     )
     send()
-    _pub(port, "controller", controller, topic, "sentinel")
+    _pub(port, "controller", controller, sentinel, "sentinel")
     out, _ = sub.communicate(timeout=15)
     first = out.strip()
     assert first in (ACL_PROBE.encode(), b"sentinel"), f"the subscriber heard {first!r}"
@@ -95,26 +112,41 @@ def test_every_node_has_its_own_secret_and_files_are_private(
 def test_kiosk_may_issue_but_not_punch_or_call(secured: Secured) -> None:
     broker, files = secured
     kiosk = _secret(files, "kiosk-1")
-    issue = "hall/chengdong/cmd/queue/issue"
+    issue = topics.command("chengdong", "kiosk-1", "queue", "issue")
     assert _received(broker.port, files, issue, lambda: _pub(broker.port, "kiosk-1", kiosk, issue))
-    punch = "hall/chengdong/cmd/att/punch"
+    punch = topics.command("chengdong", "kiosk-1", "att", "punch")
     assert not _received(
         broker.port, files, punch, lambda: _pub(broker.port, "kiosk-1", kiosk, punch)
     )
-    call = "hall/chengdong/cmd/queue/call"
+    call = topics.command("chengdong", "kiosk-1", "queue", "call")
     assert not _received(
         broker.port, files, call, lambda: _pub(broker.port, "kiosk-1", kiosk, call)
     )
 
 
+def test_a_node_writes_commands_only_as_itself(secured: Secured) -> None:
+    """The sender in the topic is the broker user: kiosk-1 cannot send as kiosk-2, nor in the
+    old shape without a sender."""
+    broker, files = secured
+    kiosk = _secret(files, "kiosk-1")
+    for topic in (
+        topics.command("chengdong", "kiosk-2", "queue", "issue"),
+        topics.command("chengdong", "manager", "queue", "issue"),
+        "hall/chengdong/cmd/queue/issue",
+    ):
+        assert not _received(
+            broker.port, files, topic, functools.partial(_pub, broker.port, "kiosk-1", kiosk, topic)
+        ), topic
+
+
 def test_display_can_only_read_and_terminal_may_punch(secured: Secured) -> None:
     broker, files = secured
     display = _secret(files, "display-W03")
-    issue = "hall/chengdong/cmd/queue/issue"
+    issue = topics.command("chengdong", "display-W03", "queue", "issue")
     assert not _received(
         broker.port, files, issue, lambda: _pub(broker.port, "display-W03", display, issue)
     )
-    punch = "hall/chengdong/cmd/att/punch"
+    punch = topics.command("chengdong", "terminal-1", "att", "punch")
     terminal = _secret(files, "terminal-1")
     assert _received(
         broker.port, files, punch, lambda: _pub(broker.port, "terminal-1", terminal, punch)

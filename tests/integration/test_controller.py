@@ -47,7 +47,7 @@ def running(
 @pytest.mark.expect_log("WARNING", r"no statutory calendar for 9999", logger="workdays.calendar")
 @pytest.mark.expect_log(
     "WARNING",
-    r"/cmd/queue/issue: 命令格式错误 / invalid queue/issue: service",
+    r"/cmd/manager/queue/issue: 命令格式错误 / invalid queue/issue: service",
     logger="controller.app",
 )
 def test_issue_numbers_follow_and_bad_payloads_get_a_refusal(running: Running) -> None:
@@ -84,13 +84,13 @@ def test_issue_numbers_follow_and_bad_payloads_get_a_refusal(running: Running) -
 
 
 @pytest.mark.expect_log(
-    "WARNING", r"/cmd/queue/issue: 消息不是有效的 JSON", logger="controller.app"
+    "WARNING", r"/cmd/manager/queue/issue: 消息不是有效的 JSON", logger="controller.app"
 )
 def test_not_json_with_response_topic_is_answered_ok_false(
     running: Running, hall: HallConfig
 ) -> None:
     _controller, node = running
-    topic = topics.command(hall.hall_id, "queue", "issue")
+    topic = topics.command(hall.hall_id, node.bus.node, "queue", "issue")
     reply = node.bus.request(topic, b"this is not json", 10).result(11)
     body = json.loads(reply.payload)
     assert body["ok"] is False and body["error"]["code"] == "bad_json"
@@ -201,7 +201,7 @@ def test_mosquitto_pub_cli_gets_a_reply(
     running: Running, mosquitto: Broker, hall: HallConfig
 ) -> None:
     """The checker's path: plain mosquitto_pub -V mqttv5 with a response topic."""
-    reply_topic = "hall/chengdong/reply/cli/x"
+    reply_topic = "hall/chengdong/reply/kiosk-1/x"
     sub = subprocess.Popen(
         [
             "mosquitto_sub",
@@ -228,7 +228,7 @@ def test_mosquitto_pub_cli_gets_a_reply(
             "-p",
             str(mosquitto.port),
             "-t",
-            topics.command("chengdong", "queue", "issue"),
+            topics.command("chengdong", "kiosk-1", "queue", "issue"),
             "-D",
             "publish",
             "response-topic",

@@ -42,7 +42,9 @@ def test_templates_reach_a_terminal_and_a_removal_follows(
     controller = ControllerThread(
         hall, tmp_path / "data", mosquitto.url, ManualClock(NOW), faces=(store_dir, key_file)
     ).start()
-    terminal = Node(hall, mosquitto.url, node="terminal-1")
+    # Listens as a terminal would; its round trip below is a manager's query (a terminal sends
+    # nothing but punches).
+    terminal = Node(hall, mosquitto.url)
     sync = TemplateSync(TemplateStore(key), key)
     try:
         topic = topics.face_templates(hall.hall_id)

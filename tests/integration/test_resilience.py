@@ -47,13 +47,15 @@ def test_broker_restart_controller_reconnects_and_restores_retained_state(
         mosquitto.process = restarted.process  # the fixture stops whichever is running
         wait_until(controller.bus.is_connected, timeout=40)
         display = Node(hall, mosquitto.url, node="display-W02")
+        kiosk = Node(hall, mosquitto.url, node="kiosk-1")
         try:
             window = display.latest(topics.window_state(hall.hall_id, "W02"))
             assert "A001" in json.dumps(window["data"])
             # Subscriptions were restored: commands work again.
-            reply = display.send("queue", "issue", service="A01")
+            reply = kiosk.send("queue", "issue", service="A01")
             assert reply.result_as(IssueResult).ticket == "A002"
         finally:
+            kiosk.close()
             display.close()
     finally:
         controller.stop()
@@ -65,7 +67,7 @@ def test_request_without_a_controller_times_out(hall: HallConfig, mosquitto: Bro
     try:
         assert bus.wait_connected(10)
         future = bus.request(
-            topics.command(hall.hall_id, "queue", "issue"), {"v": 1, "id": "t"}, 0.5
+            topics.command(hall.hall_id, bus.node, "queue", "issue"), {"v": 1, "id": "t"}, 0.5
         )
         with pytest.raises(RequestTimeout):
             future.result(5)

@@ -148,7 +148,7 @@ class UiHall:
 def ui_hall(xvfb: str, hall: HallConfig, tmp_path: Path, mosquitto: Broker) -> Iterator[UiHall]:
     clock = ManualClock(TUESDAY_0930)
     controller = ControllerThread(hall, tmp_path / "data", mosquitto.url, clock).start()
-    node = Node(hall, mosquitto.url, node="ui-test")
+    node = Node(hall, mosquitto.url)
     h = UiHall(hall, mosquitto, clock, controller, node, xvfb, tmp_path)
     yield h
     for run in h.runs:

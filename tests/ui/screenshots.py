@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         clock = ManualClock(TUESDAY_0930)
         controller = ControllerThread(hall, tmp / "data", broker.url, clock)
         controller.start()
-        node = Node(hall, broker.url, node="screenshots")
+        node = Node(hall, broker.url)
         bridge = FakeBridge(broker.url)
         try:
             morning(node, clock)

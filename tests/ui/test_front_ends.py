@@ -142,7 +142,7 @@ def test_rating_by_touch_and_stop_signs_when_the_window_pauses(ui_hall: UiHall) 
 
 
 @pytest.mark.expect_log("WARNING", r"^controller lost the broker", logger="bus.client")
-@pytest.mark.expect_log("WARNING", r"^ui-test lost the broker", logger="bus.client")
+@pytest.mark.expect_log("WARNING", r"^manager lost the broker", logger="bus.client")
 def test_connection_lost_is_shown_and_clears_by_itself_when_the_broker_is_back(
     ui_hall: UiHall, tmp_path: Path
 ) -> None:

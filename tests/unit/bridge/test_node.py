@@ -79,7 +79,7 @@ def _controller(broker: FakeBroker, hall: HallConfig, verb: str) -> list[dict[st
         received.append(body)
         bus.reply(message, Reply.success(body["id"]))
 
-    bus.subscribe(topics.command(hall.hall_id, "queue", verb), answer)
+    bus.subscribe(topics.command_from_anyone(hall.hall_id, "queue", verb), answer)
     bus.start()
     return received
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bus import topics
 from bus.core import Incoming, RequestTimeout
 from bus.testing import FakeBroker
 
@@ -27,10 +28,11 @@ def test_request_reply_and_timeout() -> None:
     server, client = broker.client("h", "server"), broker.client("h", "client")
     server.start()
     client.start()
-    with_no_server = client.request("hall/h/cmd/x/y", {"v": 1, "id": "1"})
+    command = topics.command("h", client.node, "x", "y")
+    with_no_server = client.request(command, {"v": 1, "id": "1"})
     assert isinstance(with_no_server.exception(), RequestTimeout)
-    server.subscribe("hall/h/cmd/+/+", lambda m: server.reply(m, {"ok": True}))
-    reply = client.request("hall/h/cmd/x/y", {"v": 1, "id": "2"}).result(1)
+    server.subscribe(topics.all_commands("h"), lambda m: server.reply(m, {"ok": True}))
+    reply = client.request(command, {"v": 1, "id": "2"}).result(1)
     assert reply.json() == {"ok": True}
 
 

@@ -60,7 +60,8 @@ class FakeHall:
 
     def send(self, area: str, verb: str, **fields: Any) -> Reply:
         payload = {"v": 1, "id": uuid.uuid4().hex, **fields}
-        fut = self.staff.request(topics.command(self.hall.hall_id, area, verb), payload)
+        topic = topics.command(self.hall.hall_id, self.staff.node, area, verb)
+        fut = self.staff.request(topic, payload)
         return Reply.model_validate_json(fut.result(0).payload)
 
     def ok(self, area: str, verb: str, **fields: Any) -> dict[str, Any]:

@@ -134,10 +134,10 @@ def test_evaluator_rates_the_finished_ticket_once_and_thanks(fake_hall: FakeHall
     assert state_of(model) == "thanks" and model.message() == "感谢您的评价！"
     rated = fake_hall.payloads(topics.event(HALL, "ticket.rated"))
     assert [(e["data"]["ticket"], e["data"]["level"]) for e in rated] == [("A001", 4)]
-    sent = fake_hall.payloads(topics.command(HALL, "queue", "rate"))
+    sent = fake_hall.payloads(topics.command(HALL, "evaluator-W01", "queue", "rate"))
     assert sent[-1]["ticket"] == "A001" and sent[-1]["window"] == "W01"
     model.rate(5)  # 一事一评: a second touch sends nothing
-    assert len(fake_hall.payloads(topics.command(HALL, "queue", "rate"))) == 1
+    assert len(fake_hall.payloads(topics.command(HALL, "evaluator-W01", "queue", "rate"))) == 1
     fake_hall.ticks.advance(THANKS_SECONDS)
     model.tick()
     assert state_of(model) == "idle"
@@ -153,7 +153,7 @@ def test_a_press_on_the_evaluator_keypad_is_thanked_on_screen(fake_hall: FakeHal
         topics.device(HALL, "evaluator-W01", "keys", "key"), KeyEvent(action="rating", value="3")
     )
     assert state_of(model) == "thanks"
-    assert fake_hall.payloads(topics.command(HALL, "queue", "rate")) == []
+    assert fake_hall.payloads(topics.command(HALL, "evaluator-W01", "queue", "rate")) == []
 
 
 def test_evaluator_after_the_rating_timeout_says_so(fake_hall: FakeHall) -> None:
@@ -171,7 +171,7 @@ def test_evaluator_shows_stop_while_the_window_is_paused(fake_hall: FakeHall) ->
     fake_hall.ok("queue", "pause", window="W01")
     assert state_of(model) == "stopped"
     model.rate(5)
-    assert fake_hall.payloads(topics.command(HALL, "queue", "rate")) == []
+    assert fake_hall.payloads(topics.command(HALL, "evaluator-W01", "queue", "rate")) == []
 
 
 def test_view_models_import_no_kivy() -> None:
