@@ -13,17 +13,20 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bus import topics
 from bus.core import Bus, Incoming
+from bus.intake import OVERFLOW, FairIntake
+from bus.models import limits
 from bus.models.base import Command, CommandError, RefusalDetails, Reply, parse_command
 from bus.models.state import TimeBeacon
 from config.schema import HallConfig
 from controller.authority import Authority, Refusal
+from controller.edge import Refusals
 from store import tables
 from store.service import Outcome, Publication, Service
 
@@ -31,6 +34,11 @@ log = logging.getLogger(__name__)
 
 TICK_SECONDS = 5.0
 BEACON_SECONDS = 5.0
+IDEMPOTENCY_DAYS = 7
+"""How long a command's stored reply answers a resend of its id; older rows are pruned. Punches
+stay idempotent beyond it by their punch id, ratings by the ticket they rate."""
+PRUNE_SECONDS = 3600.0
+"""How often the stored replies older than ``IDEMPOTENCY_DAYS`` are pruned (and at start)."""
 
 Clock = Callable[[], dt.datetime]
 
@@ -67,6 +75,14 @@ class Controller:
         """Messages refused at the edge (counted, logged, answered, and changing nothing)."""
         self.forbidden_commands = 0
         """Commands refused because their sender may not send them, or not for what they name."""
+        self.refusals = Refusals(self.clock)
+        """Every message refused at the edge, by kind, and the senders being rate-limited:
+        published retained on ``node/controller/diagnostics`` (``controller/edge.py``)."""
+        self.intake = FairIntake(self._refused_at_intake, self._sender_of)
+        """Per-sender rate limits and round-robin between paho's thread and the loop."""
+        self._pruned_at: dt.datetime | None = None
+        self._intake_inboxes: dict[tuple[str, str | None], str] = {}
+        """Where the intake answered each (sender, response topic) last: a flood names one."""
 
     # Start -------------------------------------------------------------------------------
 
@@ -76,7 +92,11 @@ class Controller:
         with self.engine.begin() as conn:
             for service in self.services.values():
                 service.load(conn, now)
-        self.bus.subscribe(topics.all_commands(self.hall.hall_id), self.on_command)
+        self.prune_commands(now)
+        # cmd/# rather than the grammar's cmd/+/+/+: a topic outside it is answered too.
+        self.bus.subscribe(
+            topics.all_command_topics(self.hall.hall_id), self.on_command, gate=self.intake
+        )
         self.bus.on_connection(self._on_connection)
         if self.bus.is_connected():
             self.publish_state()
@@ -85,6 +105,8 @@ class Controller:
         # A broker that restarted without persistence has lost the retained state: refill it.
         if connected:
             self.publish_state()
+            if self.refusals.counters():
+                self.publish_diagnostics()
 
     def publish_state(self) -> None:
         """Every service's retained state and the time beacon; one failing service (a broken
@@ -115,6 +137,7 @@ class Controller:
         """
         topic = topics.parse(message.topic)
         if topic is None or topic.kind != "command" or topic.hall != self.hall.hall_id:
+            self._bad_topic(message)
             return
         sender = topic["node"]
         try:
@@ -128,6 +151,7 @@ class Controller:
             # publish elsewhere (state/…, another node's inbox). Not applied, not published
             # there; answered on the sender's default inbox.
             self.invalid_messages += 1
+            self.refusals.count("bad_response_topic")
             log.warning(
                 "refused message on %s: response topic %r is not under %s",
                 message.topic,
@@ -149,7 +173,7 @@ class Controller:
         if cmd is None:
             assert refused is not None
             self.invalid_messages += 1
-            log.warning("refused message on %s: %s", message.topic, refused.message)
+            self.refusals.refused(refused.code, message.topic, refused.message)
             self._answer(
                 reply_to, message, Reply.failure(refused.command_id, refused.code, refused.message)
             )
@@ -168,6 +192,62 @@ class Controller:
 
     def _answer(self, reply_to: str, message: Incoming, reply: Reply) -> None:
         self.bus.publish(reply_to, reply, qos=1, correlation_data=message.correlation_data)
+
+    def _bad_topic(self, message: Incoming) -> None:
+        """A topic under ``cmd/`` outside ``cmd/<node>/<area>/<verb>``: answered ``bad_topic``
+        on the sender's own inbox; without a valid ``<node>`` there is nobody to answer."""
+        hall_id = self.hall.hall_id
+        sender = topics.command_sender(hall_id, message.topic)
+        text = (
+            f"主题不符合 cmd/<节点>/<区域>/<动作> / topic is not cmd/<node>/<area>/<verb>: "
+            f"{limits.quote(message.topic)}"
+        )
+        self.invalid_messages += 1
+        self.refusals.refused("bad_topic", message.topic, text, answered=sender is not None)
+        if sender is not None:
+            reply_to = self._reply_topic(message, sender) or topics.default_inbox(hall_id, sender)
+            self._answer(reply_to, message, Reply.failure("", "bad_topic", text))
+
+    def _sender_of(self, message: Incoming) -> str | None:
+        return topics.command_sender(self.hall.hall_id, message.topic)
+
+    def _refused_at_intake(self, message: Incoming, sender: str, code: str) -> None:
+        """The intake's refusal, on paho's thread: counted, said, and answered at once with
+        QoS 0 (a refusal needs no redelivery, and it does not wait behind paho's window of
+        QoS 1 messages in flight, where the other nodes' replies are)."""
+        hall_id = self.hall.hall_id
+        answerable = sender != OVERFLOW and sender == self._sender_of(message)
+        payload = self._intake_replies.get(code) or self._intake_replies["rate_limited"]
+        text = f"{len(message.payload)} bytes, more than any command" if code == "too_large" else ""
+        self.refusals.refused(code, message.topic, text, answered=answerable, sender=sender)
+        if answerable:
+            key = (sender, message.response_topic)
+            reply_to = self._intake_inboxes.get(key)
+            if reply_to is None:
+                if len(self._intake_inboxes) >= 1024:
+                    self._intake_inboxes.clear()
+                reply_to = self._reply_topic(message, sender) or topics.default_inbox(
+                    hall_id, sender
+                )
+                self._intake_inboxes[key] = reply_to
+            self.bus.publish(reply_to, payload, qos=0, correlation_data=message.correlation_data)
+
+    _intake_replies: ClassVar[dict[str, bytes]] = {
+        "rate_limited": Reply.failure(
+            "",
+            "rate_limited",
+            "发送过于频繁，命令未执行，请稍后重试 / too many commands from this node: not applied, "
+            "try again shortly",
+        )
+        .model_dump_json()
+        .encode(),
+        "too_large": Reply.failure(
+            "", "too_large", "消息过大，命令未执行 / message too large: not applied"
+        )
+        .model_dump_json()
+        .encode(),
+    }
+    """The intake's replies, made once: a refusal under a flood costs no serialisation."""
 
     def execute(self, cmd: Command, sender: str | None = None) -> Reply:
         """Apply one command in one transaction and publish what it produced after commit.
@@ -207,6 +287,7 @@ class Controller:
                 if not cmd.readonly:
                     self._record(conn, cmd, now, outcome, reply, sender)
         except Exception:
+            self.refusals.count("internal")
             log.exception(
                 "command %s/%s (%s) failed; nothing was changed", cmd.area, cmd.verb, cmd.id
             )
@@ -219,6 +300,7 @@ class Controller:
     def _forbidden(self, cmd: Command, sender: str, now: dt.datetime, refusal: Refusal) -> Reply:
         """A command its sender may not send: one warning line, an audit row, nothing else."""
         self.forbidden_commands += 1
+        self.refusals.count("forbidden")
         log.warning(
             "refused %s/%s (%s) from %s: %s", cmd.area, cmd.verb, cmd.id, sender, refusal.message
         )
@@ -251,6 +333,38 @@ class Controller:
                 continue
             if outcome is not None:
                 self._committed(outcome)
+        if self.refusals.due():
+            self.publish_diagnostics()
+        if self._pruned_at is None or (now - self._pruned_at).total_seconds() >= PRUNE_SECONDS:
+            self.prune_commands(now)
+
+    @property
+    def counters(self) -> dict[str, int]:
+        """Messages refused at the edge, by kind (``bad_topic``, ``too_large``, ``too_deep``,
+        ``bad_encoding``, ``bad_json``, ``unknown_command``, ``invalid``, ``forbidden``,
+        ``rate_limited``, ``internal``, …) since the start."""
+        return self.refusals.counters()
+
+    def publish_diagnostics(self) -> None:
+        """The retained counters and rate-limited senders, for the manager's alarms."""
+        topic = topics.node_diagnostics(self.hall.hall_id, self.bus.node)
+        self.bus.publish(topic, self.refusals.snapshot(), qos=1, retain=True)
+
+    def prune_commands(self, now: dt.datetime) -> None:
+        """Forget the stored replies older than ``IDEMPOTENCY_DAYS``: a resend that late is no
+        retry (the rows of a flood of refused commands do not stay for ever either)."""
+        self._pruned_at = now
+        cutoff = now - dt.timedelta(days=IDEMPOTENCY_DAYS)
+        try:
+            with self.engine.begin() as conn:
+                gone = conn.execute(
+                    tables.commands.delete().where(tables.commands.c.received_at < cutoff)
+                ).rowcount
+        except Exception:
+            log.exception("pruning the stored replies failed; will retry")
+            return
+        if gone:
+            log.info("pruned %d stored replies older than %d days", gone, IDEMPOTENCY_DAYS)
 
     def _reply(self, cmd: Command, outcome: Outcome) -> Reply:
         if outcome.error is not None:

@@ -161,6 +161,9 @@ def test_a_command_without_a_response_topic_is_answered_on_the_default_inbox(h: 
     assert json.loads(answer.payload)["ok"] is True
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"cmd/queue/issue: .* topic is not cmd/<node>/<area>/<verb>", logger="controller.app"
+)
 def test_the_old_command_shape_gets_nothing_done(h: Hall) -> None:
     hall_id = h.hall.hall_id
     kiosk = h.bus("kiosk-1")
