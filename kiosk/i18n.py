@@ -123,7 +123,13 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "serving": ("正在办理", "Now serving"),
         "paused": ("暂停服务", "Paused"),
         "paused_hint": ("工作人员暂时离开，请稍候", "Staff will be back shortly"),
-        "closed_window": ("窗口暂停服务", "Window closed"),
+        "closed_window": ("窗口关闭", "Window closed"),
+        "closed_window_reason": ("窗口关闭：{reason}", "Window closed: {reason}"),
+        "closed_hint": ("请到其他窗口办理，或留意叫号", "Please use another window"),
+        "closed_until_hint": (
+            "预计 {until} 恢复，请到其他窗口办理",
+            "Back at about {until}; please use another window",
+        ),
         "unstaffed": ("无人值守", "Unstaffed"),
         "unstaffed_hint": (
             "本窗口暂无工作人员，请留意叫号",

@@ -88,7 +88,7 @@ class WindowModel(FrontEndModel):
 
 NOT_SERVING_TEXT: dict[WindowStatus, tuple[str, str]] = {
     WindowStatus.PAUSED: ("paused", "paused_hint"),
-    WindowStatus.CLOSED: ("closed_window", "paused_hint"),
+    WindowStatus.CLOSED: ("closed_window", "closed_hint"),
     WindowStatus.UNSTAFFED: ("unstaffed", "unstaffed_hint"),
 }
 """The LCD's title and hint (``kiosk.i18n`` keys) for each way of not serving."""
@@ -102,6 +102,18 @@ class DisplayModel(WindowModel):
     def not_serving_text(self) -> tuple[str, str]:
         """Title and hint of a window that does not serve: which of paused, closed, unstaffed."""
         title, hint = NOT_SERVING_TEXT.get(self.status, NOT_SERVING_TEXT[WindowStatus.PAUSED])
+        closure = self.view.closure if self.view is not None else None
+        if self.status is WindowStatus.CLOSED and closure is not None:
+            # The closure's reason, as the LED board shows it (窗口关闭：<reason>, Q11).
+            reason = closure.reason.strip()
+            if reason:
+                title_text = tr("closed_window_reason", self.lang, reason=reason)
+            else:
+                title_text = tr(title, self.lang)
+            if closure.until is not None:
+                until = closure.until.astimezone(self.hall.tz).strftime("%H:%M")
+                return title_text, tr("closed_until_hint", self.lang, until=until)
+            return title_text, tr(hint, self.lang)
         return tr(title, self.lang), tr(hint, self.lang)
 
     def current_ticket(self) -> str | None:

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from bus.models.views import (
-    STATUS_DISPLAY,
     CurrentTicket,
     EvaluatorIdle,
     EvaluatorRating,
@@ -15,6 +14,7 @@ from bus.models.views import (
     TicketBrief,
     WindowData,
     WindowStatus,
+    not_serving_display,
 )
 
 AT = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -53,7 +53,7 @@ def window(status: WindowStatus = WindowStatus.SERVING, **changes: Any) -> Windo
         "staff": None if status is WindowStatus.UNSTAFFED else STAFF,
         "status": status, "paused": status is WindowStatus.PAUSED,
         "closed": status is WindowStatus.CLOSED, "closure": None,
-        "display": STATUS_DISPLAY.get(status),
+        "display": not_serving_display(status, changes.get("closure")),
         "evaluator": EvaluatorIdle() if status.serving else EvaluatorStopped(), "held": (),
     }
     fields.update(changes)

@@ -64,6 +64,23 @@ STATUS_DISPLAY: dict[WindowStatus, str] = {
 }
 """The Chinese text of a window that is not serving, for displays without words of their own."""
 
+CLOSED_PREFIX = "窗口关闭"
+"""What a temporarily closed window shows before its reason (Q11): 窗口关闭：培训."""
+
+
+def closed_display(reason: str | None) -> str:
+    """The Chinese text of a closed window: ``窗口关闭：<reason>``, or 窗口关闭 without one."""
+    reason = (reason or "").strip()
+    return f"{CLOSED_PREFIX}：{reason}" if reason else CLOSED_PREFIX
+
+
+def not_serving_display(status: WindowStatus, closure: ClosureBrief | None) -> str | None:
+    """The Chinese text of a window that does not serve (None when it serves): a closed
+    window says why (its closure's reason), the others say how (暂停服务 / 无人值守)."""
+    if status is WindowStatus.CLOSED:
+        return closed_display(closure.reason if closure is not None else None)
+    return STATUS_DISPLAY.get(status)
+
 
 class TicketBrief(ViewData):
     """A ticket as a window shows it."""
@@ -147,7 +164,8 @@ class WindowData(ViewData):
     """Temporarily closed (kept for older readers; ``status`` says it all)."""
     closure: ClosureBrief | None
     display: str | None
-    """The Chinese text of ``status`` when not serving (暂停服务 / 窗口暂停服务 / 无人值守)."""
+    """The Chinese text of ``status`` when not serving (暂停服务 / 窗口关闭：<reason> / 无人值守):
+    ``not_serving_display``."""
     evaluator: EvaluatorCard
     """What the evaluator shows: the controller decides whether a rating is open."""
     held: tuple[TicketBrief, ...]

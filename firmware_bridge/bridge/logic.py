@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bus.models.devices import DeviceState
-from bus.models.views import STATUS_DISPLAY, EvaluatorRating, WindowData, WindowStatus
+from bus.models.views import (
+    STATUS_DISPLAY,
+    EvaluatorRating,
+    WindowData,
+    WindowStatus,
+    not_serving_display,
+)
 
 CALLER_VERBS: Mapping[str, str] = {
     "next": "call",
@@ -101,7 +107,7 @@ def rating_command(
 def led_lines(view: WindowData | None, lines: int = 2) -> list[str]:
     """The text of each line of a window's LED display.
 
-    Two lines: ``1号窗口 社保医保`` over ``A012 请到1号窗口`` (or 暂停服务 / 窗口暂停服务 /
+    Two lines: ``1号窗口 社保医保`` over ``A012 请到1号窗口`` (or 暂停服务 / 窗口关闭：<reason> /
     无人值守 when the window does not serve, 欢迎光临 when it waits). A one-line board shows
     only the lower line, the one a citizen looks for.
     """
@@ -113,7 +119,7 @@ def led_lines(view: WindowData | None, lines: int = 2) -> list[str]:
     if view.department_name:
         head = f"{head} {view.department_name}"
     if not view.status.serving:
-        body = STATUS_DISPLAY.get(view.status, PAUSED_TEXT)
+        body = not_serving_display(view.status, view.closure) or PAUSED_TEXT
     elif view.current is not None:
         body = f"{view.current.ticket} 请到{number}号窗口"
     else:

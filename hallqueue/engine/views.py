@@ -74,6 +74,9 @@ def window_view(
     closure = active_closure(state.closures, window_id, ctx)
     paused = ws.paused if ws is not None else False
     status = window_status(paused, closure is not None, staff is not None, current is not None)
+    brief = (
+        v.ClosureBrief(reason=closure.reason, until=closure.until) if closure is not None else None
+    )
     last = state.tickets.get(ws.last_finished) if ws is not None and ws.last_finished else None
     evaluator: v.EvaluatorStopped | v.EvaluatorRating | v.EvaluatorIdle
     if paused or closure is not None:
@@ -124,12 +127,8 @@ def window_view(
         status=status,
         paused=paused,
         closed=closure is not None,
-        closure=(
-            v.ClosureBrief(reason=closure.reason, until=closure.until)
-            if closure is not None
-            else None
-        ),
-        display=v.STATUS_DISPLAY.get(status),
+        closure=brief,
+        display=v.not_serving_display(status, brief),
         evaluator=evaluator,
         held=held,
     )

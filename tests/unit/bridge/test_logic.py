@@ -84,7 +84,7 @@ def test_led_shows_paused_over_the_ticket_and_welcome_when_idle() -> None:
     paused = _view(WindowStatus.PAUSED, current=current("B012"))
     assert led_lines(paused)[1] == "暂停服务"
     closed = _view(WindowStatus.CLOSED)
-    assert led_lines(closed, lines=1) == ["窗口暂停服务"]
+    assert led_lines(closed, lines=1) == ["窗口关闭"]
     assert led_lines(_view(WindowStatus.UNSTAFFED), lines=1) == ["无人值守"]
     assert led_lines(_view()) == ["3号窗口 不动产登记", "欢迎光临"]
     assert led_lines(None) == ["", ""]  # before the controller spoke: blank, not stale

@@ -60,3 +60,21 @@ def test_the_evaluator_stops_and_the_resume_key_resumes_whenever_the_window_does
         command = caller_command("resume", "W03", window(status, held=(ticket("B004"),)))
         assert isinstance(command, QueueCommand)
         assert command.verb == ("resume_ticket" if status.serving else "resume")
+
+
+def test_a_closed_window_shows_its_reason_on_the_lcd_and_the_led_board(
+    fake_hall: FakeHall,
+) -> None:
+    """Q11: the closure's reason reaches both displays (窗口关闭：<reason>), not the pause text."""
+    lcd, _bus = fake_hall.model(DisplayModel, "display-W03", window="W03")
+    fake_hall.ok("queue", "login", window="W03", staff="S003")
+    fake_hall.ok("queue", "close_window", window="W03", reason="系统升级")
+    assert lcd.view is not None and lcd.view.status is WindowStatus.CLOSED
+    assert lcd.view.display == "窗口关闭：系统升级"
+    lcd.lang = "zh"
+    title, hint = lcd.not_serving_text()
+    assert title == "窗口关闭：系统升级" and "暂时离开" not in hint
+    assert led_lines(lcd.view) == ["3号窗口 不动产登记", "窗口关闭：系统升级"]
+    assert led_lines(lcd.view, lines=1) == [title]
+    lcd.lang = "en"
+    assert lcd.not_serving_text()[0] == "Window closed: 系统升级"
