@@ -153,9 +153,9 @@ class Controller:
             self.invalid_messages += 1
             self.refusals.count("bad_response_topic")
             log.warning(
-                "refused message on %s: response topic %r is not under %s",
+                "refused message on %s: response topic %s is not under %s",
                 message.topic,
-                message.response_topic,
+                limits.quote(message.response_topic or ""),
                 topics.reply_prefix(self.hall.hall_id, sender),
             )
             command_id = cmd.id if cmd is not None else (refused.command_id if refused else "")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from bus.intake import IntakeLimits
 from bus.models import limits as L
-from bus.models.diagnostics import ControllerDiagnostics, RateLimitedSender
+from bus.models.diagnostics import ControllerDiagnostics, RateLimitedSender, RefusalCounts
 
 log = logging.getLogger("controller.app")
 
@@ -166,7 +166,7 @@ class Refusals:
             return ControllerDiagnostics(
                 at=now,
                 started=self.started,
-                counters=dict(self._counters),
+                counters=RefusalCounts.of(self._counters),
                 rate_limited=[
                     RateLimitedSender(sender=s, refused=e.refused, since=e.since, last=e.last)
                     for s, e in limited

@@ -53,7 +53,7 @@ CHANNELS: list[Channel] = [
             diagnostics.ControllerDiagnostics(
                 at=_NOW,
                 started=_at(7, 58),
-                counters={"bad_json": 3, "invalid": 12, "rate_limited": 2874},
+                counters=diagnostics.RefusalCounts(bad_json=3, invalid=12, rate_limited=2874),
                 rate_limited=[
                     diagnostics.RateLimitedSender(
                         sender="kiosk-2", refused=2874, since=_at(9, 12), last=_NOW

@@ -23,7 +23,6 @@ _REPORT = "keyed as RULES §4 writes the month (and the report has since v1); va
 
 ALLOWED: dict[str, str] = {
     "QueueData.categories": "keyed by category prefix, as on the wire since v1; values typed",
-    "ControllerDiagnostics.counters": "keyed by refusal kind, an open set (the edge's codes)",
     "CatalogData.categories": "keyed by category prefix, as on the wire since v1; values typed",
     "CatalogData.items": "keyed by item code, as on the wire since v1; values typed",
     "StatsResult.days": _STATS,

@@ -20,7 +20,7 @@ from bus import topics
 from bus.core import Incoming
 from bus.intake import IntakeLimits
 from bus.models.base import Reply
-from bus.models.diagnostics import ControllerDiagnostics
+from bus.models.diagnostics import ControllerDiagnostics, RefusalCounts
 from bus.testing import FakeBroker, FakeBus
 from config.schema import HallConfig
 from controller.app import Controller
@@ -175,7 +175,7 @@ def test_a_flooding_node_is_answered_rate_limited_and_shown_in_the_diagnostics(
     diag = ControllerDiagnostics.model_validate_json(
         rig.broker.retained[topics.node_diagnostics(hall.hall_id, "controller")]
     )
-    assert diag.counters == {"rate_limited": 20}
+    assert diag.counters == RefusalCounts(rate_limited=20)
     assert [(s.sender, s.refused) for s in diag.rate_limited] == [(NODE, 20)]
     clock[0] += 1.0  # 20 tokens back
     body = Reply.model_validate_json(rig.send(cmd(hall), payload.replace(b"f59", b"g")).payload)

@@ -8,6 +8,7 @@ import logging
 
 import pytest
 
+from bus.models.diagnostics import RefusalCounts
 from controller.edge import DIAGNOSTICS_SECONDS, LIMITED_FORGET_SECONDS, LOG_BURST, Refusals
 
 T0 = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
@@ -56,7 +57,7 @@ def test_a_rate_limited_sender_is_said_once_and_shown_until_quiet(
         clocks.mono += 0.01
     assert sum("over its rate limit" in r.getMessage() for r in caplog.records) == 1
     snap = edge.snapshot()
-    assert snap.counters == {"rate_limited": 100}
+    assert snap.counters == RefusalCounts(rate_limited=100)
     [limited] = snap.rate_limited
     assert (limited.sender, limited.refused, limited.since) == ("flood", 100, T0)
     assert limited.last == T0 + dt.timedelta(seconds=0.99)
@@ -78,7 +79,7 @@ def test_diagnostics_are_due_after_a_change_and_at_most_every_few_seconds() -> N
     edge.refused("invalid", "t", "x")
     assert not edge.due()
     clocks.mono += DIAGNOSTICS_SECONDS
-    assert edge.due() and edge.snapshot().counters == {"invalid": 2}
+    assert edge.due() and edge.snapshot().counters == RefusalCounts(invalid=2)
 
 
 @pytest.mark.expect_log("WARNING", r"refused message on t: no sender")
@@ -86,4 +87,4 @@ def test_a_refusal_nobody_could_be_told_of_is_counted_apart() -> None:
     edge, _clocks = refusals()
     edge.refused("bad_topic", "t", "no sender", answered=False)
     snap = edge.snapshot()
-    assert snap.counters == {"bad_topic": 1} and snap.unanswered == 1
+    assert snap.counters == RefusalCounts(bad_topic=1) and snap.unanswered == 1
