@@ -10,16 +10,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from attendance.cli import command_group
 from config.attendance import ROLE_LABELS, WriteOffKind
 from config.cli import add_hall_argument
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from sqlalchemy.engine import Engine
 
+    from bus.models.base import Command
     from config.schema import HallConfig
 
 EXIT_FAILED = 1
@@ -147,77 +151,115 @@ def _load_hall(name: str | None) -> HallConfig:
     return load_hall_or_exit(name)
 
 
-def _ask(args: argparse.Namespace, verb: str, fields: dict[str, Any]) -> int:
+def _ask(args: argparse.Namespace, build: Callable[[str], Command]) -> int:
+    """Build the command with a fresh id, send it, print its typed result as JSON."""
+    from pydantic import ValidationError
+
     from bus.core import RequestTimeout
     from bus.models.replies import COMMAND_RESULTS
-    from bus.remote import send_command
+    from bus.remote import command_id, invalid_arguments, send_command
 
     hall = _load_hall(args.config)
     try:
-        reply = send_command(hall, "att", verb, fields, args.broker)
+        command = build(command_id())
+    except ValidationError as exc:
+        print(invalid_arguments(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        reply = send_command(hall, command, args.broker)
     except RequestTimeout as exc:
         print(f"控制器无应答 / the controller did not answer: {exc}", file=sys.stderr)
         return EXIT_FAILED
     if reply.error is not None:
         print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
         return EXIT_FAILED
-    result = reply.result_as(COMMAND_RESULTS[("att", verb)])  # read with its model
+    result = reply.result_as(COMMAND_RESULTS[(command.area, command.verb)])  # its model
     print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
     return 0
 
 
-def _time(text: str, end_of_day: bool = False) -> str:
+def _time(text: str, end_of_day: bool = False) -> dt.datetime:
     from attendance.csvinput import parse_time
 
     try:
-        return parse_time(text, end_of_day=end_of_day).isoformat()
+        return parse_time(text, end_of_day=end_of_day)
     except ValueError as exc:
         raise SystemExit(f"hall attendance: {exc}") from None
 
 
 def _request(args: argparse.Namespace) -> int:
+    from bus.models.attendance import WriteoffRequest
+
     end = args.end or args.start
-    fields = {
-        "staff_id": args.staff,
-        "kind": args.kind,
-        "start": _time(args.start),
-        "end": _time(end, end_of_day=args.end is not None),
-        "reason": args.reason,
-        "substitute": args.substitute,
-        "emergency": args.emergency,
-        "reported_at": _time(args.reported_at) if args.reported_at else None,
-        "staff_ids": args.also,
-    }
-    return _ask(args, "request", fields)
+    start_at, end_at = _time(args.start), _time(end, end_of_day=args.end is not None)
+    reported_at = _time(args.reported_at) if args.reported_at else None
+    return _ask(
+        args,
+        lambda command_id: WriteoffRequest(
+            id=command_id,
+            staff_id=args.staff,
+            kind=args.kind,
+            start=start_at,
+            end=end_at,
+            reason=args.reason,
+            substitute=args.substitute,
+            emergency=args.emergency,
+            reported_at=reported_at,
+            staff_ids=args.also,
+        ),
+    )
 
 
 def _sign(args: argparse.Namespace) -> int:
-    fields = {
-        "request_id": args.request_id,
-        "approver_role": args.role,
-        "approver": args.approver,
-        "note": args.note,
-    }
-    if getattr(args, "substitute", None):
-        fields["substitute"] = args.substitute
-    return _ask(args, args.verb, fields)
+    from bus.models.attendance import Approve, Reject
+
+    if args.verb == "approve":
+        return _ask(
+            args,
+            lambda command_id: Approve(
+                id=command_id,
+                request_id=args.request_id,
+                approver_role=args.role,
+                approver=args.approver,
+                note=args.note,
+                substitute=getattr(args, "substitute", None) or None,
+            ),
+        )
+    return _ask(
+        args,
+        lambda command_id: Reject(
+            id=command_id,
+            request_id=args.request_id,
+            approver_role=args.role,
+            approver=args.approver,
+            note=args.note,
+        ),
+    )
 
 
 def _list(args: argparse.Namespace) -> int:
-    return _ask(args, "list", {"staff_id": args.staff, "status": args.status})
+    from bus.models.attendance import ListRequests
+
+    return _ask(
+        args,
+        lambda command_id: ListRequests(id=command_id, staff_id=args.staff, status=args.status),
+    )
 
 
 def _calendar_override(args: argparse.Namespace) -> int:
     from datetime import date
 
-    kind = next(k for k in ("holiday", "workday", "clear") if getattr(args, k))
+    from bus.models.attendance import CalendarOverride
+
+    kinds: tuple[Literal["holiday", "workday", "clear"], ...] = ("holiday", "workday", "clear")
+    kind = next(k for k in kinds if getattr(args, k))
     text = getattr(args, kind)
     try:
         day = date.fromisoformat(text)
     except ValueError:
         print(f"日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD: {text!r}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return _ask(args, "calendar_override", {"date": day.isoformat(), "kind": kind})
+    return _ask(args, lambda command_id: CalendarOverride(id=command_id, date=day, kind=kind))
 
 
 # From the store -------------------------------------------------------------------------
@@ -254,7 +296,7 @@ def _report(args: argparse.Namespace) -> int:
     if args.at:
         from attendance.requests import aware
 
-        now = aware(dt.datetime.fromisoformat(_time(args.at)), hall)
+        now = aware(_time(args.at), hall)
     engine = _open_store(args)
     try:
         with engine.connect() as conn:

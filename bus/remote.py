@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+
+from pydantic import ValidationError
 
 from bus import topics
 from bus.client import PahoBus
 from bus.core import RequestTimeout
-from bus.models.base import Reply
+from bus.models.base import Command, Reply
 from config.schema import HallConfig
 
 MANAGER_USER = "manager"
@@ -18,10 +19,27 @@ CONNECT_TIMEOUT = 5.0
 REPLY_TIMEOUT = 10.0
 
 
-def send_command(
-    hall: HallConfig, area: str, verb: str, fields: dict[str, Any], broker_url: str | None = None
-) -> Reply:
-    """One request/reply round trip; raises RequestTimeout when nothing answers."""
+def command_id() -> str:
+    """A fresh id for a command a command-line tool sends (``cli-<hex>``)."""
+    return f"cli-{uuid.uuid4().hex}"
+
+
+def invalid_arguments(exc: ValidationError) -> str:
+    """A command the arguments could not build, where and what: never the value typed (a
+    password's, say)."""
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or '<command>'}: {e['msg']}" for e in errors
+    )
+    return f"参数无效 / invalid arguments: {problems}"
+
+
+def send_command(hall: HallConfig, command: Command, broker_url: str | None = None) -> Reply:
+    """One request/reply round trip; raises RequestTimeout when nothing answers.
+
+    The command, built with its id (``command_id()``), goes as it is on the
+    ``cmd/<node>/<area>/<verb>`` of its model: a wrong field fails where it is built.
+    """
     # The hall manager's identity: with a secured broker, $SERVICEHALL_MQTT_SECRET names the
     # manager's secret file (credentials/manager.secret from `hall broker config`).
     bus = PahoBus(hall.hall_id, MANAGER_USER, hall.broker_url(broker_url), role="cli")
@@ -29,10 +47,8 @@ def send_command(
     try:
         if not bus.wait_connected(CONNECT_TIMEOUT):
             raise RequestTimeout(f"cannot reach the broker at {hall.broker_url(broker_url)}")
-        payload = {"v": 1, "id": f"cli-{uuid.uuid4().hex}", **fields}
-        future = bus.request(
-            topics.command(hall.hall_id, bus.node, area, verb), payload, REPLY_TIMEOUT
-        )
+        topic = topics.command(hall.hall_id, bus.node, command.area, command.verb)
+        future = bus.request(topic, command, REPLY_TIMEOUT)
         message = future.result(REPLY_TIMEOUT + 1)
         return Reply.model_validate_json(message.payload)
     finally:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bus.models.base import ResultData
 from config.cli import add_hall_argument
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from bus.models.base import Command
+
     Sub = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
@@ -60,15 +64,19 @@ def register(sub: Sub) -> None:
         default=None,
         help="all | screens | kiosks | window:W03 (repeatable; default all)",
     )
-    push.add_argument("--start", default=None, help="ISO time (default now)")
-    push.add_argument("--until", default=None, help="ISO time, or HH:MM today")
+    push.add_argument(
+        "--start", default=None, help="ISO time, or HH:MM on the hall's day (default now)"
+    )
+    push.add_argument("--until", default=None, help="ISO time, or HH:MM on the hall's day")
     push.add_argument("--priority", choices=["normal", "high", "urgent"], default="normal")
     push.set_defaults(handler=_notice_push)
     revoke = notice.add_parser("revoke", help="revoke a notice everywhere / 撤回公告")
     _hall_args(revoke)
     revoke.add_argument("notice_id")
     revoke.set_defaults(handler=_notice_revoke)
-    listing = notice.add_parser("list", help="notices in force / 生效中的公告")
+    listing = notice.add_parser(
+        "list", help="notices in force, scheduled, ended today / 生效中、未开始、今日已结束的公告"
+    )
     _hall_args(listing)
     listing.set_defaults(handler=_notice_list)
 
@@ -136,13 +144,22 @@ def _run_controller(args: argparse.Namespace) -> int:
     return run_controller(_load(args), args.data_dir, args.broker, args.db_url, start, faces, key)
 
 
-def _send(args: argparse.Namespace, area: str, verb: str, fields: dict[str, Any]) -> int:
+def _send(args: argparse.Namespace, build: Callable[[str], Command]) -> int:
+    """Build the command with a fresh id, send it, print its typed result as JSON."""
+    from pydantic import ValidationError
+
     from bus.core import RequestTimeout
-    from bus.remote import send_command
+    from bus.models.replies import COMMAND_RESULTS
+    from bus.remote import command_id, invalid_arguments, send_command
 
     hall = _load(args)
     try:
-        reply = send_command(hall, area, verb, fields, args.broker)
+        command = build(command_id())
+    except ValidationError as exc:
+        print(invalid_arguments(exc), file=sys.stderr)
+        return 2
+    try:
+        reply = send_command(hall, command, args.broker)
     except RequestTimeout as exc:
         print(f"控制器无应答 / the controller did not answer: {exc}", file=sys.stderr)
         return 1
@@ -150,24 +167,21 @@ def _send(args: argparse.Namespace, area: str, verb: str, fields: dict[str, Any]
         assert reply.error is not None
         print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
         return 1
-    print(
-        json.dumps(
-            reply.result_as(ResultData).model_dump(mode="json"), ensure_ascii=False, indent=2
-        )
-    )
+    result = reply.result_as(COMMAND_RESULTS[(command.area, command.verb)])
+    print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
     return 0
 
 
-def _time_arg(value: str | None, hall: Any) -> str | None:
-    """ISO time, or HH:MM meaning today in the hall's time zone."""
+def _time_arg(value: str | None, hall: Any) -> dt.datetime | dt.time | None:
+    """ISO time, or HH:MM: that time on the hall's day by the hall's clock, which the
+    controller resolves (this machine's date may not be the hall's day: ``--clock-start``)."""
     import datetime as dt
 
     if value is None:
         return None
     if len(value) <= 5 and ":" in value:
-        today = dt.datetime.now(hall.tz).date()
-        return dt.datetime.combine(today, dt.time.fromisoformat(value), hall.tz).isoformat()
-    return dt.datetime.fromisoformat(value).isoformat()
+        return dt.time.fromisoformat(value)
+    return dt.datetime.fromisoformat(value)
 
 
 def _notice_push(args: argparse.Namespace) -> int:
@@ -180,23 +194,32 @@ def _notice_push(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    fields = {
-        "text": args.text,
-        "text_en": args.text_en,
-        "targets": args.target or ["all"],
-        "start": start,
-        "until": until,
-        "priority": args.priority,
-    }
-    return _send(args, "notice", "push", fields)
+    from bus.models.notices import PushNotice
+
+    return _send(
+        args,
+        lambda command_id: PushNotice(
+            id=command_id,
+            text=args.text,
+            text_en=args.text_en,
+            targets=args.target or ["all"],
+            start=start,
+            until=until,
+            priority=args.priority,
+        ),
+    )
 
 
 def _notice_revoke(args: argparse.Namespace) -> int:
-    return _send(args, "notice", "revoke", {"notice_id": args.notice_id})
+    from bus.models.notices import RevokeNotice
+
+    return _send(args, lambda command_id: RevokeNotice(id=command_id, notice_id=args.notice_id))
 
 
 def _notice_list(args: argparse.Namespace) -> int:
-    return _send(args, "notice", "list", {})
+    from bus.models.notices import ListNotices
+
+    return _send(args, lambda command_id: ListNotices(id=command_id))
 
 
 def _broker_config(args: argparse.Namespace) -> int:

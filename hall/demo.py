@@ -21,15 +21,16 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
 from bus import topics
 from bus.client import SECRET_ENV, PahoBus, secret_file
 from bus.core import Incoming
-from bus.models.base import Reply
+from bus.models.base import Command, Reply
+from bus.models.devices import SimPress
 from bus.models.events import parse_event
+from bus.models.queue import Call, Finish, Issue, Login, Rate
 from bus.models.replies import CallResult, IssueResult
 from bus.models.state import NodeStatus
 from bus.models.views import EvaluatorRating, WindowData, WindowView
@@ -210,8 +211,12 @@ class Demo:
         if not (printer.wait_connected(10) and kiosk.wait_connected(10)):
             raise RuntimeError(f"the demo broker at {url} did not come up")
         self._wait_for_controller(printer)
-        users = functools.partial(self._command, printer, area="users")
-        print("\n".join(seed_demo_users(self.hall, users)), flush=True)
+        users = seed_demo_users(
+            self.hall,
+            functools.partial(self._command, printer),
+            functools.partial(_command_id, printer),
+        )
+        print("\n".join(users), flush=True)
         services = [i.code for i in self.hall.items]
         for _ in range(WAITING_AT_OPENING):  # citizens already waiting when the doors open
             self._issue(kiosk, self.random.choice(services))
@@ -276,7 +281,7 @@ class Demo:
                 w.id, next(staff, None), bus, rater, next_at=self.random.uniform(0, 3)
             )
             if sim.staff:
-                self._command(bus, "login", window=w.id, staff=sim.staff)
+                self._command(bus, Login(id=_command_id(bus), window=w.id, staff=sim.staff))
             windows.append(sim)
         return windows
 
@@ -284,8 +289,8 @@ class Demo:
         """A citizen takes a ticket at kiosk-1; its printer prints it (a PNG preview)."""
         from kiosk.model_kiosk import ticket_job
 
-        reply = self._command(kiosk, "issue", service=service, priority=priority,
-                              node=kiosk.node)
+        issue = Issue(id=_command_id(kiosk), service=service, priority=priority, node=kiosk.node)
+        reply = self._command(kiosk, issue)
         if reply is None or not reply.ok:
             return
         try:
@@ -302,7 +307,7 @@ class Demo:
             return
         self.views[message.topic.rsplit("/", 1)[-1]] = view.data
 
-    def _press(self, bus: PahoBus, node: str, **press: Any) -> None:
+    def _press(self, bus: PahoBus, node: str, press: SimPress) -> None:
         """Press a key of a simulated keypad: the bridge turns it into the queue command.
 
         Sent as ``node`` (``bus`` when it is that node's): only a node may write its own
@@ -316,24 +321,24 @@ class Demo:
                 presser.wait_connected(10)
             bus = presser
         topic = topics.device(self.hall.hall_id, node, self.keypads[node], "press")
-        bus.publish(topic, {"v": 1, **press})
+        bus.publish(topic, press)
 
     def _step(self, w: SimWindow, now: float) -> None:
         if f"caller-{w.window}" in self.keypads:
             self._step_by_keys(w, now)
             return
         if w.serving is not None:
-            reply = self._command(w.bus, "finish", window=w.window)
+            reply = self._command(w.bus, Finish(id=_command_id(w.bus), window=w.window))
             ok = reply is not None and reply.ok
             w.finished, w.serving = (w.serving, None) if ok else (None, None)
             if w.finished and self.random.random() < 0.85:
                 level = self.random.choices(list(RATING_WEIGHTS), list(RATING_WEIGHTS.values()))[0]
-                self._command(
-                    w.rater or w.bus, "rate", window=w.window, level=level, ticket=w.finished
-                )
+                rater = w.rater or w.bus
+                rate = Rate(id=_command_id(rater), window=w.window, level=level, ticket=w.finished)
+                self._command(rater, rate)
             w.next_at = now + 1.0 / self.rate
             return
-        reply = self._command(w.bus, "call", window=w.window)
+        reply = self._command(w.bus, Call(id=_command_id(w.bus), window=w.window))
         ticket = _called_ticket(reply)
         if ticket is not None:
             w.serving = ticket
@@ -351,7 +356,7 @@ class Demo:
                 w.serving = current
                 w.next_at = now + self.random.uniform(*SERVICE_SECONDS) / self.rate
                 return
-            self._press(w.bus, f"caller-{w.window}", key="finish")
+            self._press(w.bus, f"caller-{w.window}", SimPress(key="finish"))
             w.serving = None
             w.next_at = now + 1.0 / self.rate
             return
@@ -360,22 +365,20 @@ class Demo:
             w.finished = rating.ticket
             if evaluator in self.keypads and self.random.random() < 0.85:
                 level = self.random.choices(list(RATING_WEIGHTS), list(RATING_WEIGHTS.values()))[0]
-                self._press(w.bus, evaluator, rating=level)
+                self._press(w.bus, evaluator, SimPress(rating=level))
             w.next_at = now + 1.0 / self.rate
             return
-        self._press(w.bus, f"caller-{w.window}", key="next")
+        self._press(w.bus, f"caller-{w.window}", SimPress(key="next"))
         w.next_at = now + IDLE_RETRY_SECONDS / self.rate
 
-    def _command(
-        self, bus: PahoBus, verb: str, *, area: str = "queue", **fields: Any
-    ) -> Reply | None:
-        payload = {"v": 1, "id": f"{bus.node}-{uuid.uuid4().hex[:12]}", **fields}
+    def _command(self, bus: PahoBus, command: Command) -> Reply | None:
+        """Send ``command`` (built with ``_command_id(bus)``) as ``bus``'s node; its reply."""
         try:
-            topic = topics.command(self.hall.hall_id, bus.node, area, verb)
-            reply = bus.request(topic, payload, 10)
+            topic = topics.command(self.hall.hall_id, bus.node, command.area, command.verb)
+            reply = bus.request(topic, command, 10)
             return Reply.model_validate_json(reply.result(11).payload)
         except Exception as exc:  # the demo goes on; the controller log says why
-            print(f"  ! {bus.node} {verb}: {exc}", flush=True)
+            print(f"  ! {bus.node} {command.verb}: {exc}", flush=True)
             return None
 
     def _print_event(self, message: Incoming) -> None:
@@ -390,6 +393,11 @@ class Demo:
         keys = ("ticket", "service", "window", "ahead", "level", "due", "notice_id", "reason")
         parts = [f"{k}={data[k]}" for k in keys if k in data]
         print(f"{at} {event.event:<22} {' '.join(parts)}", flush=True)
+
+
+def _command_id(bus: PahoBus) -> str:
+    """A fresh id for a command the demo sends as ``bus``'s node."""
+    return f"{bus.node}-{uuid.uuid4().hex[:12]}"
 
 
 def _called_ticket(reply: Reply | None) -> str | None:

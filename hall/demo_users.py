@@ -7,17 +7,15 @@ A hall in service gets its users from ``hall users add`` instead.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
 from bus.models.base import Reply
-from bus.models.users import ROLE_NAMES
+from bus.models.users import ROLE_NAMES, AddUser
 from config.schema import HallConfig
 
-
-class Send(Protocol):
-    """Sends ``users/<verb>`` with these fields; the reply, or None when none came."""
-
-    def __call__(self, verb: str, /, **fields: Any) -> Reply | None: ...
+Send = Callable[[AddUser], Reply | None]
+"""Sends ``users/add``; the reply, or None when none came."""
 
 
 DEMO_PIN = "1234"
@@ -46,11 +44,13 @@ def demo_accounts(hall: HallConfig) -> list[dict[str, Any]]:
     return accounts
 
 
-def seed_demo_users(hall: HallConfig, send: Send) -> list[str]:
-    """Add the demo's users; the lines to print (user, role, password; "already there")."""
+def seed_demo_users(hall: HallConfig, send: Send, new_id: Callable[[], str]) -> list[str]:
+    """Add the demo's users; the lines to print (user, role, password; "already there").
+
+    Each ``users/add`` is built with a fresh id from ``new_id``."""
     lines = ["演示用户 / demo console users (user / password):"]
     for account in demo_accounts(hall):
-        reply = send("add", **account)
+        reply = send(AddUser.model_validate({"id": new_id(), **account}))
         if reply is None:
             state = "未答复 / no reply"
         elif reply.ok:

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
 
 from config.cli import add_hall_argument
 
 if TYPE_CHECKING:
+    from bus.models.base import Command
     from bus.models.replies import UserInfo
 
     Sub = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -133,67 +137,105 @@ def _typed_twice(what: str) -> str:
 # Handlers --------------------------------------------------------------------------------
 
 
-def _assignment(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "role": args.role,
-        "department": args.department,
-        "staff_id": args.staff_id,
-        "windows": args.window,
-    }
-
-
 def _add(args: argparse.Namespace) -> int:
-    fields: dict[str, Any] = {
-        "user": args.user,
-        "display_name": args.display_name,
-        **_assignment(args),
-        "password": _secret(args, "密码 / password"),
-    }
-    if args.with_pin:
-        fields["pin"] = _typed_twice("PIN（4–8 位数字 / 4 to 8 digits）")
-    return _send(args, "add", fields, "已添加用户 / user added")
+    from bus.models.users import AddUser
+
+    password = SecretStr(_secret(args, "密码 / password"))
+    pin = SecretStr(_typed_twice("PIN（4–8 位数字 / 4 to 8 digits）")) if args.with_pin else None
+    return _send(
+        args,
+        lambda command_id: AddUser(
+            id=command_id,
+            user=args.user,
+            display_name=args.display_name,
+            role=args.role,
+            department=args.department,
+            staff_id=args.staff_id,
+            windows=args.window,
+            password=password,
+            pin=pin,
+        ),
+        "已添加用户 / user added",
+    )
 
 
 def _passwd(args: argparse.Namespace) -> int:
-    fields = {"user": args.user, "password": _secret(args, "新密码 / new password")}
-    return _send(args, "passwd", fields, "密码已更新 / password set")
+    from bus.models.users import SetPassword
+
+    password = SecretStr(_secret(args, "新密码 / new password"))
+    return _send(
+        args,
+        lambda command_id: SetPassword(id=command_id, user=args.user, password=password),
+        "密码已更新 / password set",
+    )
 
 
 def _set_pin(args: argparse.Namespace) -> int:
-    pin = None if args.clear else _typed_twice("PIN（4–8 位数字 / 4 to 8 digits）")
-    return _send(args, "set_pin", {"user": args.user, "pin": pin}, "PIN 已更新 / PIN set")
+    from bus.models.users import SetPin
+
+    pin = None if args.clear else SecretStr(_typed_twice("PIN（4–8 位数字 / 4 to 8 digits）"))
+    return _send(
+        args,
+        lambda command_id: SetPin(id=command_id, user=args.user, pin=pin),
+        "PIN 已更新 / PIN set",
+    )
 
 
 def _toggle(args: argparse.Namespace) -> int:
+    from bus.models.users import DisableUser, EnableUser
+
+    model = DisableUser if args.verb == "disable" else EnableUser
     done = "已停用 / disabled" if args.verb == "disable" else "已启用 / enabled"
-    return _send(args, args.verb, {"user": args.user}, done)
+    return _send(args, lambda command_id: model(id=command_id, user=args.user), done)
 
 
 def _set_role(args: argparse.Namespace) -> int:
-    fields = {"user": args.user, **_assignment(args)}
-    return _send(args, "set_role", fields, "角色已更新 / role set")
+    from bus.models.users import SetRole
+
+    return _send(
+        args,
+        lambda command_id: SetRole(
+            id=command_id,
+            user=args.user,
+            role=args.role,
+            department=args.department,
+            staff_id=args.staff_id,
+            windows=args.window,
+        ),
+        "角色已更新 / role set",
+    )
 
 
 def _list(args: argparse.Namespace) -> int:
-    return _send(args, "list", {}, "")
+    from bus.models.users import ListUsers
+
+    return _send(args, lambda command_id: ListUsers(id=command_id), "")
 
 
-def _send(args: argparse.Namespace, verb: str, fields: dict[str, Any], done: str) -> int:
+def _send(args: argparse.Namespace, build: Callable[[str], Command], done: str) -> int:
+    from pydantic import ValidationError
+
     from bus.core import RequestTimeout
     from bus.models.replies import UserList, UserResult
-    from bus.remote import send_command
+    from bus.models.users import ListUsers
+    from bus.remote import command_id, invalid_arguments, send_command
     from config.loader import load_hall_or_exit
 
     hall = load_hall_or_exit(args.config)
     try:
-        reply = send_command(hall, "users", verb, fields, args.broker)
+        command = build(command_id())
+    except ValidationError as exc:
+        print(invalid_arguments(exc), file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        reply = send_command(hall, command, args.broker)
     except RequestTimeout as exc:
         print(f"控制器无应答 / the controller did not answer: {exc}", file=sys.stderr)
         return EXIT_NO_ANSWER
     if reply.error is not None:
         print(f"未执行 / refused ({reply.error.code}): {reply.error.message}", file=sys.stderr)
         return EXIT_REFUSED
-    if verb == "list":
+    if isinstance(command, ListUsers):
         users = reply.result_as(UserList).users
         if not users:
             print("尚无用户 / no users yet")

@@ -14,13 +14,13 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from bus import topics
 from bus.core import Bus, Deliver, Incoming, RequestTimeout, inline_deliver
-from bus.models.base import Reply, ResultData, read_result
+from bus.models.base import Command, Reply, ResultData, read_result
 from bus.models.notices import Notice
 from bus.models.state import NodeStatus, TimeBeacon
 from bus.models.views import View, ViewData
@@ -218,16 +218,16 @@ class FrontEndModel:
     # Commands ----------------------------------------------------------------------------
 
     def command_id(self) -> str:
+        """A fresh id for the next command (``<node>-<pid>-<start>-<n>``)."""
         return f"{self._id_prefix}-{next(self._ids)}"
 
-    def send(
-        self, area: str, verb: str, fields: dict[str, Any], done: Callable[[CommandResult], None]
-    ) -> None:
-        """Send a command; ``done`` runs on the UI loop with the outcome (never blocks)."""
-        payload = {"v": 1, "id": self.command_id(), **fields}
-        fut = self.bus.request(
-            topics.command(self.hall.hall_id, self.bus.node, area, verb), payload, REQUEST_TIMEOUT
-        )
+    def send(self, command: Command, done: Callable[[CommandResult], None]) -> None:
+        """Send a command; ``done`` runs on the UI loop with the outcome (never blocks).
+
+        Built with a fresh id (``command_id()``), the command goes as it is on the
+        ``cmd/<node>/<area>/<verb>`` of its model: a wrong field fails where it is built."""
+        topic = topics.command(self.hall.hall_id, self.bus.node, command.area, command.verb)
+        fut = self.bus.request(topic, command, REQUEST_TIMEOUT)
 
         def finished(f: Future[Incoming]) -> None:
             outcome = CommandResult.from_future(f)

@@ -25,6 +25,7 @@ from bus.models.devices import (
     ScanEvent,
     TicketPrint,
 )
+from bus.models.queue import Checkin, Issue
 from bus.models.replies import IssueResult
 from bus.models.views import (
     CatalogData,
@@ -241,8 +242,10 @@ class KioskModel(FrontEndModel):
             return  # a second touch while the first is on its way takes no second ticket
         self.screen = "issuing"
         self.changed()
-        fields = {"service": self.item, "priority": priority, "node": self.bus.node}
-        self.send("queue", "issue", fields, self._issued)
+        issue = Issue(
+            id=self.command_id(), service=self.item, priority=priority, node=self.bus.node
+        )
+        self.send(issue, self._issued)
 
     def _issued(self, outcome: CommandResult) -> None:
         """The reply to an issue or a check-in: the ticket screen (and print) or the reason."""
@@ -291,7 +294,7 @@ class KioskModel(FrontEndModel):
             return
         self.screen, self.item = "checking", None  # a refusal's "back" leads home
         self.changed()
-        self.send("queue", "checkin", {"code": self.code}, self._issued)
+        self.send(Checkin(id=self.command_id(), code=self.code), self._issued)
 
     # Printing ----------------------------------------------------------------------------
 

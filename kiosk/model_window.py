@@ -13,6 +13,7 @@ from bus import topics
 from bus.core import Incoming
 from bus.models.devices import KeyEvent
 from bus.models.notices import Notice
+from bus.models.queue import Rate
 from bus.models.views import (
     EvaluatorRating,
     EvaluatorStopped,
@@ -199,8 +200,8 @@ class EvaluatorModel(WindowModel):
         assert self.window is not None
         self._sending = ticket
         self.changed()
-        fields = {"window": self.window, "level": level, "ticket": ticket}
-        self.send("queue", "rate", fields, self._rated_reply)
+        rate = Rate(id=self.command_id(), window=self.window, level=level, ticket=ticket)
+        self.send(rate, self._rated_reply)
 
     def _rated_reply(self, outcome: CommandResult) -> None:
         ticket, self._sending = self._sending, None

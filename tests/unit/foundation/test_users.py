@@ -284,24 +284,18 @@ def test_no_password_pin_or_hash_in_replies_audit_log_or_anywhere_in_the_databas
 def test_the_demo_adds_one_user_per_role_who_can_sign_in_and_a_rerun_keeps_them(
     hall: HallConfig, tmp_path: Path
 ) -> None:
-    from bus.models.base import COMMANDS
     from hall.demo_users import demo_accounts, seed_demo_users
 
     h = Hall(hall, tmp_path)
     try:
-
-        def send(verb: str, /, **fields: object) -> Reply:
-            command = COMMANDS[("users", verb)].model_validate({"id": h.next_id(), **fields})
-            return h.run(command)
-
-        first = seed_demo_users(hall, send)
+        first = seed_demo_users(hall, h.run, h.next_id)
         assert all("已添加 / added" in line for line in first[1:]), first
         assert sorted(a["role"] for a in demo_accounts(hall)) == sorted(
             ["manager", "chief", "staff", "patrol", "auditor"]
         )
         for account in demo_accounts(hall):
             assert h.sign_in(account["user"], account["password"]).ok, account["user"]
-        again = seed_demo_users(hall, send)
+        again = seed_demo_users(hall, h.run, h.next_id)
         assert all("已存在 / kept from an earlier run" in line for line in again[1:]), again
     finally:
         h.engine.dispose()
