@@ -330,6 +330,10 @@ class Tick(QueueOp):
 class StatsQuery(Command):
     """The statistics of Q15 over a range of hall days (``from``/``to`` inclusive)."""
 
+    # ``from`` is a Python keyword: the fields have Python names, the wire has the short ones,
+    # and a sender that builds the model by name still sends ``from``/``to``.
+    model_config = ConfigDict(validate_by_name=True, serialize_by_alias=True)
+
     readonly = True
     date_from: dt.date = Field(alias="from")
     date_to: dt.date = Field(alias="to")
