@@ -39,6 +39,39 @@ sends more (DISCONNECT 0x95, packet too large); nothing of it reaches a subscrib
 A sender that checks its own messages (the controller's guard) should stay below
 ``MAX_PACKET_BYTES`` less the topic and properties, a few hundred bytes."""
 
+MAX_QUEUED_MESSAGES = 100_000
+"""QoS 1 messages Mosquitto queues for one client beyond those in flight (its default: 1,000).
+
+Every command of every node reaches the controller over its one connection. With the default,
+a node flooding faster than the controller reads (it answers each, if only ``rate_limited``)
+filled that queue in a second, and Mosquitto then dropped messages to the controller
+("Outgoing messages are being dropped for client controller"), other nodes' commands among
+them: a kiosk's valid issue went unanswered. 100,000 keeps every message of a flood of that
+size (``tests/integration/test_flood.py``) while the controller catches up."""
+MAX_QUEUED_BYTES = 64 * 1024 * 1024
+"""The same queue's bound in payload bytes, whichever of the two is reached first: 64 MiB.
+
+What bounds the broker's memory on a Pi. A queued message costs Mosquitto its payload
+(stored once, shared by its subscribers) and about 200 bytes of bookkeeping, so 100,000
+small commands take some 30 MB; eight messages of ``MAX_PACKET_BYTES`` fill the bound. Only
+the controller (it alone reads ``cmd/#``) can be flooded this way; a node's own queue holds
+what the controller publishes for it. On a 2 GB Pi 4 the worst case (the controller's queue
+full) stays under 100 MB with the broker itself."""
+MAX_INFLIGHT_MESSAGES = 20
+"""QoS 1 messages sent to one client and not yet acknowledged: Mosquitto's default, said
+here so the three queue settings are read together. More in flight would not drain a flood
+faster (the controller acknowledges each as paho reads it); the queue above holds the rest."""
+
+
+def queue_limits() -> list[str]:
+    """The ``mosquitto.conf`` lines bounding what the broker holds for each client."""
+    return [
+        f"max_queued_messages {MAX_QUEUED_MESSAGES}",
+        f"max_queued_bytes {MAX_QUEUED_BYTES}",
+        f"max_inflight_messages {MAX_INFLIGHT_MESSAGES}",
+    ]
+
+
 DEFAULT_BROKER_USER = "mosquitto"
 """The user Mosquitto drops to when started as root, unless the config names another."""
 
@@ -200,6 +233,7 @@ def write_broker_config(
         f"listener {port or hall.broker.port} {bind}",
         "protocol mqtt",
         f"max_packet_size {MAX_PACKET_BYTES}",
+        *queue_limits(),
     ]
     if run_as is not None:
         # Mosquitto started as root drops to this user before reading the files above.

@@ -2,7 +2,9 @@
 kiosk would be): ``python -m tests.integration.flooder <broker-url> <hall> <node> <at-least>
 <stop-file> [rate]``. It sends as fast as it can (or ``rate`` a second) until it has sent
 ``at-least`` messages and the stop file exists, waits for the answers, and prints one JSON
-line: what it sent, how many answers of each code it got, and how many it did not get."""
+line: what it sent, how many answers of each code it got, and how many it did not get.
+A message the broker refuses (its ACL: PUBACK reason code ≥ 0x80) is answered by that code,
+counted as ``puback_0x87`` and so on; the URL may carry the node's user and password."""
 
 from __future__ import annotations
 
@@ -35,13 +37,22 @@ class Flooder:
         self.client.max_inflight_messages_set(1000)
         self.client.max_queued_messages_set(0)
         self.answers: dict[bytes, str] = {}
+        self._correlation: dict[int, bytes] = {}
+        self._early: dict[int, int] = {}
+        """PUBACK reason codes that came before ``publish()`` returned its mid."""
         self.sent = 0
         self.seconds = 0.0
         self._lock = threading.Lock()
         subscribed = threading.Event()
         self.client.on_message = self._on_message
         self.client.on_subscribe = lambda *_a: subscribed.set()
-        host, port = url.removeprefix("mqtt://").rsplit(":", 1)
+        self.client.on_publish = self._on_publish
+        address = url.removeprefix("mqtt://")
+        if "@" in address:
+            credentials, address = address.rsplit("@", 1)
+            user, password = credentials.split(":", 1)
+            self.client.username_pw_set(user, password)
+        host, port = address.rsplit(":", 1)
         self.client.connect(host, int(port))
         self.client.loop_start()
         self.client.subscribe(self.inbox, qos=1)
@@ -53,6 +64,15 @@ class Flooder:
         code = json.loads(message.payload)["error"]["code"]
         with self._lock:
             self.answers[correlation] = code
+
+    def _on_publish(self, _c: object, _u: object, mid: int, reason: object, _p: object) -> None:
+        code = getattr(reason, "value", 0)
+        with self._lock:
+            correlation = self._correlation.pop(mid, None)
+            if correlation is None:
+                self._early[mid] = code
+            elif code >= 0x80:
+                self.answers[correlation] = f"puback_{code:#04x}"
 
     @staticmethod
     def qos(n: int) -> int:
@@ -85,7 +105,14 @@ class Flooder:
             props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
             props.ResponseTopic = self.inbox
             props.CorrelationData = f"{n}".encode()
-            self.client.publish(topic, payload, qos=self.qos(n), properties=props)
+            info = self.client.publish(topic, payload, qos=self.qos(n), properties=props)
+            if self.qos(n):
+                with self._lock:  # the PUBACK may have come before publish() returned
+                    code = self._early.pop(info.mid, None)
+                    if code is None:
+                        self._correlation[info.mid] = props.CorrelationData
+                    elif code >= 0x80:
+                        self.answers[props.CorrelationData] = f"puback_{code:#04x}"
             n += 1
             self.sent = n
         self.seconds = time.monotonic() - started

@@ -9,7 +9,11 @@ kiosk-2 in turns, so kiosk-1 waits for at most one of kiosk-2's commands. What t
 controller cannot help is the broker's queue towards it: all messages to the controller
 share one connection, and Mosquitto drops beyond its ``max_queued_messages`` (1,000 by
 default) when a flood outpaces the controller's reading, whoever sent them; the hall's
-broker config needs a deeper queue, as this test's has."""
+generated broker config has a deeper queue (``controller/broker.py:MAX_QUEUED_MESSAGES``),
+and this test runs on that config, every node with its own password. The topics outside
+the grammar are refused by its ACL (PUBACK 0x87), and counted as answered.
+
+``make soak`` floods ten times as long, with ten times the valid issues."""
 
 from __future__ import annotations
 
@@ -30,39 +34,36 @@ from bus import topics
 from bus.client import PahoBus
 from bus.models.base import Reply
 from config.schema import HallConfig
-from tests.conftest import REPO, Broker, start_mosquitto
+from tests.conftest import REPO
 from tests.integration.harness import ControllerThread, ManualClock
+from tests.integration.secure import SecureBroker, start_secure_broker
+from tests.soaking import figures, scale
 
 pytestmark = pytest.mark.integration
 
 TUESDAY_0930 = dt.datetime(2026, 11, 24, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
-FLOOD = 3000
-BROKER_QUEUE = 100_000
-VALID_ISSUES = 50
+FLOOD = scale(3000, 30_000)
+VALID_ISSUES = scale(50, 500)
 P99_BOUND_S = 0.5
-"""Asserted bound (a loaded 2-core CI box); the measured p50 and p99 are printed."""
+"""Asserted bound on a loaded 2-core CI box (issue #12 asks 200 ms of an idle one); the
+measured p50 and p99 are printed."""
 
 
 @pytest.fixture
-def broker(tmp_path: Path) -> Iterator[Broker]:
-    """The test Mosquitto, with a queue towards each client deep enough for a flood: with
-    Mosquitto's default (1,000 messages), a subscriber slower than a flood loses messages at
-    the broker, other nodes' commands among them (see the module docstring)."""
-    from controller.broker import free_port, write_dev_config
-
-    port = free_port()
-    config = write_dev_config(tmp_path / "broker", port)
-    config.write_text(config.read_text() + f"max_queued_messages {BROKER_QUEUE}\n")
-    running = start_mosquitto(tmp_path / "broker", config, port)
+def broker(hall: HallConfig, tmp_path: Path) -> Iterator[SecureBroker]:
+    """Mosquitto on the hall's generated config (``hall broker config``): its queue towards
+    each client is deep enough for a flood (see the module docstring)."""
+    running = start_secure_broker(hall, tmp_path)
     yield running
-    running.process.terminate()
-    running.process.wait(timeout=10)
+    running.stop()
 
 
 @pytest.fixture
-def controller(hall: HallConfig, tmp_path: Path, broker: Broker) -> Iterator[ControllerThread]:
+def controller(
+    hall: HallConfig, tmp_path: Path, broker: SecureBroker
+) -> Iterator[ControllerThread]:
     running = ControllerThread(
-        hall, tmp_path / "data", broker.url, ManualClock(TUESDAY_0930)
+        hall, tmp_path / "data", broker.url("controller"), ManualClock(TUESDAY_0930)
     ).start()
     yield running
     running.stop()
@@ -72,17 +73,17 @@ def controller(hall: HallConfig, tmp_path: Path, broker: Broker) -> Iterator[Con
 @pytest.mark.expect_log("WARNING", r"^refused message on", logger="controller.app")
 def test_a_flooding_node_does_not_delay_another_and_every_flood_message_is_answered(
     hall: HallConfig,
-    broker: Broker,
+    broker: SecureBroker,
     controller: ControllerThread,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    kiosk = PahoBus(hall.hall_id, "kiosk-1", broker.url, role="kiosk")
+    kiosk = PahoBus(hall.hall_id, "kiosk-1", broker.url("kiosk-1"), role="kiosk")
     kiosk.start()
     assert kiosk.wait_connected(10)
     stop = tmp_path / "stop-flooding"
     flooder = subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.flooder", broker.url, hall.hall_id,
+        [sys.executable, "-m", "tests.integration.flooder", broker.url("kiosk-2"), hall.hall_id,
          "kiosk-2", str(FLOOD), str(stop)],
         cwd=REPO,
         stdout=subprocess.PIPE,
@@ -112,19 +113,23 @@ def test_a_flooding_node_does_not_delay_another_and_every_flood_message_is_answe
     during = [lat for lat, at in zip(latencies, starts, strict=True) if at < flood_ended]
     p50 = statistics.median(latencies)
     p99 = statistics.quantiles(latencies, n=100, method="inclusive")[98]
-    with capsys.disabled():
-        print(
-            f"\nflood of {report['sent']} messages in {report['seconds']} s; {len(during)} of "
+    figures(
+        capsys,
+        "flood + latency",
+        (
+            f"flood of {report['sent']} messages in {report['seconds']} s; {len(during)} of "
             f"{VALID_ISSUES} valid issues sent during it: latency p50 {p50 * 1000:.1f} ms, p99 "
             f"{p99 * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms (during the flood: max "
             f"{max(during, default=0) * 1000:.1f} ms); answers {report['codes']}, missing "
             f"{report['missing']}"
-        )
+        ),
+    )
     assert len(during) == VALID_ISSUES, "the flood ended before the valid issues did"
     assert p99 < P99_BOUND_S
     assert report["missing"] == 0
     codes = report["codes"]
     assert codes.get("rate_limited", 0) > 0
-    assert {"bad_json", "too_deep", "bad_topic", "unknown_service"} <= codes.keys()
+    assert {"bad_json", "too_deep", "puback_0x87", "unknown_service"} <= codes.keys()
     counted = controller.call(lambda: controller.controller.counters)
-    assert sum(counted.values()) == report["sent"] - codes["unknown_service"]
+    reached = report["sent"] - codes["puback_0x87"]  # the ACL's refusals never reach it
+    assert sum(counted.values()) == reached - codes["unknown_service"]
