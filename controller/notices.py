@@ -17,11 +17,14 @@ from bus import topics
 from bus.models.base import Command
 from bus.models.events import NoticeIdData
 from bus.models.notices import ListNotices, Notice, PushNotice, RevokeNotice
-from bus.models.replies import NoticeList, RevokeResult
+from bus.models.replies import ListedNotice, NoticeList, RevokeResult
 from config.schema import HallConfig
 from store import tables
 from store.events import EventFactory
 from store.service import Outcome, Publication
+
+RECENT_ENDED = 50
+"""Ended or revoked notices ``notice/list`` looks at (those of the hall's day are listed)."""
 
 
 class NoticeService:
@@ -57,15 +60,37 @@ class NoticeService:
         if isinstance(cmd, RevokeNotice):
             return self._revoke(conn, cmd, now)
         if isinstance(cmd, ListNotices):
-            return Outcome(result=NoticeList(notices=tuple(self._sorted())))
+            return Outcome(result=NoticeList(notices=self._listed(conn, now)))
         return Outcome.refused("unknown_command", f"未知命令 / unknown notice/{cmd.verb}")
 
     def _sorted(self) -> list[Notice]:
         return sorted(self.notices.values(), key=lambda n: n.notice_id)
 
+    def _listed(self, conn: Connection, now: dt.datetime) -> tuple[ListedNotice, ...]:
+        """The notices held (in force or scheduled), then those ended or revoked on the hall's
+        day, each with its status by the hall's clock."""
+        held = [ListedNotice.of(n, now) for n in self._sorted()]
+        today = now.astimezone(self.hall.tz).date()
+        rows = conn.execute(
+            sa.select(tables.notices.c.data)
+            .where(tables.notices.c.revoked_at.is_not(None))
+            .order_by(tables.notices.c.created_at.desc())
+            .limit(RECENT_ENDED)
+        )
+        ended = []
+        for (data,) in rows:
+            notice = Notice.model_validate(data)
+            days = {notice.created_at.astimezone(self.hall.tz).date()}
+            if notice.until is not None:
+                days.add(notice.until.astimezone(self.hall.tz).date())
+            if notice.notice_id not in self.notices and today in days:
+                ended.append(ListedNotice.of(notice, now, ended=True))
+        ended.sort(key=lambda n: n.notice_id)
+        return tuple(held + ended)
+
     def _push(self, conn: Connection, cmd: PushNotice, now: dt.datetime) -> Outcome:
-        start = _aware(cmd.start, self.hall) or now
-        until = _aware(cmd.until, self.hall)
+        start = _aware(cmd.start, self.hall, now) or now
+        until = _aware(cmd.until, self.hall, now)
         if until is not None and until <= start:
             return Outcome.refused("invalid", "结束时间须晚于开始时间 / until must be after start")
         for target in cmd.targets:
@@ -142,8 +167,16 @@ class NoticeService:
         return self._end(conn, ended, now, "notice.ended")
 
 
-def _aware(value: dt.datetime | None, hall: HallConfig) -> dt.datetime | None:
-    """Times typed without an offset are the hall's local time."""
-    if value is None or value.tzinfo is not None:
+def _aware(
+    value: dt.datetime | dt.time | None, hall: HallConfig, now: dt.datetime
+) -> dt.datetime | None:
+    """Times typed without an offset are the hall's local time; a time without a date is on
+    the hall's day by the hall's clock (``now``), never the sender's machine's date."""
+    if value is None:
+        return None
+    if isinstance(value, dt.time):
+        day = now.astimezone(hall.tz).date()
+        return dt.datetime.combine(day, value.replace(tzinfo=None), hall.tz)
+    if value.tzinfo is not None:
         return value
     return value.replace(tzinfo=hall.tz)

@@ -23,6 +23,7 @@ from bus.models.replies import (
     CheckinResult,
     CloseWindowResult,
     GroupStats,
+    ListedNotice,
     LoginResult,
     MonthDeductions,
     MonthReportResult,
@@ -311,4 +312,4 @@ NOTICE = Notice(
     created_at=_at(9, 30),
 )
 REVOKED = RevokeResult(revoked=("N0012",))
-NOTICES = NoticeList(notices=(NOTICE,))
+NOTICES = NoticeList(notices=(ListedNotice.of(NOTICE, _at(10, 0)),))

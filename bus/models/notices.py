@@ -30,8 +30,12 @@ class PushNotice(Command):
     text: str = Field(min_length=1, max_length=limits.TEXT_MAX)
     text_en: Text = ""
     targets: list[Code] = Field(default=["all"], max_length=limits.TARGETS_MAX)
-    start: dt.datetime | None = None
-    until: dt.datetime | None = None
+    start: dt.datetime | dt.time | None = None
+    """When it starts (default now); a time without a date (``09:00``) is on the hall's day by
+    the hall's clock, resolved by the controller (a tool never guesses the hall's day from
+    its own machine's date); a datetime without an offset is the hall's local time."""
+    until: dt.datetime | dt.time | None = None
+    """When it ends (default never), read as ``start`` is."""
     priority: Literal["normal", "high", "urgent"] = "normal"
     """``urgent`` notices take the whole hall screen."""
 
@@ -80,3 +84,21 @@ class Notice(StateMessage):
     def in_force(self, now: dt.datetime) -> bool:
         """Whether the notice is shown at ``now``: started and not yet ended."""
         return self.start <= now and (self.until is None or now < self.until)
+
+    def status_at(self, now: dt.datetime) -> NoticeStatus:
+        """In force, scheduled (not started yet) or ended, at ``now`` by the hall's clock."""
+        if now < self.start:
+            return "scheduled"
+        return "in_force" if self.until is None or now < self.until else "ended"
+
+
+NoticeStatus = Literal["in_force", "scheduled", "ended"]
+"""Where a notice stands by the hall's clock: 生效中 / 未开始 / 已结束."""
+
+NOTICE_STATUS_TEXT: dict[str, tuple[str, str]] = {
+    "in_force": ("生效中", "in force"),
+    "scheduled": ("未开始", "scheduled"),
+    "ended": ("已结束", "ended"),
+}
+"""Each status in words, Chinese first."""
+

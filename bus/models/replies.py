@@ -24,7 +24,7 @@ from pydantic import (
 from bus.models.attendance import WriteoffKind
 from bus.models.base import Reply, ResultData
 from bus.models.events import IssuedData, RecallData
-from bus.models.notices import Notice
+from bus.models.notices import NOTICE_STATUS_TEXT, Notice, NoticeStatus
 
 
 class Result(BaseModel):
@@ -288,10 +288,37 @@ class StatsResult(Result):
 # Notices ---------------------------------------------------------------------------------
 
 
-class NoticeList(Result):
-    """The reply to ``notice/list``: the notices in force, in display order."""
+class ListedNotice(Result):
+    """A notice in the ``notice/list`` reply: the retained notice's fields with its status by
+    the controller's clock, so every consumer (the CLI, the console) tells in force from
+    scheduled the same way."""
 
-    notices: tuple[Notice, ...]
+    notice_id: str
+    text: str
+    text_en: str = ""
+    targets: tuple[str, ...]
+    start: dt.datetime
+    until: dt.datetime | None
+    priority: str
+    created_at: dt.datetime
+    status: NoticeStatus
+    status_text: str
+    """The status in words, Chinese first (``生效中 / in force``)."""
+
+    @classmethod
+    def of(cls, notice: Notice, now: dt.datetime, ended: bool = False) -> ListedNotice:
+        """``notice`` as listed at ``now`` (``ended``: revoked, whatever its times say)."""
+        status: NoticeStatus = "ended" if ended else notice.status_at(now)
+        zh, en = NOTICE_STATUS_TEXT[status]
+        fields = notice.model_dump(exclude={"v"})
+        return cls(**fields, status=status, status_text=f"{zh} / {en}")
+
+
+class NoticeList(Result):
+    """The reply to ``notice/list``: the notices in force, scheduled, and ended on the hall's
+    day, each with its status by the controller's clock."""
+
+    notices: tuple[ListedNotice, ...]
 
 
 class RevokeResult(Result):

@@ -176,7 +176,8 @@ def test_notices_push_list_revoke_and_survive_restart(
         assert restored["text"].startswith("今日")
         assert node.send("notice", "revoke", notice_id=notice_id).ok
         assert node.removed(topics.notice(hall.hall_id, notice_id))
-        assert node.send("notice", "list").result_as(NoticeList).notices == ()
+        after = node.send("notice", "list").result_as(NoticeList).notices
+        assert [(n.notice_id, n.status) for n in after] == [(notice_id, "ended")]  # today's
     finally:
         node.close()
         controller.stop()
