@@ -176,6 +176,16 @@ def all_device_topics(hall: str, node: str) -> str:
     return f"{base(hall)}/dev/{node}/#"
 
 
+def all_node_statuses(hall: str) -> str:
+    """``node/+/status``: every node's online/offline (the console's node list)."""
+    return f"{base(hall)}/node/+/status"
+
+
+def all_device_states(hall: str) -> str:
+    """``dev/+/+/state``: every device's retained state (printers, keypads, displays)."""
+    return f"{base(hall)}/dev/+/+/state"
+
+
 def everything(hall: str) -> str:
     """The whole hall: what the manager may read."""
     return f"{base(hall)}/#"

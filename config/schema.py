@@ -184,7 +184,9 @@ class BrokerSettings(StrictModel):
 DeviceKind = Literal[
     "printer", "scanner", "display", "led", "keypad", "evaluator_keypad", "fingerprint", "camera"
 ]
-NodeRole = Literal["controller", "kiosk", "screen", "display", "evaluator", "caller", "terminal"]
+NodeRole = Literal[
+    "controller", "kiosk", "screen", "display", "evaluator", "caller", "terminal", "console"
+]
 
 
 class DeviceConfig(StrictModel):

@@ -25,6 +25,7 @@ from bus.models import limits
 from bus.models.base import Command, CommandError, RefusalDetails, Reply, parse_command
 from bus.models.state import TimeBeacon
 from config.schema import HallConfig
+from controller.acting import ActingUsers
 from controller.authority import Authority, Refusal
 from controller.edge import Refusals
 from store import tables
@@ -71,6 +72,8 @@ class Controller:
         self.services: dict[str, Service] = {s.area: s for s in services}
         self.authority = Authority(hall)
         """What each sender may act for (``controller/authority.py``)."""
+        self.acting = ActingUsers(hall, engine, self.services)
+        """What the console's signed-in user may do (``controller/acting.py``)."""
         self.invalid_messages = 0
         """Messages refused at the edge (counted, logged, answered, and changing nothing)."""
         self.forbidden_commands = 0
@@ -261,6 +264,8 @@ class Controller:
             return Reply.failure(cmd.id, "unknown_command", f"未知命令 / no service for {cmd.area}")
         now = self.clock()
         refusal = self.authority.check(sender, cmd) if sender is not None else None
+        if refusal is None:
+            refusal = self.acting.refusal(cmd)
         if refusal is not None:
             return self._forbidden(cmd, sender or "", now, refusal)
         try:
@@ -416,6 +421,7 @@ class Controller:
                 command=payload,
                 events=outcome.events,
                 sender=sender,
+                acting_user=payload.get("acting_user"),
             )
         )
 

@@ -15,8 +15,11 @@ or a device names the sender's own:
   kiosk: the print job goes to its own printer);
 - a terminal punches only as itself (``Punch.device`` is the terminal's node id), never a
   ``manual`` punch, which only the manager's console may register;
-- the ``manager`` user (the ``hall`` command line, the console) may send every command,
-  until the console brings its users' own roles.
+- the ``console`` node sends every command a user may give through it, always as its
+  signed-in user (``acting_user``, checked by ``controller/acting.py`` against that user's
+  role, department and windows); only the console may name an acting user, and only the
+  sign-ins (``users/authenticate``, ``users/authenticate_pin``) go without one;
+- the ``manager`` user (the ``hall`` command line) may send every command.
 
 Pure: the hall config and a command in, a refusal or None out (no clock, store or bus).
 """
@@ -33,7 +36,16 @@ from bus.models.queue import Issue, Reactivate
 from bus.remote import MANAGER_USER
 from config.schema import HallConfig, Node
 
-__all__ = ["FORBIDDEN", "MANAGER_USER", "MANUAL_DEVICE", "ROLE_COMMANDS", "Authority", "Refusal"]
+__all__ = [
+    "CONSOLE_ROLE",
+    "FORBIDDEN",
+    "MANAGER_USER",
+    "MANUAL_DEVICE",
+    "ROLE_COMMANDS",
+    "SIGN_INS",
+    "Authority",
+    "Refusal",
+]
 
 FORBIDDEN = "forbidden"
 """The reply code of a command its sender may not send, or not for what it names."""
@@ -62,7 +74,12 @@ ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
 }
 """What each node role may send to the controller (``area/verb``); the broker's ACL is
 generated from this table and the controller checks it again (an anonymous development
-broker lets anyone write anything)."""
+broker lets anyone write anything). The console is not in it: it may write every command
+under its own ``cmd/<node>/``, each as its signed-in user."""
+
+CONSOLE_ROLE = "console"
+SIGN_INS = frozenset({("users", "authenticate"), ("users", "authenticate_pin")})
+"""What the console sends before anyone is signed in: without an acting user."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,15 +119,30 @@ class Authority:
         return node.role if node is not None else None
 
     def check(self, sender: str, cmd: Command) -> Refusal | None:
-        """None if ``sender`` may send ``cmd``; else what was refused."""
+        """None if ``sender`` may send ``cmd``; else what was refused.
+
+        The acting user a console command names is checked after this, by the controller,
+        which knows the users (``controller/acting.py``)."""
+        node = self.hall.node(sender) if sender != MANAGER_USER else None
+        if cmd.acting_user is not None and (node is None or node.role != CONSOLE_ROLE):
+            return Refusal(
+                "只有控制台可以代表用户",
+                "only the console acts for a user",
+            )
         if sender == MANAGER_USER:
             return None
-        node = self.hall.node(sender)
         if node is None:
             return Refusal(
                 f"未登记的节点 {sender}，命令未执行",
                 f"unknown node {sender!r}: command not applied",
             )
+        if node.role == CONSOLE_ROLE:
+            if cmd.acting_user is None and (cmd.area, cmd.verb) not in SIGN_INS:
+                return Refusal(
+                    "控制台的命令必须注明操作用户，命令未执行",
+                    "a command from the console must name its acting user: not applied",
+                )
+            return None
         command = f"{cmd.area}/{cmd.verb}"
         if command not in ROLE_COMMANDS.get(node.role, ()):
             return Refusal(

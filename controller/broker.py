@@ -128,6 +128,26 @@ def controller_acl(hall: HallConfig, node_id: str = "controller") -> list[str]:
     ]
 
 
+def console_acl(hall: HallConfig, node_id: str = "console") -> list[str]:
+    """The console's user: every command under its own ``cmd/<node>/`` (each carries the
+    signed-in user, whom the controller checks: ``controller/acting.py``), and read access to
+    what its pages show: the retained views, notices, events, every node's status, the
+    device states and the beacon. Its replies come by ``shared_acl``; no ``dev/…/press``,
+    no face templates, no other node's inbox."""
+    h = hall.hall_id
+    return [
+        f"user {node_id}",
+        f"topic write {topics.node_status(h, node_id)}",
+        f"topic write {topics.node_commands(h, node_id)}",
+        f"topic read {topics.all_states(h)}",
+        f"topic read {topics.all_notices(h)}",
+        f"topic read {topics.all_events(h)}",
+        f"topic read {topics.all_node_statuses(h)}",
+        f"topic read {topics.all_device_states(h)}",
+        f"topic read {topics.time_beacon(h)}",
+    ]
+
+
 def acl_for(hall: HallConfig, node: Node) -> list[str]:
     """The ACL lines of one node's user (exact topics from ``bus.topics``; wider filters here).
 
@@ -137,6 +157,8 @@ def acl_for(hall: HallConfig, node: Node) -> list[str]:
     h = hall.hall_id
     if node.role == "controller":
         return controller_acl(hall, node.id)
+    if node.role == "console":
+        return console_acl(hall, node.id)
     lines = [
         f"user {node.id}",
         f"topic write {topics.node_status(h, node.id)}",

@@ -36,10 +36,11 @@ audit_log = sa.Table(
     sa.Column("command", sa.JSON, nullable=False),
     sa.Column("events", sa.JSON, nullable=False),
     sa.Column("sender", sa.String(64), nullable=True),
+    sa.Column("acting_user", sa.String(64), nullable=True),
 )
 """Every command applied or refused, and every tick that changed something: ``sender`` is the
 node whose topic carried the command (the broker's user), empty for ticks and for commands
-from the controller's own process."""
+from the controller's own process; ``acting_user`` the console user it was given as."""
 
 queue_records = sa.Table(
     "queue_records",

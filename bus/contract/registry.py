@@ -57,8 +57,9 @@ ROLE_TEXT: dict[Role, str] = {
     Role.TERMINAL: "the punch terminal (camera and/or fingerprint)",
     Role.BRIDGE: "a node's firmware bridge, which owns its devices (`dev/<node>/…`)",
     Role.CONSOLE: (
-        "the manager's console and the `hall` command line (broker user `manager`: may send "
-        "every command and read everything)"
+        "the web console (node `console`: every command under its own `cmd/console/`, each as "
+        "its signed-in user, `acting_user`) and the `hall` command line (broker user "
+        "`manager`: may send every command and read everything)"
     ),
     Role.ANY: "every node, whatever its role",
 }

@@ -40,6 +40,10 @@ class StateMessage(Message):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
+ACTING_USER_MAX = 64
+"""The longest ``acting_user`` (user names are at most 32)."""
+
+
 class Command(Message):
     """A request to the controller; ``id`` makes a retried command apply once."""
 
@@ -51,6 +55,9 @@ class Command(Message):
     """The largest payload of this command, checked on the raw bytes before parsing."""
 
     id: str = Field(min_length=1, max_length=limits.ID_MAX)
+    acting_user: str | None = Field(default=None, min_length=1, max_length=ACTING_USER_MAX)
+    """The console user this command is given as; only the ``console`` node may send it, and
+    it must (the controller checks that user's role, department and windows)."""
 
     @field_validator("v", mode="before")
     @classmethod
