@@ -124,6 +124,10 @@ class HallState:
         self.nodes: dict[str, NodeStatus] = {}
         self.devices: dict[tuple[str, str], DeviceStatus] = {}
         self.notices: dict[str, Notice] = {}
+        self.ended_notices: dict[str, Notice] = {}
+        """Notices whose retained topic was emptied (ended, revoked) since the console started."""
+        self.hall_day: dt.date | None = None
+        """The hall's day by the controller's beacon (a drill's ``--clock-start`` day)."""
         self.tickets: dict[str, Tracked] = {}
         """Today's tickets by number, as followed through the events since the console started."""
         self.counts: dict[str, WindowCounts] = {}
@@ -235,6 +239,7 @@ class HallState:
         beacon = _parse(TimeBeacon, message)
         if beacon is not None:
             self._offset = beacon.now - self._wall()
+            self.hall_day = beacon.hall_day
 
     def _on_catalog(self, message: Incoming) -> None:
         view = _parse(CatalogView, message)
@@ -261,12 +266,15 @@ class HallState:
         if parsed is None:
             return
         if not message.payload:
-            self.notices.pop(parsed["notice_id"], None)
+            gone = self.notices.pop(parsed["notice_id"], None)
+            if gone is not None:
+                self.ended_notices[gone.notice_id] = gone
         else:
             notice = _parse(Notice, message)
             if notice is None:
                 return
             self.notices[parsed["notice_id"]] = notice
+            self.ended_notices.pop(notice.notice_id, None)
         self.touch("notices")
 
     def _on_node(self, message: Incoming) -> None:
@@ -352,6 +360,10 @@ class HallState:
         return found
 
     # Derived -----------------------------------------------------------------------------
+
+    def today(self) -> dt.date:
+        """The hall's day: the beacon's, else the date of the hall's time."""
+        return self.hall_day or self.now().date()
 
     @property
     def controller_online(self) -> bool:

@@ -24,6 +24,15 @@
     button.click();
   });
 
+  // The notice preview: the typed text as the hall screen's ticker shows it (textContent, so
+  // markup stays text exactly as the screen shows it).
+  document.addEventListener("input", function (ev) {
+    if (!ev.target || ev.target.id !== "notice-text") { return; }
+    var preview = document.getElementById("notice-preview");
+    if (!preview) { return; }
+    preview.textContent = ev.target.value.trim() || preview.dataset.empty;
+  });
+
   // A held or skipped ticket's chip (in a live region, swapped at any time) presses a button
   // that is never swapped, so a reply is never lost with the element that asked for it.
   document.addEventListener("click", function (ev) {
