@@ -1,7 +1,9 @@
 """Sending the controller's commands from the console, and reading the reply in words.
 
 The console changes the hall only through commands, as its own node: a request on its
-``cmd/…`` topic (built by ``bus.topics``), answered on its own reply inbox. The command id
+``cmd/<node>/…`` topic (built by ``bus.topics``), answered on its own reply inbox. Every
+command names the signed-in user it is given as (``acting_user``): the controller checks that
+user's role, department and windows, and its audit log names them. The command id
 comes from the page (one per rendered action panel), so a double click or a retried POST is
 the same command and the controller applies it once.
 """
@@ -9,7 +11,6 @@ the same command and the controller applies it once.
 from __future__ import annotations
 
 import asyncio
-import inspect
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -39,18 +40,20 @@ class Answer:
 class CommandSender(Protocol):
     """Sends one command with the given id and returns the controller's answer."""
 
-    async def send(self, area: str, verb: str, command_id: str, fields: dict[str, Any]) -> Answer:
-        """The answer; ``no_answer`` when the controller did not reply in time."""
+    async def send(
+        self,
+        area: str,
+        verb: str,
+        command_id: str,
+        fields: dict[str, Any],
+        *,
+        acting_user: str | None,
+    ) -> Answer:
+        """The answer; ``no_answer`` when the controller did not reply in time.
+
+        ``acting_user`` is the signed-in user the command is given as; None only for the
+        sign-ins (``users/authenticate``), which the controller takes without one."""
         ...
-
-
-def command_topic(hall: str, node: str, area: str, verb: str) -> str:
-    """The command topic from ``bus.topics`` (``cmd/<node>/<area>/<verb>`` once the
-    contract names the sender; ``cmd/<area>/<verb>`` before)."""
-    builder: Any = topics.command
-    if len(inspect.signature(builder).parameters) == 4:
-        return str(builder(hall, node, area, verb))
-    return str(builder(hall, area, verb))
 
 
 def answer_of(payload: bytes) -> Answer:
@@ -77,10 +80,20 @@ class BusCommandSender:
         self.bus = bus
         self.timeout = timeout
 
-    async def send(self, area: str, verb: str, command_id: str, fields: dict[str, Any]) -> Answer:
+    async def send(
+        self,
+        area: str,
+        verb: str,
+        command_id: str,
+        fields: dict[str, Any],
+        *,
+        acting_user: str | None,
+    ) -> Answer:
         """Send and await the reply without blocking the loop."""
-        topic = command_topic(self.bus.hall, self.bus.node, area, verb)
+        topic = topics.command(self.bus.hall, self.bus.node, area, verb)
         payload = {"v": 1, "id": command_id, **fields}
+        if acting_user is not None:
+            payload["acting_user"] = acting_user
         future = self.bus.request(topic, payload, self.timeout)
         try:
             incoming = await asyncio.wrap_future(future)
@@ -103,7 +116,11 @@ class ControllerAuthenticator:
     async def authenticate(self, user: str, password: str) -> SignedIn | Refusal:
         """One ``users/authenticate`` round trip."""
         answer = await self.sender.send(
-            "users", "authenticate", self.new_id(), {"user": user, "password": password}
+            "users",
+            "authenticate",
+            self.new_id(),
+            {"user": user, "password": password},
+            acting_user=None,
         )
         if not answer.ok:
             code = "unavailable" if answer.code in ("no_answer", "unknown_command") else answer.code

@@ -16,12 +16,13 @@ from typing import Any
 
 import pytest
 
+from bus.remote import MANAGER_USER
 from config.schema import HallConfig
 from controller.broker import free_port
 from tests.conftest import Broker, start_mosquitto
 from tests.integration.harness import ControllerThread, ManualClock, Node
 from tests.ui.conftest import TUESDAY_0930
-from tests.ui.console.harness import CONSOLE_NODE, ConsoleThread
+from tests.ui.console.harness import PASSWORD, USERS, ConsoleThread
 
 CHROMIUM = os.environ.get("SERVICEHALL_CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 1366, "height": 768}
@@ -71,7 +72,10 @@ def console_hall(
     controller = ControllerThread(hall, base, broker.url, ManualClock(TUESDAY_0930)).start()
     console = ConsoleThread(hall, broker.url, free_port()).start()
     kiosk = Node(hall, broker.url, node="kiosk-1")
-    manager = Node(hall, broker.url, node=CONSOLE_NODE)
+    manager = Node(hall, broker.url, node=MANAGER_USER)
+    for account in USERS:  # the console's users, added as `hall users add` would
+        reply = manager.send("users", "add", password=PASSWORD, **account)
+        assert reply.ok, reply.error
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         try:

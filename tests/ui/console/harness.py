@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import uuid
 
 import uvicorn
 
 from bus.client import PahoBus, asyncio_deliver
-from bus.remote import MANAGER_USER
 from config.schema import HallConfig
 from console.app import create_app
-from console.auth import Sessions, demo_users
-from console.commands import BusCommandSender
-from console.run import ConsoleServer, staff_windows
+from console.auth import Sessions
+from console.commands import BusCommandSender, ControllerAuthenticator
+from console.run import NODE_ID, ConsoleServer
 from console.state import HallState
 from tests.waiting import wait_for_port, wait_until
 
-CONSOLE_NODE = MANAGER_USER
-"""The console's MQTT identity in these tests: the manager's user, which the controller lets
-send every command until the console's own node and role are in the hall config."""
+CONSOLE_NODE = NODE_ID
+"""The console's MQTT identity: its own node, which sends every command as its signed-in
+user (the controller checks that user's role and windows)."""
+PASSWORD = "console-pass-1"
+"""The password of the browser tests' users (``USERS``), added through the controller."""
+USERS: tuple[dict[str, object], ...] = (
+    {"user": "manager", "role": "manager", "display_name": "大厅管理员"},
+    {"user": "s003", "role": "staff", "staff_id": "S003", "windows": ["W03", "W04"],
+     "display_name": "王芳"},
+)  # fmt: skip
 
 
 class ConsoleThread:
@@ -53,10 +60,9 @@ class ConsoleThread:
             deliver=asyncio_deliver(loop),
         )
         self.state = HallState(bus, self.hall)
-        app = create_app(
-            self.state, BusCommandSender(bus), demo_users(staff_windows(self.hall)),
-            sessions=self.sessions,
-        )
+        sender = BusCommandSender(bus)
+        authenticator = ControllerAuthenticator(sender, lambda: f"auth-{uuid.uuid4().hex}")
+        app = create_app(self.state, sender, authenticator, sessions=self.sessions)
         config = uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_level="warning",
             timeout_graceful_shutdown=2,

@@ -12,7 +12,7 @@ from bus.client import PahoBus
 from kiosk.model_screen import ScreenModel
 from tests.conftest import REPO
 from tests.ui.console.conftest import VIEWPORT, ConsoleHall
-from tests.ui.console.harness import ConsoleThread
+from tests.ui.console.harness import PASSWORD, ConsoleThread
 from tests.waiting import wait_until
 
 SHOTS = REPO / "docs" / "screenshots"
@@ -25,7 +25,7 @@ def staff_page(h: ConsoleHall, user: str = "s003", lang: str = "zh") -> Any:
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(f"{h.console.url}/login?lang={lang}")
     page.fill("input[name=user]", user)
-    page.fill("input[name=password]", "demo")
+    page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/windows")
     page.click("a[href='/caller/W03']")
@@ -39,7 +39,7 @@ def manager_page(h: ConsoleHall, lang: str = "zh") -> Any:
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(f"{h.console.url}/login?lang={lang}")
     page.fill("input[name=user]", "manager")
-    page.fill("input[name=password]", "demo")
+    page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/hall")
     return page

@@ -28,10 +28,21 @@ class RecordingSender:
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, str, dict[str, Any]]] = []
+        self.acting: list[str | None] = []
+        """The ``acting_user`` of each command sent, in order."""
         self.answers: dict[str, Answer] = {}
 
-    async def send(self, area: str, verb: str, command_id: str, fields: dict[str, Any]) -> Answer:
+    async def send(
+        self,
+        area: str,
+        verb: str,
+        command_id: str,
+        fields: dict[str, Any],
+        *,
+        acting_user: str | None,
+    ) -> Answer:
         self.sent.append((area, verb, command_id, fields))
+        self.acting.append(acting_user)
         return self.answers.get(verb, Answer(True, result={"ticket": "C001", "window": "W03"}))
 
 

@@ -85,6 +85,7 @@ def test_a_click_sends_its_command_once_per_id_and_answers_in_words(hall: HallCo
     ids = [command_id for _a, _v, command_id, _f in c.sender.sent]
     assert ids == [f"console-{cid}-call"] * 2  # a retried POST is the same command
     assert c.sender.sent[0][3] == {"window": "W03"}
+    assert c.sender.acting == ["s003", "s003"]  # as the signed-in user (the controller checks)
 
 
 def test_a_refusal_is_shown_as_the_controller_said_it(hall: HallConfig) -> None:
