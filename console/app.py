@@ -25,6 +25,13 @@ from fastapi.staticfiles import StaticFiles
 from console.auth import HALL_ROLES, Authenticator, Refusal, Session, Sessions, Throttle
 from console.commands import CommandSender
 from console.i18n import Lang, pick_lang, tr
+from console.notices import (
+    NOTICE_REGIONS,
+    NOTICE_ROLES,
+    notice_answer,
+    notices_context,
+    push_fields,
+)
 from console.pages import (
     HALL_REGIONS,
     Region,
@@ -249,6 +256,53 @@ def create_app(
             **hall_context(state, lang_of(request)),
         )
 
+    @app.get("/notices")
+    async def notices_page(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return RedirectResponse("/login", 303)
+        if session.user.role not in NOTICE_ROLES:
+            return forbidden(request)
+        return page(
+            request,
+            "notices.html",
+            session=session,
+            cid=session.new_cid(),
+            event_id=state.event_id,
+            **notices_context(state),
+        )
+
+    @app.post("/notices/{verb}")
+    async def notice_act(request: Request, verb: str) -> Response:
+        session = session_of(request)
+        if session is None:
+            return Response(status_code=403)
+        form = await request.form()
+        lang = lang_of(request)
+        if not csrf_ok(request, session, form):
+            return page(request, "error.html", 403, message=tr("csrf", lang))
+        if session.user.role not in NOTICE_ROLES or verb not in ("push", "revoke"):
+            return forbidden(request)
+        if verb == "push":
+            cid = str(form.get("cid") or "")
+            if not session.owns_cid(cid):
+                return page(request, "_answer.html", 409, ok=False, text=tr("csrf", lang),
+                            next_cid=session.new_cid())
+            fields = push_fields(state, form)
+            command_id = f"console-{cid}-notice"
+        else:
+            notice_id = str(form.get("notice_id") or "")
+            fields = {"notice_id": notice_id} if notice_id else "forbidden"
+            command_id = f"console-{secrets.token_hex(8)}-revoke"
+        if isinstance(fields, str):
+            return page(request, "_answer.html", 200, ok=False, text=tr(fields, lang),
+                        next_cid=session.new_cid())
+        answer = await sender.send(
+            "notice", verb, command_id, fields, acting_user=session.user.user
+        )
+        ok, text = notice_answer(verb, answer, lang)
+        return page(request, "_answer.html", 200, ok=ok, text=text, next_cid=session.new_cid())
+
     # Live updates ------------------------------------------------------------------------
 
     def region_html(regions: tuple[Region, ...], ctx_of: Callable[[], dict[str, Any]]) -> Any:
@@ -298,6 +352,22 @@ def create_app(
             return renderer.context(lang, session=session, **hall_context(state, lang))
 
         render = region_html(HALL_REGIONS, ctx)
+        return StreamingResponse(
+            stream(request, state, render, last_id(request)), media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+    @app.get("/notices/events")
+    async def notice_events(request: Request) -> Response:
+        session = session_of(request)
+        if session is None or session.user.role not in NOTICE_ROLES:
+            return gone(request)
+        lang = lang_of(request)
+
+        def ctx() -> dict[str, Any]:
+            return renderer.context(lang, session=session, **notices_context(state))
+
+        render = region_html(NOTICE_REGIONS, ctx)
         return StreamingResponse(
             stream(request, state, render, last_id(request)), media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
