@@ -172,6 +172,11 @@ class Fuzzer:
         with self._lock:
             return len(self.answered)
 
+    def wait_for_room(self, sent: int) -> None:
+        """Wait (on the answers, not on a timer) until fewer than ``WINDOW`` are unanswered."""
+        if sent - self.count() >= WINDOW:
+            wait_until(lambda: sent - self.count() < WINDOW, timeout=ANSWER_TIMEOUT_S)
+
     def send(self, n: int, topic: str, payload: bytes, response_topic: str | None) -> None:
         correlation = f"fz{n}".encode()
         props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
@@ -278,10 +283,10 @@ def test_every_fuzzed_message_is_answered_and_changes_nothing(
         ]
         started = time.monotonic()
         for n in range(FUZZ):
-            while n - fuzzer.count() >= WINDOW:  # wait on the answers, not on a timer
-                wait_until(lambda n=n: n - fuzzer.count() < WINDOW, timeout=ANSWER_TIMEOUT_S)
+            fuzzer.wait_for_room(n)
             kind = n % 20
-            topic, response = rng.choice(own), fuzzer.inbox
+            topic = rng.choice(own)
+            response: str | None = fuzzer.inbox
             if kind == 0:
                 segments = rng.randint(1, 4)
                 tail = "/".join(
