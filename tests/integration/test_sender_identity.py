@@ -315,7 +315,9 @@ def _refused_publishes(port: int, user: str, password: str, targets: list[str]) 
     client.connect("127.0.0.1", port)
     client.loop_start()
     try:
-        mids = {client.publish(t, b"{}", qos=1).mid: t for t in targets}
+        # Retained, as a spoofed view would be: a refused one must leave the real one alone.
+        spoof = b'{"v":1,"data":{"spoofed":true}}'
+        mids = {client.publish(t, spoof, qos=1, retain=True).mid: t for t in targets}
         assert done.wait(10), f"{user}: {len(codes)} of {len(targets)} acknowledged"
     finally:
         client.disconnect()
@@ -323,17 +325,34 @@ def _refused_publishes(port: int, user: str, password: str, targets: list[str]) 
     return {mids[mid] for mid, code in codes.items() if code >= 0x80}
 
 
+def _retained_views(secured: Secured, hall: HallConfig) -> dict[str, Any]:
+    """The retained state/catalog, state/queue and state/window/<w> as a new client sees them."""
+    wanted = [topics.catalog_state(HALL), topics.queue_state(HALL)] + [
+        topics.window_state(HALL, w.id) for w in hall.windows
+    ]
+    late = Node(hall, secured.url(MANAGER_USER))
+    try:
+        return {t: late.latest(t) for t in wanted}
+    finally:
+        late.close()
+
+
 def test_no_one_but_the_controller_writes_state_notices_events_or_others_replies(
     secured: Secured, hall: HallConfig
 ) -> None:
+    """Every node of the sample hall, each role with its real password, publishes retained
+    to every state-like topic (every window's view too): all refused, the views unchanged."""
     port = secured.broker.port
+    before = _retained_views(secured, hall)
     users = [n.id for n in hall.nodes if n.role != "controller"] + [MANAGER_USER]
+    windows = [topics.window_state(HALL, w.id) for w in hall.windows]
     for user in users:
-        targets = [*PROTECTED, topics.device(HALL, "kiosk-2", "printer", "print")]
+        targets = [*PROTECTED, *windows, topics.device(HALL, "kiosk-2", "printer", "print")]
         if user == "kiosk-2":
             targets.pop()  # its own printer
         refused = _refused_publishes(port, user, secured.secret(user), targets)
         assert refused == set(targets), (user, set(targets) - refused)
+    assert _retained_views(secured, hall) == before
     # The controller writes what it publishes, and nothing a steered reply could aim at.
     controller = secured.secret("controller")
     assert _refused_publishes(port, "controller", controller, PROTECTED) == set()
