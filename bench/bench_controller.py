@@ -24,8 +24,12 @@ COMMANDS = 600
 
 
 def _script() -> list[tuple[str, dict[str, object]]]:
-    ops: list[tuple[str, dict[str, object]]] = []
-    windows = itertools.cycle(["W01", "W02", "W09", "W10"])
+    staff = {"W01": "S001", "W02": "S002", "W09": "S009", "W10": "S010"}
+    # Q5: a window calls only while someone is signed in at it: sign in once at the start.
+    ops: list[tuple[str, dict[str, object]]] = [
+        ("login", {"window": w, "staff": s}) for w, s in staff.items()
+    ]
+    windows = itertools.cycle(staff)
     for window in itertools.islice(windows, COMMANDS // 3):
         ops += [
             ("issue", {"service": "A01"}),

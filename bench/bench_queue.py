@@ -19,7 +19,7 @@ import random
 import time
 from dataclasses import dataclass
 
-from bus.models.queue import Call, Issue, QueueOp, Rate, Recall, Skip, Transfer
+from bus.models.queue import Call, Issue, Login, QueueOp, Rate, Recall, Skip, Transfer
 from config.loader import load_hall, resolve_hall_path
 from config.schema import HallConfig
 from hallqueue.engine import apply, initial_state
@@ -61,7 +61,11 @@ def build_day(hall: HallConfig) -> list[tuple[dt.datetime, QueueOp]]:
     step = dt.timedelta(seconds=(7 * 3600 + 29 * 60) / TICKETS)
     windows = [w.id for w in hall.windows]
     services, weights = list(SERVICES), list(SERVICES.values())
-    ops: list[tuple[dt.datetime, QueueOp]] = []
+    # Q5: a window calls only while someone is signed in at it; everyone signs in at opening.
+    ops: list[tuple[dt.datetime, QueueOp]] = [
+        (start, Login(window=w, staff=s.id, id=f"l{w}"))
+        for w, s in zip(windows, hall.staff, strict=False)
+    ]
     calls = 0
     for i in range(TICKETS):
         now = start + i * step

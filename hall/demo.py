@@ -262,9 +262,14 @@ class Demo:
             raise RuntimeError("the controller did not come online; see its log")
 
     def _open_windows(self, url: str) -> list[SimWindow]:
+        """One simulated staff member signs in at each window and works it; a window left
+        without one (more windows than staff) stays unstaffed: it may not call (Q5)."""
         staff = iter(s.id for s in self.hall.staff)
         windows = []
         for w in self.hall.windows:
+            member = next(staff, None)
+            if member is None:
+                continue
             caller = self._party(f"caller-{w.id}")
             bus = self._bus(caller, url, role="caller")
             bus.start()
@@ -277,11 +282,8 @@ class Demo:
                     rater = self._bus(evaluator, url, role="evaluator")
                     rater.start()
                     rater.wait_connected(10)
-            sim = SimWindow(
-                w.id, next(staff, None), bus, rater, next_at=self.random.uniform(0, 3)
-            )
-            if sim.staff:
-                self._command(bus, Login(id=_command_id(bus), window=w.id, staff=sim.staff))
+            sim = SimWindow(w.id, member, bus, rater, next_at=self.random.uniform(0, 3))
+            self._command(bus, Login(id=_command_id(bus), window=w.id, staff=member))
             windows.append(sim)
         return windows
 

@@ -166,7 +166,10 @@ class Replay:
             for kind, key, initial in records_of(self.state):
                 self.history[kind, key] = initial
         try:
-            outcome = apply(self.hall, self.calendar, self.state, op, at)
+            # RULES §5: windows the script never signs in are staffed by an unnamed member.
+            outcome = apply(
+                self.hall, self.calendar, self.state, op, at, anonymous_staff_until_logout=True
+            )
         except OverflowError:
             # A date next to year 9999: the rule's arithmetic (timeouts, due dates) leaves the
             # calendar. The engine is pure, so the state is as before the line.

@@ -97,19 +97,26 @@ def apply(
     state: QueueState,
     op: QueueOp,
     now: dt.datetime,
+    *,
+    anonymous_staff_until_logout: bool = False,
 ) -> Outcome:
     """Apply ``op`` at hall time ``now``.
+
+    ``anonymous_staff_until_logout`` is the replay's reading of RULES §5: a window never
+    signed in counts as signed in by an unnamed staff member, so it calls until a logout.
+    The controller leaves it False: a window nobody is signed in at refuses ``call`` and
+    ``resume_ticket`` with ``not_logged_in`` (Q5).
 
     Time passes first (day rollover, expiry at the next opening, rating timeouts, forfeits,
     scheduled ends), then the operation. A refused operation returns the very same ``state``
     object and only its ``<op>.refused`` event: it changes nothing, not even the time-driven
     housekeeping, which the next accepted operation or Tick does instead.
     """
-    ctx = make_ctx(hall, calendar, now)
+    ctx = make_ctx(hall, calendar, now, anonymous_staff_until_logout=anonymous_staff_until_logout)
     if ctx.day < state.day:
         # The hall day never goes back (a clock set back over midnight): numbers of the
         # current day must not be issued again under an earlier day.
-        ctx = Ctx(hall, calendar, ctx.at(state.day, dt.time(0)))
+        ctx = dataclasses.replace(ctx, now=ctx.at(state.day, dt.time(0)))
     draft = Draft(state)
     advance(ctx, draft)
     handled = _handle(ctx, draft, op)

@@ -22,6 +22,23 @@ from hallqueue.engine.model import (
 Handled = Refusal | dict[str, Any]
 """A handler returns the command's reply, or a refusal (and then its draft is thrown away)."""
 
+PAUSE_STAFF = "staff"
+PAUSE_LOGOUT = "logout"
+"""Why a window is paused: its staff pressed pause, or its staff left (logged out)."""
+
+
+def signed_out(ws: WindowState) -> bool:
+    """Logged out and not signed in since: its calls are refused until a login (Q5, §5)."""
+    return ws.staff is None and ws.paused and ws.pause_reason == PAUSE_LOGOUT
+
+
+def staffed(ctx: Ctx, ws: WindowState) -> bool:
+    """A staff member is signed in at the window (Q5). In a replay (RULES §5) a window that
+    was never signed in counts as signed in by an unnamed staff member until a logout."""
+    if ws.staff is not None:
+        return True
+    return ctx.anonymous_staff_until_logout and not signed_out(ws)
+
 
 def window_config(ctx: Ctx, window_id: str) -> Window | Refusal:
     window = ctx.hall.window(window_id)
@@ -64,11 +81,12 @@ def mean_service_minutes(hall: HallConfig, state: QueueState | Draft, category: 
 
 
 def serving_windows(hall: HallConfig, state: QueueState | Draft, category: str, ctx: Ctx) -> int:
-    """Windows that can call ``category`` now: not closed and not paused (at least 1)."""
+    """Windows that can call ``category`` now: staffed (``staffed``), not closed and not
+    paused (at least 1, as when every window of the category is closed)."""
     n = 0
     for w in hall.windows_for(category):
         ws = state.windows.get(w.id) or WindowState(w.id)
-        if not ws.paused and active_closure(state.closures, w.id, ctx) is None:
+        if not ws.paused and staffed(ctx, ws) and active_closure(state.closures, w.id, ctx) is None:
             n += 1
     return max(n, 1)
 

@@ -105,7 +105,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "not_suspended": ("该业务未停办", "The service is not suspended"),
         "bad_period": ("结束时间须晚于开始时间", "The end must be after the start"),
         "unknown_staff": ("没有该工作人员：{staff}", "Unknown staff {staff}"),
-        "not_logged_in": ("窗口没有工作人员登录", "Nobody is logged in at this window"),
+        "not_logged_in": (
+            "窗口没有工作人员登录，请先登录",
+            "Nobody is signed in at this window: sign in first",
+        ),
         "department_too_small": (
             "只有两个及以上窗口的部门可以临时关闭窗口",
             "Only a department with 2 or more windows may close one",

@@ -42,6 +42,10 @@ class Ctx:
     calendar: WorkdayCalendarProtocol
     now: dt.datetime
     """Aware, in the hall's time zone."""
+    anonymous_staff_until_logout: bool = False
+    """The replay's reading (RULES §5): a window nobody ever signed in at counts as signed in
+    by an unnamed staff member until it is logged out. False in the controller: a window
+    calls only while a staff member is signed in at it (Q5)."""
 
     @property
     def day(self) -> dt.date:
@@ -76,5 +80,11 @@ def to_hall_time(hall: HallConfig, value: dt.datetime) -> dt.datetime:
     return value.astimezone(hall.tz)
 
 
-def make_ctx(hall: HallConfig, calendar: WorkdayCalendarProtocol, now: dt.datetime) -> Ctx:
-    return Ctx(hall, calendar, to_hall_time(hall, now))
+def make_ctx(
+    hall: HallConfig,
+    calendar: WorkdayCalendarProtocol,
+    now: dt.datetime,
+    *,
+    anonymous_staff_until_logout: bool = False,
+) -> Ctx:
+    return Ctx(hall, calendar, to_hall_time(hall, now), anonymous_staff_until_logout)

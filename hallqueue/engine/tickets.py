@@ -24,6 +24,7 @@ from hallqueue.engine.common import (
     counter,
     estimated_wait_minutes,
     find_ticket,
+    staffed,
     ticket_detail,
     window_config,
     window_detail,
@@ -115,12 +116,17 @@ def _window(ctx: Ctx, d: Draft, window_id: str) -> tuple[WindowState, Refusal | 
 
 
 def _calling_window(ctx: Ctx, d: Draft, window_id: str) -> tuple[WindowState, Refusal | None]:
-    """A window that may take a ticket to its counter now: known, not closed, not paused."""
+    """A window that may take a ticket to its counter now: known, not closed, a staff member
+    signed in at it (Q5: every call names who serves), not paused."""
     ws, refusal = _window(ctx, d, window_id)
     if refusal is not None:
         return ws, refusal
     if active_closure(d.closures, window_id, ctx) is not None:
         return ws, Refusal.of("window_closed")
+    if not ctx.anonymous_staff_until_logout and not staffed(ctx, ws):
+        # Before ``paused``: a window its staff logged out of says who is missing. A replay
+        # (§5) refuses a logged-out window as paused, below, as it always has.
+        return ws, Refusal.of("not_logged_in")
     if ws.paused:
         return ws, Refusal.of("paused")
     return ws, None

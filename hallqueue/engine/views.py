@@ -27,8 +27,18 @@ class _Weekdays:
         return day.weekday() < 5
 
 
-def _ctx(hall: HallConfig, now: dt.datetime, calendar: WorkdayCalendarProtocol | None) -> Ctx:
-    return make_ctx(hall, calendar or _Weekdays(), now)
+def _ctx(
+    hall: HallConfig,
+    now: dt.datetime,
+    calendar: WorkdayCalendarProtocol | None,
+    anonymous_staff_until_logout: bool = False,
+) -> Ctx:
+    return make_ctx(
+        hall,
+        calendar or _Weekdays(),
+        now,
+        anonymous_staff_until_logout=anonymous_staff_until_logout,
+    )
 
 
 def _ticket_brief(hall: HallConfig, t: Ticket) -> v.TicketBrief:
@@ -139,9 +149,15 @@ def queue_view(
     state: QueueState,
     now: dt.datetime,
     calendar: WorkdayCalendarProtocol | None = None,
+    *,
+    anonymous_staff_until_logout: bool = False,
 ) -> v.QueueData:
-    """``state/queue``: waiting per category and the estimated wait for a new ticket."""
-    ctx = _ctx(hall, now, calendar)
+    """``state/queue``: waiting per category and the estimated wait for a new ticket.
+
+    The estimate and ``serving_windows`` count only windows that can call now: staffed
+    (Q5; in a replay, ``anonymous_staff_until_logout``, also those never signed in), not
+    paused, not closed."""
+    ctx = _ctx(hall, now, calendar, anonymous_staff_until_logout)
     categories: dict[str, v.CategoryWaiting] = {}
     for cat in hall.categories:
         waiting = waiting_count(state.waiting, cat.prefix)

@@ -8,14 +8,20 @@ import datetime as dt
 
 from bus.models.queue import CloseWindow, Login, Logout, OpenWindow, Pause, Resume
 from config.schema import Window
-from hallqueue.engine.common import Handled, active_closure, window_config, window_detail
+from hallqueue.engine.common import (
+    PAUSE_LOGOUT,
+    PAUSE_STAFF,
+    Handled,
+    active_closure,
+    signed_out,
+    staffed,
+    window_config,
+    window_detail,
+)
 from hallqueue.engine.draft import Draft
 from hallqueue.engine.events import Refusal
 from hallqueue.engine.hours import Ctx
 from hallqueue.engine.model import Closure, WindowState
-
-PAUSE_STAFF = "staff"
-PAUSE_LOGOUT = "logout"
 
 
 def _pause(ctx: Ctx, d: Draft, ws: WindowState, reason: str) -> None:
@@ -54,17 +60,12 @@ def resume(ctx: Ctx, d: Draft, op: Resume) -> Handled:
     ws = d.window(op.window)
     if not ws.paused:
         return Refusal.of("not_paused")
-    if _signed_out(ws):
+    if signed_out(ws):
         # Paused because its staff left: only a login reopens it (Q5), or a window nobody
         # is signed in at would call again.
         return Refusal.of("not_logged_in")
     _resume(ctx, d, ws)
     return {"window": op.window, "paused": False}
-
-
-def _signed_out(ws: WindowState) -> bool:
-    """Logged out and not signed in since: its calls are refused until a login (Q5, §5)."""
-    return ws.staff is None and ws.paused and ws.pause_reason == PAUSE_LOGOUT
 
 
 def _logout(ctx: Ctx, d: Draft, ws: WindowState) -> None:
@@ -118,9 +119,10 @@ def logout(ctx: Ctx, d: Draft, op: Logout) -> Handled:
     if isinstance(cfg, Refusal):
         return cfg
     ws = d.window(op.window)
-    # A window never signed in counts as signed in by an unnamed staff member (RULES §5):
-    # logging it out pauses it like any other; only one already logged out is refused.
-    if _signed_out(ws):
+    # Nobody to log out (Q5). In a replay a window never signed in counts as signed in by
+    # an unnamed staff member (RULES §5): logging it out pauses it like any other, and only
+    # one already logged out is refused.
+    if not staffed(ctx, ws):
         return Refusal.of("not_logged_in")
     if ws.current is not None:
         return Refusal.of("window_busy")

@@ -92,6 +92,8 @@ class Node:
         self.hall = hall
         self.bus = PahoBus(hall.hall_id, node, broker_url, role="test")
         self.heard: list[Incoming] = []
+        self.signed_in: dict[str, str] = {}
+        """Who ``staff_in`` signed in at which window."""
         self._lock = threading.Lock()
         self.bus.subscribe(topics.everything(hall.hall_id), self._record)
         self.bus.start()
@@ -106,6 +108,19 @@ class Node:
         topic = topics.command(self.hall.hall_id, self.bus.node, area, verb)
         fut = self.bus.request(topic, payload, 10)
         return Reply.model_validate_json(fut.result(11).payload)
+
+    def staff_in(self, *windows: str) -> None:
+        """Sign a staff member in at each window (Q5: a window nobody is signed in at does not
+        call): one of the window's department, else anyone this node has not signed in."""
+        for window in windows:
+            cfg = self.hall.window(window)
+            assert cfg is not None, window
+            free = [s for s in self.hall.staff if s.id not in self.signed_in.values()]
+            same = [s for s in free if cfg.department and s.department == cfg.department]
+            staff = (same or free)[0].id
+            reply = self.send("queue", "login", window=window, staff=staff)
+            assert reply.ok, reply.error
+            self.signed_in[window] = staff
 
     def messages(self, topic: str) -> list[Incoming]:
         with self._lock:

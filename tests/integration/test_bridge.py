@@ -318,6 +318,7 @@ def test_simulated_press_over_mqtt_drives_the_queue_like_a_key(
     """The demo's way in: ``…/keys/press`` on a ``port: sim`` keypad is a real key press."""
     bridge = _bridge(hall, mosquitto.url, tmp_path, "caller-W05")
     try:
+        watcher.staff_in("W05")
         watcher.send("queue", "issue", service="C01")
         watcher.bus.publish(_dev(hall, "caller-W05", "keys", "press"), {"v": 1, "key": "next"})
         called = watcher.latest(topics.event(hall.hall_id, "ticket.called"))
@@ -346,6 +347,7 @@ def test_broker_restart_bridge_reconnects_restores_state_and_keys_work_again(
             # The restarted broker had no retained messages: the bridge said them again.
             state = watcher.latest(_dev(hall, "kiosk-1", "printer", "state"))
             assert state["state"] == "ok"
+            watcher.staff_in("W02")
             watcher.send("queue", "issue", service="A01")
             bridge.device("caller-W02", "keys").inject(_press(ecodes.KEY_KP1))
             called = watcher.latest(topics.event(hall.hall_id, "ticket.called"))

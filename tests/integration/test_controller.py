@@ -114,6 +114,7 @@ def test_resent_command_id_is_applied_once(running: Running) -> None:
 
 def test_call_publishes_event_and_retained_window_state(running: Running, hall: HallConfig) -> None:
     _controller, node = running
+    node.staff_in("W05")
     node.send("queue", "issue", service="C01")
     called = node.send("queue", "call", window="W05")
     assert (
@@ -134,6 +135,7 @@ def test_retained_state_reaches_a_node_that_starts_late(
 ) -> None:
     """A display that reboots gets the current window state from the broker, no polling."""
     _controller, node = running
+    node.staff_in("W06")
     node.send("queue", "issue", service="D01")
     node.send("queue", "call", window="W06")
     late = Node(hall, mosquitto.url, node="late-display")

@@ -49,7 +49,7 @@ def test_numbering_continues_after_kill_9(
             for _ in range(3)
         ]
         assert issued == ["A001", "A002", "A003"]
-        node.send("queue", "login", window="W02", staff="S002")
+        node.staff_in("W01", "W02")
         called = node.send("queue", "call", window="W01")
         assert called.ok
         assert node.send("queue", "call", window="W02").ok

@@ -37,6 +37,7 @@ def test_broker_restart_controller_reconnects_and_restores_retained_state(
     ).start()
     node = Node(hall, mosquitto.url)
     try:
+        node.staff_in("W02")
         node.send("queue", "issue", service="A01")
         node.send("queue", "call", window="W02")
         node.close()

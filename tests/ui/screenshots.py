@@ -87,7 +87,8 @@ def morning(node: Node, clock: ManualClock) -> None:
         reply = node.send(area, verb, **fields)
         assert reply.ok, reply.error
 
-    for staff, window in (("S001", "W01"), ("S003", "W03"), ("S005", "W05"), ("S007", "W07")):
+    staffed = (("S001", "W01"), ("S002", "W02"), ("S003", "W03"), ("S005", "W05"), ("S007", "W07"))
+    for staff, window in staffed:
         ok("queue", "login", window=window, staff=staff)
     for service in ("A01", "A02", "A01", "B01", "B02", "C01", "E01", "E02", "A03", "B01", "D02"):
         ok("queue", "issue", service=service)

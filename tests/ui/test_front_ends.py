@@ -68,6 +68,7 @@ def test_ticket_taken_by_touch_reaches_the_queue_and_the_hall_screen(
     assert queue["categories"]["A"]["waiting"] == 1
 
     screen.wait_steps(1)  # the screen is up before the call, so it hears the event
+    ui_hall.node.staff_in("W01")
     assert ui_hall.node.send("queue", "call", window="W01").ok
     shown = screen.result()
     assert shown["ok"], shown
@@ -177,6 +178,7 @@ def test_connection_lost_is_shown_and_clears_by_itself_when_the_broker_is_back(
 def test_screenshot_option_saves_the_live_frame_and_tells_systemd_it_is_ready(
     ui_hall: UiHall, tmp_path: Path
 ) -> None:
+    ui_hall.node.staff_in("W01")
     assert ui_hall.node.send("queue", "issue", service="A01").ok
     assert ui_hall.node.send("queue", "call", window="W01").ok
     notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)

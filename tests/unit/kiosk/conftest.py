@@ -57,6 +57,8 @@ class FakeHall:
         self.controller_bus.start()
         self.staff = self.broker.client(hall.hall_id, "manager", role="manager")
         self.staff.start()
+        self.signed_in: dict[str, str] = {}
+        """Who ``staff_in`` signed in at which window."""
 
     def send(self, area: str, verb: str, **fields: Any) -> Reply:
         payload = {"v": 1, "id": uuid.uuid4().hex, **fields}
@@ -68,6 +70,18 @@ class FakeHall:
         reply = self.send(area, verb, **fields)
         assert reply.ok, reply.error
         return reply.result.model_dump(mode="json") if reply.result else {}
+
+    def staff_in(self, *windows: str) -> None:
+        """Sign a staff member in at each window (Q5: a window nobody is signed in at does not
+        call): one of the window's department, else anyone not signed in elsewhere."""
+        for window in windows:
+            cfg = self.hall.window(window)
+            assert cfg is not None, window
+            free = [s for s in self.hall.staff if s.id not in self.signed_in.values()]
+            same = [s for s in free if cfg.department and s.department == cfg.department]
+            staff = (same or free)[0].id
+            self.ok("queue", "login", window=window, staff=staff)
+            self.signed_in[window] = staff
 
     def at(self, when: dt.datetime) -> None:
         """Move the hall clock and let the controller notice (views, timeouts)."""

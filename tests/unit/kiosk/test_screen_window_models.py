@@ -30,6 +30,7 @@ def test_the_screen_speaks_the_line_the_call_event_carries(fake_hall: FakeHall) 
     """One voice line, made by the controller: the screen does not make its own."""
     lines: list[str] = []
     fake_hall.model(ScreenModel, "screen-1", announce=lambda e: lines.append(e.data.announcement))
+    fake_hall.staff_in("W03")
     fake_hall.ok("queue", "issue", service="B01")
     fake_hall.ok("queue", "call", window="W03")
     fake_hall.ok("queue", "recall", window="W03")
@@ -38,6 +39,7 @@ def test_the_screen_speaks_the_line_the_call_event_carries(fake_hall: FakeHall) 
 
 def test_calls_are_announced_once_each_in_order_and_recall_again(fake_hall: FakeHall) -> None:
     model, heard = screen(fake_hall)
+    fake_hall.staff_in("W01", "W02", "W03")
     for service in ("A01", "A02", "B01"):
         fake_hall.ok("queue", "issue", service=service)
     fake_hall.ok("queue", "call", window="W01")
@@ -57,6 +59,7 @@ def test_calls_are_announced_once_each_in_order_and_recall_again(fake_hall: Fake
 
 def test_a_repeated_event_is_not_announced_twice(fake_hall: FakeHall) -> None:
     _model, heard = screen(fake_hall)
+    fake_hall.staff_in("W05")
     fake_hall.ok("queue", "issue", service="C01")
     fake_hall.ok("queue", "call", window="W05")
     called = fake_hall.broker.messages(topics.event(HALL, "ticket.called"))[-1]
@@ -67,6 +70,7 @@ def test_a_repeated_event_is_not_announced_twice(fake_hall: FakeHall) -> None:
 def test_a_restarted_screen_shows_current_calls_without_calling_them_again(
     fake_hall: FakeHall,
 ) -> None:
+    fake_hall.staff_in("W07")
     fake_hall.ok("queue", "issue", service="E01")
     fake_hall.ok("queue", "call", window="W07")
     model, heard = screen(fake_hall)
@@ -78,6 +82,7 @@ def test_a_finished_ticket_leaves_the_calls_and_waiting_counts_follow(
     fake_hall: FakeHall,
 ) -> None:
     model, _heard = screen(fake_hall)
+    fake_hall.staff_in("W03")
     fake_hall.ok("queue", "issue", service="B01")
     fake_hall.ok("queue", "issue", service="B02")
     rows = {r.prefix: r for r in model.waiting_rows()}
@@ -103,6 +108,7 @@ def test_window_display_shows_the_current_ticket_and_paused(fake_hall: FakeHall)
     model, _bus = fake_hall.model(DisplayModel, "display-W03", window="W03")
     assert model.window_number() == 3 and model.department() == "不动产登记"
     assert model.current_ticket() is None
+    fake_hall.staff_in("W03")
     fake_hall.ok("queue", "issue", service="B02")
     fake_hall.ok("queue", "call", window="W03")
     assert (model.current_ticket(), model.current_service()) == ("B001", "抵押登记")
@@ -117,7 +123,7 @@ def state_of(model: EvaluatorModel) -> str:
 
 
 def finished_at_w01(h: FakeHall) -> None:
-    h.ok("queue", "login", window="W01", staff="S001")
+    h.staff_in("W01")
     h.ok("queue", "issue", service="A01")
     h.ok("queue", "call", window="W01")
     h.ok("queue", "finish", window="W01")

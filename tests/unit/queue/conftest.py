@@ -20,14 +20,25 @@ MONDAY = dt.date(2026, 11, 23)
 
 
 class Driver:
-    """Applies operations at hall times and keeps the state, like the controller does."""
+    """Applies operations at hall times and keeps the state, like the controller does.
+
+    Staffing as in a replay by default (RULES §5): a window never signed in counts as signed
+    in by an unnamed staff member, so the rule tests need no login lines. ``strict=True`` is
+    the controller's rule (Q5): a window nobody is signed in at does not call.
+    """
 
     def __init__(
-        self, hall: HallConfig, calendar: WorkdayCalendarProtocol, day: dt.date = MONDAY
+        self,
+        hall: HallConfig,
+        calendar: WorkdayCalendarProtocol,
+        day: dt.date = MONDAY,
+        *,
+        strict: bool = False,
     ) -> None:
         self.hall = hall
         self.calendar = calendar
         self.day = day
+        self.anonymous_staff_until_logout = not strict
         self.state: QueueState = initial_state(hall, self.at("08:00"))
         self.last: Outcome | None = None
 
@@ -37,7 +48,14 @@ class Driver:
         return dt.datetime.combine(day or self.day, dt.time(h, m, s), tzinfo=self.hall.tz)
 
     def __call__(self, op: QueueOp, hhmm: str = "09:00", day: dt.date | None = None) -> Outcome:
-        outcome = apply(self.hall, self.calendar, self.state, op, self.at(hhmm, day))
+        outcome = apply(
+            self.hall,
+            self.calendar,
+            self.state,
+            op,
+            self.at(hhmm, day),
+            anonymous_staff_until_logout=self.anonymous_staff_until_logout,
+        )
         self.state = outcome.state
         self.last = outcome
         return outcome
@@ -63,6 +81,12 @@ def calendar() -> WorkdayCalendarProtocol:
 @pytest.fixture
 def q(hall: HallConfig, calendar: WorkdayCalendarProtocol) -> Driver:
     return Driver(hall, calendar)
+
+
+@pytest.fixture
+def controller_q(hall: HallConfig, calendar: WorkdayCalendarProtocol) -> Driver:
+    """The controller's staffing rule (Q5): nobody signed in, no call."""
+    return Driver(hall, calendar, strict=True)
 
 
 def ok(outcome: Outcome) -> dict[str, Any]:

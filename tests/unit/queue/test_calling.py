@@ -178,6 +178,44 @@ def test_q5_staff_leaving_the_window_pauses_it_and_login_lifts_that_pause(q: Dri
     assert not q.state.windows["W01"].paused
 
 
+def test_q5_a_window_nobody_is_signed_in_at_does_not_call_until_a_login(
+    controller_q: Driver,
+) -> None:
+    """The controller's rule: every call names who serves (Q5, Q6, Q7, Q15)."""
+    q = controller_q
+    q(Issue(service="A01", id="t"), "09:00")
+    before = q.state
+    out = q(Call(window="W01", id="t"), "09:01")
+    assert refused(out) == "not_logged_in" and out.state is before
+    assert out.refusal is not None
+    assert out.refusal.message_zh == "窗口没有工作人员登录，请先登录"
+    assert out.refusal.message_en == "Nobody is signed in at this window: sign in first"
+    assert public(out.events) == [
+        {"event": "call.refused", "window": "W01", "reason": "not_logged_in"}
+    ]
+    assert refused(q(Logout(window="W01", id="t"), "09:01")) == "not_logged_in"
+    ok(q(Login(window="W01", staff="S001", id="t"), "09:02"))
+    assert called(q, "W01", "09:03") == "A001"
+    assert q.state.tickets[q.state.windows["W01"].current or ""].staff == "S001"
+
+
+def test_q5_resume_ticket_is_a_call_and_needs_someone_signed_in(controller_q: Driver) -> None:
+    """A held ticket called again is served by whoever is signed in then: nobody, no call."""
+    q = controller_q
+    q(Issue(service="A01", id="t"), "09:00")
+    q(Login(window="W01", staff="S001", id="t"), "09:00")
+    q(Call(window="W01", id="t"), "09:01")
+    q(Hold(window="W01", id="t"), "09:02")
+    q(Logout(window="W01", id="t"), "09:03")
+    before = q.state
+    out = q(ResumeTicket(window="W01", id="t"), "09:04")
+    assert refused(out) == "not_logged_in" and out.state is before
+    assert refused(q(Call(window="W01", id="t"), "09:04")) == "not_logged_in"
+    q(Login(window="W01", staff="S002", id="t"), "09:05")
+    assert ok(q(ResumeTicket(window="W01", id="t"), "09:06"))["ticket"] == "A001"
+    assert q.state.tickets[q.state.windows["W01"].current or ""].staff == "S002"
+
+
 def test_q5_transfer_to_unknown_service_is_refused_and_changes_nothing(q: Driver) -> None:
     q(Issue(service="A01", id="t"), "09:00")
     q(Call(window="W01", id="t"), "09:01")

@@ -16,8 +16,10 @@ from bus.models.queue import (
     Hold,
     Issue,
     Login,
+    Logout,
     Pause,
     Rate,
+    Resume,
     Suspend,
 )
 from bus.models.views import EvaluatorStopped, StaffOnDuty, WindowStatus
@@ -135,7 +137,14 @@ def test_a_window_nobody_signed_in_at_is_unstaffed_until_a_ticket_is_called_ther
     assert window_view(q.hall, q.state, "W01", q.at("09:01")).status is WindowStatus.SERVING
 
 
+def _staff_in(q: Driver, *windows: str) -> None:
+    staff = {"W01": "S001", "W02": "S002", "W09": "S009", "W10": "S010"}
+    for w in windows:
+        ok(q(Login(window=w, staff=staff[w], id="t"), "08:59"))
+
+
 def test_q1_q4_estimated_wait_from_the_day_then_from_the_default(q: Driver) -> None:
+    _staff_in(q, "W01", "W02", "W09", "W10")
     for t in ("09:00", "09:00", "09:00", "09:00"):
         q(Issue(service="A01", id="t"), t)
     view = queue_view(q.hall, q.state, q.at("09:00")).categories["A"]
@@ -146,6 +155,41 @@ def test_q1_q4_estimated_wait_from_the_day_then_from_the_default(q: Driver) -> N
     view = queue_view(q.hall, q.state, q.at("09:20")).categories["A"]
     assert view.mean_service_minutes == 20.0
     assert view.estimated_wait_minutes == 15  # 3 × 20 ÷ 4
+
+
+def test_q1_q5_estimated_wait_counts_only_staffed_unpaused_windows(controller_q: Driver) -> None:
+    q = controller_q
+    for t in ("09:00", "09:00", "09:00", "09:00"):
+        q(Issue(service="A01", id="t"), t)
+
+    def category_a(hhmm: str) -> tuple[int, int]:
+        view = queue_view(q.hall, q.state, q.at(hhmm)).categories["A"]
+        return view.serving_windows, view.estimated_wait_minutes
+
+    # Nobody signed in at any of A's four windows: shown as when none serves (all paused).
+    unstaffed = category_a("09:00")
+    assert unstaffed == (1, 32)  # 4 ahead × 8 min default, at least one window
+    _staff_in(q, "W01", "W02", "W09", "W10")
+    for w in ("W01", "W02", "W09", "W10"):
+        ok(q(Pause(window=w, id="t"), "09:01"))
+    assert category_a("09:01") == unstaffed
+    for w in ("W01", "W02", "W09", "W10"):
+        ok(q(Resume(window=w, id="t"), "09:02"))
+    assert category_a("09:02") == (4, 8)
+    ok(q(Logout(window="W09", id="t"), "09:03"))
+    ok(q(Logout(window="W10", id="t"), "09:03"))
+    assert category_a("09:03") == (2, 16)  # the two windows nobody is signed in at don't count
+    # A replay counts a window never signed in as staffed (RULES §5): four serving.
+    replayed = queue_view(q.hall, q.state, q.at("09:03"), anonymous_staff_until_logout=True)
+    assert replayed.categories["A"].serving_windows == 2  # W09, W10 logged out: not staffed
+    fresh = Driver(q.hall, q.calendar)
+    for t in ("09:00", "09:00", "09:00", "09:00"):
+        fresh(Issue(service="A01", id="t"), t)
+    view = queue_view(fresh.hall, fresh.state, fresh.at("09:00"), anonymous_staff_until_logout=True)
+    assert (view.categories["A"].serving_windows, view.categories["A"].estimated_wait_minutes) == (
+        4,
+        8,
+    )
 
 
 def test_q9_q10_q13_catalog_open_closed_suspended_caps_left_and_guide(q: Driver) -> None:

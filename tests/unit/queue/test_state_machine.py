@@ -60,6 +60,10 @@ STAFF = [s.id for s in HALL.staff[:4]] + ["S999"]
 
 
 class QueueMachine(RuleBasedStateMachine):
+    """The controller's engine: a window calls only while someone is signed in at it (Q5)."""
+
+    anonymous_staff_until_logout = False
+
     def __init__(self) -> None:
         super().__init__()
         self.state: QueueState = initial_state(HALL, START)
@@ -69,7 +73,14 @@ class QueueMachine(RuleBasedStateMachine):
     def _apply(self, op: QueueOp, minutes: int) -> None:
         self.now += dt.timedelta(minutes=minutes)
         before = self.state
-        out = apply(HALL, CAL, before, op, self.now)
+        out = apply(
+            HALL,
+            CAL,
+            before,
+            op,
+            self.now,
+            anonymous_staff_until_logout=self.anonymous_staff_until_logout,
+        )
         if out.refusal is not None:
             assert out.state is before, "a refused operation must change nothing"
             assert [e.kind for e in out.events] == [f"{op.name}.refused"]
@@ -175,6 +186,15 @@ class QueueMachine(RuleBasedStateMachine):
         assert len(called) == len(current)
 
     @invariant()
+    def every_call_names_who_serves(self) -> None:
+        """Q5: in the controller a ticket is called only with a staff member signed in."""
+        if self.anonymous_staff_until_logout:
+            return
+        for t in self.state.tickets.values():
+            if t.status is TicketStatus.CALLED:
+                assert t.staff is not None, f"{t.number} called with nobody signed in"
+
+    @invariant()
     def histories_are_valid_paths(self) -> None:
         for t in self.state.tickets.values():
             steps = [s.status for s in t.history]
@@ -197,3 +217,13 @@ QueueMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestQueueMachine = QueueMachine.TestCase
+
+
+class ReplayQueueMachine(QueueMachine):
+    """The replay's engine (RULES §5): windows never signed in call as an unnamed staff."""
+
+    anonymous_staff_until_logout = True
+
+
+ReplayQueueMachine.TestCase.settings = QueueMachine.TestCase.settings
+TestReplayQueueMachine = ReplayQueueMachine.TestCase
