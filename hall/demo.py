@@ -101,6 +101,8 @@ class Demo:
         """The generated broker's ``<node>.secret`` files (None with ``insecure``)."""
         self.url = ""
         """The demo broker's URL, once started."""
+        self.console_url = ""
+        """The web console's address, once started (empty for a hall without a console)."""
         self._pressers: dict[str, PahoBus] = {}
         """Buses by node that press that node's simulated keys (only it may write its
         ``dev/<node>/…``)."""
@@ -152,9 +154,21 @@ class Demo:
         creds = [] if self.credentials is None else ["--credentials-dir", str(self.credentials)]
         self._spawn("bridge", [*hall, "bridge", *config, "--all-sim", "--broker", url,
                                "--preview-dir", str(self.tickets_dir), *creds])
+        self._start_console(hall, config, url)
         if self.screens:
             self._open_screens(hall, config, url)
         return url
+
+    def _start_console(self, hall: list[str], config: list[str], url: str) -> None:
+        """The web console as its own node (its own secret), on a free port of loopback; its
+        users are the demo's (``hall/demo_users.py``), checked by the controller."""
+        node = next((n.id for n in self.hall.nodes if n.role == "console"), None)
+        if node is None:
+            return
+        listen = f"127.0.0.1:{free_port()}"
+        self._spawn("console", [*hall, "console", *config, "--broker", url, "--listen", listen,
+                                "--node", node], node=node)
+        self.console_url = f"http://{listen}/"
 
     def _open_screens(self, hall: list[str], config: list[str], url: str) -> None:
         """The front ends as separate windows on this desktop, on the demo's broker."""
@@ -444,7 +458,10 @@ def run_demo(hall: HallConfig, data_dir: str | Path, rate: float = 1.0,
             "logs": str(demo.data_dir / "logs"),
             "tickets": str(demo.tickets_dir),
             "watch": watch_command(hall, url, demo.credentials),
+            "console": demo.console_url or "none (no console node in the hall config)",
         }, ensure_ascii=False, indent=2), flush=True)
+        if demo.console_url:
+            print(f"管理台 / console: {demo.console_url} (登录见下 / logins below)", flush=True)
         print("演示大厅已启动，按 Ctrl-C 结束 / demo hall running, Ctrl-C to stop", flush=True)
         demo.run(url, duration)
     except KeyboardInterrupt:

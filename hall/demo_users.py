@@ -19,12 +19,15 @@ Send = Callable[[AddUser], Reply | None]
 
 
 DEMO_PIN = "1234"
+DEMO_STAFF_WINDOW = "W03"
+"""The window of the demo's window-staff login (the first window in a hall without it)."""
 
 
 def demo_accounts(hall: HallConfig) -> list[dict[str, Any]]:
-    """One user per role, from the hall config: the chief of the first window's department,
-    the first staff member bound to the first window (the demo signs them in there)."""
-    window = hall.windows[0]
+    """One user per role, from the hall config: the chief of ``DEMO_STAFF_WINDOW``'s
+    department, a staff member of that department bound to that window (the demo's simulated
+    staff work it too, so 叫号 in the console calls there at once)."""
+    window = hall.window(DEMO_STAFF_WINDOW) or hall.windows[0]
     department = window.department or hall.departments[0].code
     accounts: list[dict[str, Any]] = [
         {"user": "manager", "role": "manager", "display_name": "中心管理员"},
@@ -34,7 +37,8 @@ def demo_accounts(hall: HallConfig) -> list[dict[str, Any]]:
         {"user": "auditor", "role": "auditor", "display_name": "只读审计"},
     ]  # fmt: skip
     if hall.staff:
-        staff = hall.staff[0]
+        same = [s for s in hall.staff if s.department == window.department]
+        staff = (same or hall.staff)[0]
         accounts.insert(2, {
             "user": f"staff-{window.id.lower()}", "role": "staff", "staff_id": staff.id,
             "windows": [window.id], "display_name": staff.name, "pin": DEMO_PIN,

@@ -119,3 +119,79 @@ def test_demo_hall_issues_calls_finishes_and_rates(tmp_path: Path) -> None:
     assert (tmp_path / "controller" / "hall.sqlite3").exists()
     assert "Traceback" not in (tmp_path / "logs" / "controller.log").read_text()
     assert "refused" not in (tmp_path / "logs" / "bridge.log").read_text()
+
+
+def _field(html: str, pattern: str) -> str:
+    import re
+
+    match = re.search(pattern, html)
+    assert match is not None, f"{pattern!r} not in the page:\n{html[:2000]}"
+    return match.group(1)
+
+
+def test_demo_console_signs_in_the_w03_staff_who_calls_and_a_forged_post_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    """The demo starts the console (its URL printed, one login per role); the W03 staff demo
+    user signs in and presses 叫号 with the page's CSRF token: the controller's answer comes
+    back (a ticket called at W03), while the same POST without the token is refused."""
+    import httpx
+
+    from config.loader import load_hall, resolve_hall_path
+    from hall.demo_users import demo_accounts
+
+    hall = load_hall(resolve_hall_path("chengdong"))
+    staff = next(a for a in demo_accounts(hall) if a["role"] == "staff")
+    assert staff["windows"] == ["W03"]
+    demo = DemoRun(tmp_path, duration=30)
+    try:
+        shown = demo.started()
+        url = shown["console"]
+        assert url.startswith("http://127.0.0.1:"), shown
+        wait_until(lambda: any(f"{staff['user']} / " in line for line in demo.lines), timeout=60)
+        out = "".join(demo.lines)
+        for role in ("manager", "chief", "staff", "patrol", "auditor"):
+            assert f"  {role}  (" in out or f" {role}  (" in out, out[-2000:]
+        with httpx.Client(base_url=url, follow_redirects=False, timeout=20) as client:
+            wait_until(lambda: _status(client, "/login") == 200, timeout=30)
+            login = client.get("/login")
+            token = login.cookies.get("hall_login") or client.cookies.get("hall_login")
+            signed = client.post(
+                "/login",
+                data={"user": staff["user"], "password": staff["password"], "csrf": token},
+            )
+            assert signed.status_code == 303, signed.text
+            page = client.get("/caller/W03")
+            assert page.status_code == 200, page.text
+            csrf = _field(page.text, r'"X-CSRF-Token": "([^"]+)"')
+            cid = _field(page.text, r'id="cid" name="cid" value="([^"]+)"')
+            forged = client.post("/caller/W03/do/call", data={"cid": cid})
+            assert forged.status_code == 403
+            called = client.post(
+                "/caller/W03/do/call", data={"cid": cid}, headers={"X-CSRF-Token": csrf}
+            )
+            assert called.status_code == 200, called.text
+            # The controller's answer in words: a ticket called, or its reason (nobody
+            # waiting); never the console's "no answer" nor a refusal of the acting user.
+            assert "未应答" not in called.text and "forbidden" not in called.text, called.text
+            assert "只能操作" not in called.text and "代表用户" not in called.text, called.text
+            other = client.post(
+                "/caller/W05/do/call", data={"cid": cid}, headers={"X-CSRF-Token": csrf}
+            )
+            assert other.status_code == 403  # not one of this user's windows
+    finally:
+        rc, out, err = demo.finish()
+    assert rc == 0, err
+    log = (tmp_path / "logs" / "controller.log").read_text()
+    assert "Traceback" not in log
+    assert "from console: " not in log, log[-2000:]  # the controller refused nothing of it
+
+
+def _status(client: object, path: str) -> int:
+    import httpx
+
+    assert isinstance(client, httpx.Client)
+    try:
+        return client.get(path).status_code
+    except httpx.HTTPError:
+        return 0
