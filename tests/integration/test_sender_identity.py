@@ -388,3 +388,40 @@ def test_the_controller_warns_when_it_connects_anonymously(
 def test_the_controller_with_its_own_user_does_not_warn(secured: Secured, tmp_path: Path) -> None:
     text = _controller_log(secured.url("controller"), tmp_path)
     assert "anonymously" not in text and "WARNING" not in text, text
+
+
+@pytest.mark.expect_log(
+    "WARNING", r"^refused queue/call \(.*\) from console: 只能操作本人绑定的窗口（W03）"
+)
+def test_the_console_acts_only_for_its_signed_in_user_at_their_windows(secured: Secured) -> None:
+    """With the console node's own password: a staff user bound to W03 may call there; the
+    same command naming W05 is refused by the controller, changes nothing, and the audit row
+    names the user."""
+    users = {
+        "user": "wang", "role": "staff", "staff_id": "S003", "windows": ["W03"],
+        "password": "wang-pass-1",
+    }  # fmt: skip
+    assert secured.watcher.send("users", "add", **users).ok
+    secured.manager("login", window="W03", staff="S003")
+    secured.manager("login", window="W05", staff="S005")
+    secured.manager("issue", service="B01")
+    secured.manager("issue", service="C01")
+    before = secured.window("W05")
+    console = secured.node("console")
+    message = console.forbidden("queue", "call", window="W05", acting_user="wang")
+    assert "只能操作本人绑定的窗口" in message
+    assert secured.window("W05") == before
+    called = console.send("queue", "call", window="W03", acting_user="wang")
+    assert called.ok, called.error
+    assert ("console", "call", False) in secured.audit()
+    import sqlalchemy as sa
+
+    from store import tables
+
+    a = tables.audit_log.c
+    with secured.controller.engine.connect() as conn:
+        rows = list(conn.execute(sa.select(a.sender, a.acting_user, a.ok).where(a.verb == "call")))
+    assert [(r.sender, r.acting_user, r.ok) for r in rows] == [
+        ("console", "wang", False),
+        ("console", "wang", True),
+    ]
