@@ -11,6 +11,7 @@ import logging
 import uuid
 from typing import Any
 
+import sdnotify
 import uvicorn
 
 from bus.client import PahoBus, asyncio_deliver
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 NODE_ID = "console"
 SHUTDOWN_SECONDS = 2
 """Open SSE streams never end by themselves: uvicorn cancels them this long after a stop."""
+WATCHDOG_SECONDS = 10.0
+"""How often the console tells systemd it is alive (its unit's WatchdogSec is 30)."""
 
 
 class ConsoleServer(uvicorn.Server):
@@ -85,7 +88,21 @@ async def serve(
     state.start()
     bus.start()
     log.info("console on http://%s:%s/ for hall %s", host, port, hall.hall_id)
+    notifier = asyncio.create_task(_notify_systemd(server))
     try:
         await server.serve()
     finally:
+        notifier.cancel()
         bus.stop()
+
+
+async def _notify_systemd(server: uvicorn.Server) -> None:
+    """``READY=1`` once uvicorn listens, then a watchdog ping while the loop runs (a loop
+    that hangs stops the pings, and systemd restarts the console)."""
+    notify = sdnotify.SystemdNotifier().notify
+    while not server.started:
+        await asyncio.sleep(0.1)
+    notify("READY=1")
+    while not server.should_exit:
+        notify("WATCHDOG=1")
+        await asyncio.sleep(WATCHDOG_SECONDS)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install servicehall's systemd units on a node.
-#   sudo systemd/install.sh --role controller|kiosk|display|screen|bridge|terminal \
+#   sudo systemd/install.sh --role controller|kiosk|display|screen|bridge|terminal|console \
 #        [--window W03] [--config hall.yaml] [--secret NODE.secret] [--prefix /opt/servicehall]
 #        [--user servicehall]
 # --secret is the node's MQTT password file from the controller's `hall broker config` output
@@ -58,6 +58,7 @@ render "$here/$unit" > "/etc/systemd/system/$unit"
 if [ -n "$secret" ]; then
   node=$(hostname)
   [ "$role" = display ] && node="display-${window}"
+  [ "$role" = console ] && node=console
   install -d -m 0700 /etc/servicehall/credentials
   install -m 0600 "$secret" "/etc/servicehall/credentials/${node}.secret"
 fi
@@ -75,6 +76,12 @@ if [ "$role" = controller ]; then
     /etc/servicehall/broker/mosquitto.conf > /etc/systemd/system/mosquitto.service.d/servicehall.conf
   systemctl daemon-reload
   systemctl restart mosquitto
+fi
+
+if [ "$role" = console ] && [ -z "$secret" ] && [ -f /etc/servicehall/broker/credentials/console.secret ]; then
+  # On the controller's board: the console node's secret from `hall broker config`.
+  install -d -m 0700 /etc/servicehall/credentials
+  install -m 0600 /etc/servicehall/broker/credentials/console.secret /etc/servicehall/credentials/console.secret
 fi
 
 systemctl daemon-reload

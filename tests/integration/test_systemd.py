@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import REPO
 
-ROLES = ["controller", "kiosk", "display@", "screen", "bridge", "terminal"]
+ROLES = ["controller", "kiosk", "display@", "screen", "bridge", "terminal", "console"]
 
 
 @pytest.fixture(scope="module")
@@ -71,5 +71,5 @@ def test_only_device_roles_get_devices(rendered: Path) -> None:
     """The controller sees no devices; the bridge gets USB, input and serial; nothing else does."""
     assert _unit(rendered, "controller")["Service"]["PrivateDevices"] == "yes"
     assert "DeviceAllow" in _unit(rendered, "bridge")["Service"]
-    for role in ("controller", "kiosk", "display@", "screen"):
+    for role in ("controller", "kiosk", "display@", "screen", "console"):
         assert "DeviceAllow" not in _unit(rendered, role)["Service"]
