@@ -43,6 +43,15 @@ from console.pages import (
 from console.sse import expired, stream
 from console.state import HallState
 from console.verbs import VERBS, answer_text, resolve
+from console.windows import (
+    WINDOW_ROLES,
+    WINDOW_VERBS,
+    action_fields,
+    may_act,
+    windows_answer,
+    windows_context,
+    windows_regions,
+)
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "hall_session"
@@ -120,7 +129,7 @@ def create_app(
             return "/hall"
         if user.role == "staff" and len(user.windows) == 1:
             return f"/caller/{user.windows[0]}"
-        return "/windows"
+        return "/caller"
 
     def may_call(session: Session, window: str) -> bool:
         return session.user.role == "staff" and window in session.user.windows
@@ -189,14 +198,14 @@ def create_app(
 
     # Pages -------------------------------------------------------------------------------
 
-    @app.get("/windows")
-    async def windows(request: Request) -> Response:
+    @app.get("/caller")
+    async def choose_window(request: Request) -> Response:
         session = session_of(request)
         if session is None:
             return RedirectResponse("/login", 303)
         if session.user.role != "staff":
             return forbidden(request)
-        return page(request, "windows.html", session=session)
+        return page(request, "choose.html", session=session)
 
     @app.get("/caller/{window}")
     async def caller(request: Request, window: str) -> Response:
@@ -303,6 +312,45 @@ def create_app(
         ok, text = notice_answer(verb, answer, lang)
         return page(request, "_answer.html", 200, ok=ok, text=text, next_cid=session.new_cid())
 
+    @app.get("/windows")
+    async def windows_page(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return RedirectResponse("/login", 303)
+        if session.user.role not in WINDOW_ROLES:
+            return forbidden(request)
+        return page(
+            request,
+            "windows.html",
+            session=session,
+            event_id=state.event_id,
+            **windows_context(state, session),
+        )
+
+    @app.post("/windows/{verb}")
+    async def windows_act(request: Request, verb: str) -> Response:
+        session = session_of(request)
+        if session is None:
+            return Response(status_code=403)
+        form = await request.form()
+        lang = lang_of(request)
+        if not csrf_ok(request, session, form):
+            return page(request, "error.html", 403, message=tr("csrf", lang))
+        if session.user.role not in WINDOW_ROLES or verb not in WINDOW_VERBS:
+            return forbidden(request)
+        fields = action_fields(state, verb, form)
+        if isinstance(fields, str):
+            return page(request, "_answer.html", 200, ok=False, text=tr(fields, lang),
+                        next_cid=session.new_cid())
+        if not may_act(state, session, fields):
+            return forbidden(request)
+        answer = await sender.send(
+            "queue", verb, f"console-{secrets.token_hex(8)}-{verb}", fields,
+            acting_user=session.user.user,
+        )
+        ok, text = windows_answer(verb, fields, answer, lang, state)
+        return page(request, "_answer.html", 200, ok=ok, text=text, next_cid=session.new_cid())
+
     # Live updates ------------------------------------------------------------------------
 
     def region_html(regions: tuple[Region, ...], ctx_of: Callable[[], dict[str, Any]]) -> Any:
@@ -311,7 +359,7 @@ def create_app(
             if not chosen:
                 return []
             ctx = ctx_of()
-            return [(r.name, renderer.render(r.template, ctx)) for r in chosen]
+            return [(r.name, renderer.render(r.template, {**ctx, "key": r.key})) for r in chosen]
 
         return render
 
@@ -368,6 +416,22 @@ def create_app(
             return renderer.context(lang, session=session, **notices_context(state))
 
         render = region_html(NOTICE_REGIONS, ctx)
+        return StreamingResponse(
+            stream(request, state, render, last_id(request)), media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+    @app.get("/windows/events")
+    async def windows_events(request: Request) -> Response:
+        session = session_of(request)
+        if session is None or session.user.role not in WINDOW_ROLES:
+            return gone(request)
+        lang = lang_of(request)
+
+        def ctx() -> dict[str, Any]:
+            return renderer.context(lang, session=session, **windows_context(state, session))
+
+        render = region_html(windows_regions(state, session), ctx)
         return StreamingResponse(
             stream(request, state, render, last_id(request)), media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},

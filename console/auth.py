@@ -44,6 +44,8 @@ class SignedIn:
     """The hall's staff id (S001) sent with ``queue/login``; None for non-window users."""
     windows: tuple[str, ...] = ()
     """The windows a staff member may call at."""
+    department: str | None = None
+    """A chief's department (the windows and items the windows page shows them)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,6 +133,7 @@ class ControllerAuthenticator:
                 name=str(r.get("display_name") or user),
                 staff=r.get("staff_id"),
                 windows=tuple(r.get("windows") or ()),
+                department=r.get("department"),
             )
         except KeyError:
             return Refusal("unavailable")

@@ -46,19 +46,36 @@ def notices_context(state: HallState) -> dict[str, Any]:
         "tz_name": state.hall.timezone,
         "priorities": PRIORITIES,
         "all_windows": state.hall.windows,
+        "target_names": lambda targets, lang: target_names(state, targets, lang),
     }
 
 
-def _moment(
+def target_names(state: HallState, targets: Any, lang: Lang) -> str:
+    """Where a notice shows, in words (全部, 大厅屏, 3号窗口 …), not the wire's names."""
+    names = []
+    for target in targets:
+        kind, _, window = str(target).partition(":")
+        if kind == "window":
+            cfg = state.hall.window(window)
+            names.append(tr("window_n", lang, n=cfg.number if cfg is not None else window))
+        elif kind in ("all", "screens", "kiosks"):
+            names.append(tr(f"target_{kind}", lang))
+        else:
+            names.append(str(target))
+    return "、".join(names) if lang == "zh" else ", ".join(names)
+
+
+def moment(
     state: HallState, day: str, time: str, what: str
 ) -> dt.datetime | str | None:
-    """The hall-local moment of a date and time field (None when both are empty)."""
+    """The hall-local moment of a date and time field; None without a time (the form fills
+    the date with the hall's day, so a date alone is not a moment: not midnight)."""
     day, time = day.strip(), time.strip()
-    if not time and not day:
+    if not time:
         return None
     try:
         on = dt.date.fromisoformat(day) if day else state.today()
-        at = dt.time.fromisoformat(time) if time else dt.time(0, 0)
+        at = dt.time.fromisoformat(time)
     except ValueError:
         return f"bad_{what}"
     return dt.datetime.combine(on, at, state.hall.tz)
@@ -75,9 +92,9 @@ def push_fields(state: HallState, form: Mapping[str, Any]) -> dict[str, Any] | s
     priority = str(form.get("priority") or "normal")
     if priority not in PRIORITIES:
         priority = "normal"
-    start = _moment(state, str(form.get("start_date") or ""), str(form.get("start_time") or ""),
+    start = moment(state, str(form.get("start_date") or ""), str(form.get("start_time") or ""),
                     "start")
-    until = _moment(state, str(form.get("until_date") or ""), str(form.get("until_time") or ""),
+    until = moment(state, str(form.get("until_date") or ""), str(form.get("until_time") or ""),
                     "until")
     for value in (start, until):
         if isinstance(value, str):

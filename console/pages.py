@@ -27,6 +27,8 @@ class Region:
     name: str
     depends: frozenset[str]
     template: str
+    key: str = ""
+    """What the region is of when a page has one per window or item (its template's ``key``)."""
 
 
 def caller_regions(window: str) -> tuple[Region, ...]:

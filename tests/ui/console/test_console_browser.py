@@ -1,5 +1,6 @@
 """The console in Chromium against a real broker and controller: the soft caller, the live
-hall, CSRF, reconnecting after a restart, escaping, and the screenshots of every page."""
+hall, notices to one window, closing a window, CSRF, roles, reconnecting after a restart,
+escaping, and the screenshots of every page."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from bus import topics
 from bus.client import PahoBus
 from kiosk.model_screen import ScreenModel
+from kiosk.model_window import DisplayModel
 from tests.conftest import REPO
 from tests.ui.console.conftest import VIEWPORT, ConsoleHall
 from tests.ui.console.harness import PASSWORD, ConsoleThread
@@ -27,7 +29,7 @@ def staff_page(h: ConsoleHall, user: str = "s003", lang: str = "zh") -> Any:
     page.fill("input[name=user]", user)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/windows")
+    page.wait_for_url("**/caller")
     page.click("a[href='/caller/W03']")
     page.wait_for_url("**/caller/W03")
     page.wait_for_selector("#r-actions button")
@@ -166,6 +168,83 @@ def test_a_notice_with_a_script_tag_is_shown_as_text(console_hall: ConsoleHall) 
     page.close()
 
 
+def window_display(h: ConsoleHall, window: str) -> tuple[PahoBus, DisplayModel]:
+    """The LCD window display's view-model of ``window`` on the same broker."""
+    bus = PahoBus(h.hall.hall_id, f"display-{window}", h.broker.url, role="display")
+    model = DisplayModel(bus, h.hall, window=window)
+    model.start()
+    bus.start()
+    assert bus.wait_connected(10)
+    wait_until(lambda: model.ready)
+    return bus, model
+
+
+def test_a_notice_for_w03_reaches_its_display_and_not_w01s(console_hall: ConsoleHall) -> None:
+    h = console_hall
+    bus3, w03 = window_display(h, "W03")
+    bus1, w01 = window_display(h, "W01")
+    try:
+        page = manager_page(h)
+        page.goto(f"{h.console.url}/notices")
+        text = "<script>window.__xss = 2</script>3号窗口系统维护，请到4号窗口办理"
+        page.fill("#notice-text", text)
+        assert page.inner_text("#notice-preview") == text  # the preview shows it as text
+        page.uncheck("input[name=target][value=all]")
+        page.check("input[name=target][value='window:W03']")
+        assert "已发布公告" in click_answer(page, "#notice-form button[type=submit]")
+        wait_until(lambda: any(n.text == text for n in w03.window_notices()))
+        row = "#r-noticelist table[data-status=in_force] tr:has-text('3号窗口系统维护')"
+        page.wait_for_selector(row)  # the list shows it, live, as text
+        assert page.inner_text(f"{row} .notice-text") == text
+        time.sleep(0.5)  # W01's display has heard the retained notice by now, had it applied
+        assert not any(n.text == text for n in w01.window_notices())
+        assert page.evaluate("() => window.__xss") is None
+        page.close()
+    finally:
+        bus3.stop()
+        bus1.stop()
+
+
+def test_the_manager_closes_a_window_and_its_display_shows_the_reason(
+    console_hall: ConsoleHall,
+) -> None:
+    h = console_hall
+    bus, w04 = window_display(h, "W04")
+    try:
+        page = manager_page(h)
+        page.goto(f"{h.console.url}/windows")
+        page.fill("tr[data-window=W04] input[name=reason]", "设备检修")
+        said = click_answer(page, "tr[data-window=W04] button[data-act=close]")
+        assert "4号窗口 已临时关闭：设备检修" in said
+        page.wait_for_function(  # the status cell came back by SSE
+            "() => document.getElementById('win-W04').textContent.includes('设备检修')"
+        )
+        wait_until(lambda: w04.not_serving_text()[0] == "窗口关闭：设备检修")
+        # Q11: 不动产登记 has two windows; the controller refuses closing the other too.
+        page.fill("tr[data-window=W03] input[name=reason]", "培训")
+        refused = click_answer(page, "tr[data-window=W03] button[data-act=close]")
+        assert refused.startswith("未执行：")
+        assert "4号窗口 已重新开放" in click_answer(
+            page, "tr[data-window=W04] button[data-act=open]"
+        )
+        page.wait_for_function(
+            "() => !document.getElementById('win-W04').textContent.includes('设备检修')"
+        )
+        page.close()
+    finally:
+        bus.stop()
+
+
+def test_staff_get_403_on_the_notices_and_windows_pages(console_hall: ConsoleHall) -> None:
+    h = console_hall
+    page = staff_page(h)
+    for path in ("/notices", "/windows"):
+        response = page.goto(f"{h.console.url}{path}")
+        assert response is not None and response.status == 403
+        assert "无权访问此页面" in page.inner_text("main")
+    page.close()
+
+
 def shoot(page: Any, name: str) -> Path:
     path = SHOTS / f"console_{name}.png"
     page.wait_for_timeout(300)
@@ -194,4 +273,9 @@ def test_screenshots_of_every_page_in_both_languages(console_hall: ConsoleHall) 
         page.close()
         page = manager_page(h, lang=lang)
         shoot(page, f"hall_{lang}")
+        page.goto(f"{h.console.url}/notices")
+        shoot(page, f"notices_{lang}")
+        page.goto(f"{h.console.url}/windows")
+        page.wait_for_selector("#win-W01 .status")
+        shoot(page, f"windows_{lang}")
         page.close()

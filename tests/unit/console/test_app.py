@@ -18,7 +18,7 @@ def cid_of(c: Console) -> str:
 
 def test_signed_out_pages_go_to_the_login(hall: HallConfig) -> None:
     c = Console(hall)
-    for path in ("/", "/hall", "/caller/W03", "/windows"):
+    for path in ("/", "/hall", "/caller", "/caller/W03", "/windows", "/notices"):
         assert c.client.get(path).headers["location"] == "/login"
 
 
@@ -33,7 +33,7 @@ def test_the_session_cookie_is_httponly_strict_and_128_bit(hall: HallConfig) -> 
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     token = cookie.split("hall_session=")[1].split(";")[0]
     assert len(token) >= 22  # 16 random bytes, URL-safe base64
-    assert response.headers["location"] == "/windows"  # two bound windows: choose one
+    assert response.headers["location"] == "/caller"  # two bound windows: choose one
 
 
 def test_a_login_without_its_csrf_cookie_is_refused(hall: HallConfig) -> None:

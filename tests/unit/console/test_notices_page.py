@@ -96,3 +96,16 @@ def test_the_list_is_split_by_status_escaped_and_revocable(hall: HallConfig) -> 
     assert "已撤回公告 N0001" in answer.text
     assert c.sender.sent[-1][:2] == ("notice", "revoke")
     assert c.sender.sent[-1][3] == {"notice_id": "N0001"}
+
+
+def test_the_prefilled_dates_alone_are_no_start_or_end(hall: HallConfig) -> None:
+    """The form fills both dates with the hall's day: left so, with no times, the notice
+    starts now and has no end (not "ends at midnight", which the controller refuses)."""
+    c = Console(hall)
+    csrf = c.sign_in("manager", "pw-manager")
+    day = AT.date().isoformat()
+    form = {"cid": _cid(c), "text": "今日停车场施工", "start_date": day, "start_time": "",
+            "until_date": day, "until_time": ""}
+    c.client.post("/notices/push", data=form, headers={"X-CSRF-Token": csrf})
+    fields = c.sender.sent[-1][3]
+    assert "start" not in fields and "until" not in fields
