@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.servicehall-installed
 DEMO_DIR ?= $(CURDIR)/var/demo
 
-.PHONY: demo test lint bench system-packages venv clean
+.PHONY: demo test lint bench soak system-packages venv clean
 
 system-packages:
 	@bash scripts/ensure-system-packages.sh
@@ -37,6 +37,14 @@ lint: venv
 
 bench: venv
 	$(PY) -m bench
+
+# The fault and abuse suite at soak size (about 10 minutes): the same tests `make test` runs
+# short, each printing its figures. Not part of `make test` nor of CI.
+SOAK_TESTS := tests/soak tests/integration/test_flood.py \
+	tests/integration/test_sender_identity.py tests/integration/test_crash.py
+
+soak: venv
+	HALL_SOAK=1 $(PY) -m pytest -q -o timeout=900 $(SOAK_TESTS)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
