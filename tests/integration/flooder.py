@@ -104,15 +104,16 @@ class Flooder:
                 topic = bad_topic
             props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
             props.ResponseTopic = self.inbox
-            props.CorrelationData = f"{n}".encode()
+            correlation = f"{n}".encode()
+            props.CorrelationData = correlation
             info = self.client.publish(topic, payload, qos=self.qos(n), properties=props)
             if self.qos(n):
                 with self._lock:  # the PUBACK may have come before publish() returned
                     code = self._early.pop(info.mid, None)
                     if code is None:
-                        self._correlation[info.mid] = props.CorrelationData
+                        self._correlation[info.mid] = correlation
                     elif code >= 0x80:
-                        self.answers[props.CorrelationData] = f"puback_{code:#04x}"
+                        self.answers[correlation] = f"puback_{code:#04x}"
             n += 1
             self.sent = n
         self.seconds = time.monotonic() - started
