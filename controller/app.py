@@ -156,7 +156,7 @@ class Controller:
             self.invalid_messages += 1
             self.refusals.count("bad_response_topic")
             log.warning(
-                "refused message on %s: response topic %s is not under %s",
+                "refused message on %s: response topic '%s' is not under %s",
                 message.topic,
                 limits.quote(message.response_topic or ""),
                 topics.reply_prefix(self.hall.hall_id, sender),
