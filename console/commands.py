@@ -18,7 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from bus import topics
 from bus.core import Bus, RequestTimeout
-from bus.models.base import Reply, ResultData
+from bus.models.base import COMMANDS, Reply, ResultData
+from bus.remote import invalid_arguments
 from console.auth import Refusal, SignedIn
 from console.i18n import split_message
 
@@ -89,12 +90,22 @@ class BusCommandSender:
         *,
         acting_user: str | None,
     ) -> Answer:
-        """Send and await the reply without blocking the loop."""
-        topic = topics.command(self.bus.hall, self.bus.node, area, verb)
-        payload = {"v": 1, "id": command_id, **fields}
-        if acting_user is not None:
-            payload["acting_user"] = acting_user
-        future = self.bus.request(topic, payload, self.timeout)
+        """Send and await the reply without blocking the loop.
+
+        The command is built as its model here, so a page's wrong or missing field is
+        answered at once, in words, and never reaches the controller as a dict."""
+        model = COMMANDS.get((area, verb))
+        if model is None:
+            return Answer(False, "unknown_command", "未知命令", f"unknown command {area}/{verb}")
+        try:
+            command = model.model_validate(
+                {"id": command_id, "acting_user": acting_user, **fields}
+            )
+        except ValidationError as exc:
+            zh, en = split_message(invalid_arguments(exc), None)
+            return Answer(False, "invalid", zh, en)
+        topic = topics.command(self.bus.hall, self.bus.node, command.area, command.verb)
+        future = self.bus.request(topic, command, self.timeout)
         try:
             incoming = await asyncio.wrap_future(future)
         except RequestTimeout:
