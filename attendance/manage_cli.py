@@ -153,26 +153,20 @@ def _load_hall(name: str | None) -> HallConfig:
 
 def _ask(args: argparse.Namespace, build: Callable[[str], Command]) -> int:
     """Build the command with a fresh id, send it, print its typed result as JSON."""
-    from pydantic import ValidationError
-
-    from bus.core import RequestTimeout
     from bus.models.replies import COMMAND_RESULTS
-    from bus.remote import command_id, invalid_arguments, send_command
+    from bus.remote import ask
 
-    hall = _load_hall(args.config)
-    try:
-        command = build(command_id())
-    except ValidationError as exc:
-        print(invalid_arguments(exc), file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        reply = send_command(hall, command, args.broker)
-    except RequestTimeout as exc:
-        print(f"控制器无应答 / the controller did not answer: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    if reply.error is not None:
-        print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
-        return EXIT_FAILED
+    answer = ask(
+        _load_hall(args.config),
+        build,
+        args.broker,
+        invalid=EXIT_BAD_INPUT,
+        no_answer=EXIT_FAILED,
+        refused=EXIT_FAILED,
+    )
+    if isinstance(answer, int):
+        return answer
+    command, reply = answer
     result = reply.result_as(COMMAND_RESULTS[(command.area, command.verb)])  # its model
     print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
     return 0

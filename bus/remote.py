@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
+from collections.abc import Callable
 
 from pydantic import ValidationError
 
@@ -53,3 +55,34 @@ def send_command(hall: HallConfig, command: Command, broker_url: str | None = No
         return Reply.model_validate_json(message.payload)
     finally:
         bus.stop()
+
+
+def ask(
+    hall: HallConfig,
+    build: Callable[[str], Command],
+    broker_url: str | None = None,
+    *,
+    invalid: int,
+    no_answer: int,
+    refused: int,
+    refusal: str = "{code}: {message}",
+) -> tuple[Command, Reply] | int:
+    """Build a command with a fresh id, send it, and return it with its reply, or print why
+    not to stderr and return the exit code: ``invalid`` when the arguments do not build the
+    command (``invalid_arguments``), ``no_answer`` when nothing answers, ``refused`` when the
+    controller refuses (``refusal`` formatted with the error's ``code`` and ``message``).
+    """
+    try:
+        command = build(command_id())
+    except ValidationError as exc:
+        print(invalid_arguments(exc), file=sys.stderr)
+        return invalid
+    try:
+        reply = send_command(hall, command, broker_url)
+    except RequestTimeout as exc:
+        print(f"控制器无应答 / the controller did not answer: {exc}", file=sys.stderr)
+        return no_answer
+    if reply.error is not None:
+        print(refusal.format(code=reply.error.code, message=reply.error.message), file=sys.stderr)
+        return refused
+    return command, reply

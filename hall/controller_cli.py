@@ -146,27 +146,13 @@ def _run_controller(args: argparse.Namespace) -> int:
 
 def _send(args: argparse.Namespace, build: Callable[[str], Command]) -> int:
     """Build the command with a fresh id, send it, print its typed result as JSON."""
-    from pydantic import ValidationError
-
-    from bus.core import RequestTimeout
     from bus.models.replies import COMMAND_RESULTS
-    from bus.remote import command_id, invalid_arguments, send_command
+    from bus.remote import ask
 
-    hall = _load(args)
-    try:
-        command = build(command_id())
-    except ValidationError as exc:
-        print(invalid_arguments(exc), file=sys.stderr)
-        return 2
-    try:
-        reply = send_command(hall, command, args.broker)
-    except RequestTimeout as exc:
-        print(f"控制器无应答 / the controller did not answer: {exc}", file=sys.stderr)
-        return 1
-    if not reply.ok:
-        assert reply.error is not None
-        print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
-        return 1
+    answer = ask(_load(args), build, args.broker, invalid=2, no_answer=1, refused=1)
+    if isinstance(answer, int):
+        return answer
+    command, reply = answer
     result = reply.result_as(COMMAND_RESULTS[(command.area, command.verb)])
     print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
     return 0

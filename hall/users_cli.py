@@ -9,7 +9,6 @@ history would keep them. The answer is printed in words, Chinese first; a refusa
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -213,28 +212,23 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _send(args: argparse.Namespace, build: Callable[[str], Command], done: str) -> int:
-    from pydantic import ValidationError
-
-    from bus.core import RequestTimeout
     from bus.models.replies import UserList, UserResult
     from bus.models.users import ListUsers
-    from bus.remote import command_id, invalid_arguments, send_command
+    from bus.remote import ask
     from config.loader import load_hall_or_exit
 
-    hall = load_hall_or_exit(args.config)
-    try:
-        command = build(command_id())
-    except ValidationError as exc:
-        print(invalid_arguments(exc), file=sys.stderr)
-        return EXIT_REFUSED
-    try:
-        reply = send_command(hall, command, args.broker)
-    except RequestTimeout as exc:
-        print(f"控制器无应答 / the controller did not answer: {exc}", file=sys.stderr)
-        return EXIT_NO_ANSWER
-    if reply.error is not None:
-        print(f"未执行 / refused ({reply.error.code}): {reply.error.message}", file=sys.stderr)
-        return EXIT_REFUSED
+    answer = ask(
+        load_hall_or_exit(args.config),
+        build,
+        args.broker,
+        invalid=EXIT_REFUSED,
+        no_answer=EXIT_NO_ANSWER,
+        refused=EXIT_REFUSED,
+        refusal="未执行 / refused ({code}): {message}",
+    )
+    if isinstance(answer, int):
+        return answer
+    command, reply = answer
     if isinstance(command, ListUsers):
         users = reply.result_as(UserList).users
         if not users:
