@@ -26,7 +26,8 @@ from config.schema import HallConfig
 from controller.authority import Refusal
 from controller.permissions import Actor, may, target_of
 from controller.permissions import Refusal as Denied
-from controller.users import UserRecord, UsersService
+from controller.user_policy import UserRecord
+from controller.users import UsersService
 from store import tables
 from store.service import Service
 

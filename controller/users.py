@@ -14,8 +14,7 @@ change something (the count): its ``Outcome`` carries both the error and the cha
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -24,10 +23,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from pydantic import SecretStr
 from sqlalchemy.engine import Connection
 
-from bus.models.base import Command, RefusalDetails
-from bus.models.replies import AuthResult, UserInfo, UserList, UserResult
+from bus.models.base import Command
+from bus.models.replies import AuthResult, UserList, UserResult
 from bus.models.users import (
-    ROLE_NAMES,
     AddUser,
     Authenticate,
     AuthenticatePin,
@@ -39,106 +37,17 @@ from bus.models.users import (
     SetRole,
 )
 from config.schema import HallConfig
+from controller.user_policy import (
+    LOCK_DURATION,
+    MAX_FAILED_ATTEMPTS,
+    UserRecord,
+    aware,
+    bad_credentials,
+    password_problem,
+    refused,
+)
 from store import tables
 from store.service import Outcome, Publication
-
-MAX_FAILED_ATTEMPTS = 5
-"""Failed sign-ins in a row (password or PIN) that lock a user."""
-LOCK_DURATION = dt.timedelta(minutes=15)
-"""How long a locked user is kept out; ``enable`` or a new password lifts it at once."""
-MIN_PASSWORD_LENGTH = 8
-
-
-@dataclass(frozen=True, slots=True)
-class UserRecord:
-    """One row of ``users`` as the service holds it in memory."""
-
-    user: str
-    display_name: str
-    role: str
-    department: str | None
-    staff_id: str | None
-    windows: tuple[str, ...]
-    password_hash: str
-    pin_hash: str | None
-    disabled: bool
-    failed_attempts: int
-    locked_until: dt.datetime | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-    def locked(self, now: dt.datetime) -> bool:
-        """Whether failed sign-ins keep the user out at ``now``."""
-        return self.locked_until is not None and now < self.locked_until
-
-    def failures(self, now: dt.datetime) -> int:
-        """Failures that count towards a lock: none once a lock has run out."""
-        if self.locked_until is not None and now >= self.locked_until:
-            return 0
-        return self.failed_attempts
-
-    def info(self) -> UserInfo:
-        """What a reply may show of the user: no hash."""
-        return UserInfo(
-            user=self.user,
-            display_name=self.display_name,
-            role=self.role,
-            department=self.department,
-            staff_id=self.staff_id,
-            windows=self.windows,
-            has_pin=self.pin_hash is not None,
-            disabled=self.disabled,
-            failed_attempts=self.failed_attempts,
-            locked_until=self.locked_until,
-            created_at=self.created_at,
-            updated_at=self.updated_at,
-        )
-
-    def row(self) -> dict[str, Any]:
-        """The ``users`` columns of this record."""
-        return {
-            "user_name": self.user,
-            "display_name": self.display_name,
-            "role": self.role,
-            "department": self.department,
-            "staff_id": self.staff_id,
-            "windows": list(self.windows),
-            "password_hash": self.password_hash,
-            "pin_hash": self.pin_hash,
-            "disabled": self.disabled,
-            "failed_attempts": self.failed_attempts,
-            "locked_until": self.locked_until,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
-
-
-def password_problem(user: str, password: str) -> tuple[str, str] | None:
-    """Why a new password is refused (Chinese, English), or None when it will do."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return (
-            f"密码至少 {MIN_PASSWORD_LENGTH} 个字符",
-            f"a password needs at least {MIN_PASSWORD_LENGTH} characters",
-        )
-    if password.strip().casefold() == user.casefold():
-        return "密码不能与用户名相同", "the password must not be the user name"
-    return None
-
-
-def _refused(
-    code: str,
-    zh: str,
-    en: str,
-    on_commit: Callable[[], None] | None = None,
-    events: list[dict[str, Any]] | None = None,
-    **names: Any,
-) -> Outcome:
-    return Outcome(
-        error=(code, f"{zh} / {en}"),
-        details=RefusalDetails(message_en=en, **names),
-        on_commit=on_commit,
-        events=events or [],
-    )
 
 
 class UsersService:
@@ -169,9 +78,9 @@ class UsersService:
                 pin_hash=row["pin_hash"],
                 disabled=row["disabled"],
                 failed_attempts=row["failed_attempts"],
-                locked_until=_aware(row["locked_until"], self.hall),
-                created_at=_aware(row["created_at"], self.hall) or now,
-                updated_at=_aware(row["updated_at"], self.hall) or now,
+                locked_until=aware(row["locked_until"], self.hall),
+                created_at=aware(row["created_at"], self.hall) or now,
+                updated_at=aware(row["updated_at"], self.hall) or now,
             )
             self.users[record.user] = record
 
@@ -199,14 +108,14 @@ class UsersService:
         record = self.users.get(getattr(cmd, "user", ""))
         if record is None:
             name = getattr(cmd, "user", "")
-            return _refused("unknown_user", f"没有用户 {name}", f"no user {name}")
+            return refused("unknown_user", f"没有用户 {name}", f"no user {name}")
         if isinstance(cmd, SetPassword):
             return self._passwd(conn, cmd, record, now)
         if isinstance(cmd, SetPin):
             return self._set_pin(conn, cmd, record, now)
         if isinstance(cmd, DisableUser):
             if self._last_manager(record):
-                return _refused(
+                return refused(
                     "last_manager",
                     "不能停用最后一个中心管理员",
                     "the last enabled manager cannot be disabled",
@@ -220,7 +129,7 @@ class UsersService:
             return self._store(conn, changed, "user.enabled")
         if isinstance(cmd, SetRole):
             return self._set_role(conn, cmd, record, now)
-        return _refused("unknown_command", "未知命令", f"unknown users/{cmd.verb}")
+        return refused("unknown_command", "未知命令", f"unknown users/{cmd.verb}")
 
     def _sorted(self) -> list[UserRecord]:
         return sorted(self.users.values(), key=lambda u: u.user)
@@ -266,14 +175,14 @@ class UsersService:
     ) -> Outcome | None:
         """A refusal when role, department, staff id and windows do not fit the hall."""
         if department is not None and self.hall.department(department) is None:
-            return _refused(
+            return refused(
                 "unknown_department", f"没有部门 {department}", f"no department {department}"
             )
         if role == "chief" and department is None:
-            return _refused("invalid", "首席代表须指定部门", "a chief needs a department")
+            return refused("invalid", "首席代表须指定部门", "a chief needs a department")
         if staff_id is not None:
             if self.hall.staff_member(staff_id) is None:
-                return _refused(
+                return refused(
                     "unknown_staff",
                     f"员工名册中没有 {staff_id}",
                     f"no staff {staff_id}",
@@ -284,7 +193,7 @@ class UsersService:
                 None,
             )
             if other is not None:
-                return _refused(
+                return refused(
                     "staff_taken",
                     f"员工 {staff_id} 已绑定用户 {other.user}",
                     f"staff {staff_id} already belongs to user {other.user}",
@@ -292,11 +201,11 @@ class UsersService:
                 )
         for window in windows:
             if self.hall.window(window) is None:
-                return _refused(
+                return refused(
                     "unknown_window", f"没有窗口 {window}", f"no window {window}", window=window
                 )
         if role == "staff" and (staff_id is None or not windows):
-            return _refused(
+            return refused(
                 "invalid",
                 "窗口人员须指定员工编号和可签到的窗口",
                 "window staff need a staff id and the windows they may sign in at",
@@ -305,14 +214,14 @@ class UsersService:
 
     def _add(self, conn: Connection, cmd: AddUser, now: dt.datetime) -> Outcome:
         if cmd.user in self.users:
-            return _refused("user_exists", f"用户 {cmd.user} 已存在", f"user {cmd.user} exists")
+            return refused("user_exists", f"用户 {cmd.user} 已存在", f"user {cmd.user} exists")
         refusal = self._assignment(cmd.user, cmd.role, cmd.department, cmd.staff_id, cmd.windows)
         if refusal is not None:
             return refusal
         password = cmd.password.get_secret_value()
         problem = password_problem(cmd.user, password)
         if problem is not None:
-            return _refused("weak_password", *problem)
+            return refused("weak_password", *problem)
         record = UserRecord(
             user=cmd.user,
             display_name=cmd.display_name or cmd.user,
@@ -343,7 +252,7 @@ class UsersService:
         password = cmd.password.get_secret_value()
         problem = password_problem(record.user, password)
         if problem is not None:
-            return _refused("weak_password", *problem)
+            return refused("weak_password", *problem)
         changed = replace(
             record,
             password_hash=self.hasher.hash(password),
@@ -367,7 +276,7 @@ class UsersService:
         self, conn: Connection, cmd: SetRole, record: UserRecord, now: dt.datetime
     ) -> Outcome:
         if cmd.role != "manager" and self._last_manager(record):
-            return _refused(
+            return refused(
                 "last_manager",
                 "不能更改最后一个中心管理员的角色",
                 "the last enabled manager keeps the manager role",
@@ -391,7 +300,7 @@ class UsersService:
         record = self.users.get(cmd.user)
         if record is None:
             self._verify(self._dummy_hash(), cmd.password)  # as slow as for a known user
-            return _bad_credentials()
+            return bad_credentials()
         return self._sign_in(conn, record, "password_hash", cmd.password, now)
 
     def _authenticate_pin(
@@ -400,9 +309,9 @@ class UsersService:
         record = self._by_staff_number(cmd.staff_number)
         if record is None or record.pin_hash is None:
             self._verify(self._dummy_hash(), cmd.pin)
-            return _bad_credentials()
+            return bad_credentials()
         if cmd.window is not None and cmd.window not in record.windows:
-            return _refused(
+            return refused(
                 "forbidden",
                 f"{record.display_name} 不能在窗口 {cmd.window} 签到",
                 f"{record.user} may not sign in at window {cmd.window}",
@@ -432,7 +341,7 @@ class UsersService:
         if wrong is not None:
             return wrong
         if record.disabled:
-            return _refused("disabled", "账号已停用", "this user is disabled")
+            return refused("disabled", "账号已停用", "this user is disabled")
         changed = record
         if record.failed_attempts or record.locked_until is not None:
             changed = replace(record, failed_attempts=0, locked_until=None)
@@ -472,7 +381,7 @@ class UsersService:
         if record.locked(now):
             assert record.locked_until is not None
             until = record.locked_until.astimezone(self.hall.tz)
-            return _refused(
+            return refused(
                 "locked",
                 f"登录失败次数过多，账号锁定至 {until:%H:%M}",
                 f"too many failed sign-ins: locked until {until:%H:%M}",
@@ -490,7 +399,7 @@ class UsersService:
             events.append(
                 {"event": "user.locked", "user": record.user, "until": locked_until.isoformat()}
             )
-        outcome = _bad_credentials()
+        outcome = bad_credentials()
         outcome.on_commit = stored.on_commit
         outcome.events = events
         return outcome
@@ -505,19 +414,3 @@ class UsersService:
         if self._dummy is None:
             self._dummy = self.hasher.hash("servicehall-no-such-user")
         return self._dummy
-
-
-def _bad_credentials() -> Outcome:
-    return _refused("bad_credentials", "用户名或密码错误", "wrong user name or password")
-
-
-def role_name(role: str) -> str:
-    """The role in the words the hall uses: 中心管理员 (manager)."""
-    return f"{ROLE_NAMES.get(role, role)} ({role})"
-
-
-def _aware(value: dt.datetime | None, hall: HallConfig) -> dt.datetime | None:
-    """SQLite gives back naive times: they were stored as the hall's."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=hall.tz)

@@ -28,7 +28,7 @@ from bus.models.users import (
 from bus.testing import FakeBroker
 from config.schema import HallConfig
 from controller.app import Controller
-from controller.users import LOCK_DURATION, MAX_FAILED_ATTEMPTS
+from controller.user_policy import LOCK_DURATION, MAX_FAILED_ATTEMPTS
 from hall.compose import build_controller
 from store import tables
 from store.database import DB_FILENAME, open_engine
