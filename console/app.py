@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import math
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +22,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
+from console import routes_desks
 from console.auth import HALL_ROLES, Authenticator, Refusal, Session, Sessions, Throttle
 from console.commands import CommandSender
 from console.i18n import Lang, pick_lang, tr
-from console.notices import (
-    NOTICE_REGIONS,
-    NOTICE_ROLES,
-    notice_answer,
-    notices_context,
-    push_fields,
-)
 from console.pages import (
     HALL_REGIONS,
     Region,
@@ -43,15 +37,6 @@ from console.pages import (
 from console.sse import expired, stream
 from console.state import HallState
 from console.verbs import VERBS, answer_text, resolve
-from console.windows import (
-    WINDOW_ROLES,
-    WINDOW_VERBS,
-    action_fields,
-    may_act,
-    windows_answer,
-    windows_context,
-    windows_regions,
-)
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "hall_session"
@@ -122,6 +107,26 @@ def create_app(
 
     def forbidden(request: Request) -> HTMLResponse:
         return page(request, "error.html", 403, message=tr("forbidden", lang_of(request)))
+
+    async def require(
+        request: Request, roles: Collection[str] | None, *, post: bool = False
+    ) -> tuple[Session, Any] | Response:
+        """The session and, for a POST, its CSRF-checked form, or the answer refusing them.
+
+        No session: a GET goes to /login, a POST gets a bare 403; a bad CSRF token is a 403
+        page; a role outside ``roles`` (when given) is the forbidden page.
+        """
+        session = session_of(request)
+        if session is None:
+            return Response(status_code=403) if post else RedirectResponse("/login", 303)
+        form = None
+        if post:
+            form = await request.form()
+            if not csrf_ok(request, session, form):
+                return page(request, "error.html", 403, message=tr("csrf", lang_of(request)))
+        if roles is not None and session.user.role not in roles:
+            return forbidden(request)
+        return session, form
 
     def home_of(session: Session) -> str:
         user = session.user
@@ -200,18 +205,18 @@ def create_app(
 
     @app.get("/caller")
     async def choose_window(request: Request) -> Response:
-        session = session_of(request)
-        if session is None:
-            return RedirectResponse("/login", 303)
-        if session.user.role != "staff":
-            return forbidden(request)
+        got = await require(request, ("staff",))
+        if isinstance(got, Response):
+            return got
+        session, _ = got
         return page(request, "choose.html", session=session)
 
     @app.get("/caller/{window}")
     async def caller(request: Request, window: str) -> Response:
-        session = session_of(request)
-        if session is None:
-            return RedirectResponse("/login", 303)
+        got = await require(request, None)
+        if isinstance(got, Response):
+            return got
+        session, _ = got
         if not may_call(session, window) or state.hall.window(window) is None:
             return forbidden(request)
         return page(
@@ -225,13 +230,11 @@ def create_app(
 
     @app.post("/caller/{window}/do/{verb}")
     async def act(request: Request, window: str, verb: str) -> Response:
-        session = session_of(request)
-        if session is None:
-            return Response(status_code=403)
-        form = await request.form()
+        got = await require(request, None, post=True)
+        if isinstance(got, Response):
+            return got
+        session, form = got
         lang = lang_of(request)
-        if not csrf_ok(request, session, form):
-            return page(request, "error.html", 403, message=tr("csrf", lang))
         verb = resolve(verb, state.windows.get(window), session)
         if not may_call(session, window) or verb not in VERBS:
             return forbidden(request)
@@ -252,11 +255,10 @@ def create_app(
 
     @app.get("/hall")
     async def hall_page(request: Request) -> Response:
-        session = session_of(request)
-        if session is None:
-            return RedirectResponse("/login", 303)
-        if session.user.role not in HALL_ROLES:
-            return forbidden(request)
+        got = await require(request, HALL_ROLES)
+        if isinstance(got, Response):
+            return got
+        session, _ = got
         return page(
             request,
             "hall.html",
@@ -265,95 +267,13 @@ def create_app(
             **hall_context(state, lang_of(request)),
         )
 
-    @app.get("/notices")
-    async def notices_page(request: Request) -> Response:
-        session = session_of(request)
-        if session is None:
-            return RedirectResponse("/login", 303)
-        if session.user.role not in NOTICE_ROLES:
-            return forbidden(request)
-        return page(
-            request,
-            "notices.html",
-            session=session,
-            cid=session.new_cid(),
-            event_id=state.event_id,
-            **notices_context(state),
-        )
-
-    @app.post("/notices/{verb}")
-    async def notice_act(request: Request, verb: str) -> Response:
-        session = session_of(request)
-        if session is None:
-            return Response(status_code=403)
-        form = await request.form()
-        lang = lang_of(request)
-        if not csrf_ok(request, session, form):
-            return page(request, "error.html", 403, message=tr("csrf", lang))
-        if session.user.role not in NOTICE_ROLES or verb not in ("push", "revoke"):
-            return forbidden(request)
-        if verb == "push":
-            cid = str(form.get("cid") or "")
-            if not session.owns_cid(cid):
-                return page(request, "_answer.html", 409, ok=False, text=tr("csrf", lang),
-                            next_cid=session.new_cid())
-            fields = push_fields(state, form)
-            command_id = f"console-{cid}-notice"
-        else:
-            notice_id = str(form.get("notice_id") or "")
-            fields = {"notice_id": notice_id} if notice_id else "forbidden"
-            command_id = f"console-{secrets.token_hex(8)}-revoke"
-        if isinstance(fields, str):
-            return page(request, "_answer.html", 200, ok=False, text=tr(fields, lang),
-                        next_cid=session.new_cid())
-        answer = await sender.send(
-            "notice", verb, command_id, fields, acting_user=session.user.user
-        )
-        ok, text = notice_answer(verb, answer, lang)
-        return page(request, "_answer.html", 200, ok=ok, text=text, next_cid=session.new_cid())
-
-    @app.get("/windows")
-    async def windows_page(request: Request) -> Response:
-        session = session_of(request)
-        if session is None:
-            return RedirectResponse("/login", 303)
-        if session.user.role not in WINDOW_ROLES:
-            return forbidden(request)
-        return page(
-            request,
-            "windows.html",
-            session=session,
-            event_id=state.event_id,
-            **windows_context(state, session),
-        )
-
-    @app.post("/windows/{verb}")
-    async def windows_act(request: Request, verb: str) -> Response:
-        session = session_of(request)
-        if session is None:
-            return Response(status_code=403)
-        form = await request.form()
-        lang = lang_of(request)
-        if not csrf_ok(request, session, form):
-            return page(request, "error.html", 403, message=tr("csrf", lang))
-        if session.user.role not in WINDOW_ROLES or verb not in WINDOW_VERBS:
-            return forbidden(request)
-        fields = action_fields(state, verb, form)
-        if isinstance(fields, str):
-            return page(request, "_answer.html", 200, ok=False, text=tr(fields, lang),
-                        next_cid=session.new_cid())
-        if not may_act(state, session, fields):
-            return forbidden(request)
-        answer = await sender.send(
-            "queue", verb, f"console-{secrets.token_hex(8)}-{verb}", fields,
-            acting_user=session.user.user,
-        )
-        ok, text = windows_answer(verb, fields, answer, lang, state)
-        return page(request, "_answer.html", 200, ok=ok, text=text, next_cid=session.new_cid())
-
     # Live updates ------------------------------------------------------------------------
 
-    def region_html(regions: tuple[Region, ...], ctx_of: Callable[[], dict[str, Any]]) -> Any:
+    def live(
+        request: Request, regions: tuple[Region, ...], ctx_of: Callable[[], dict[str, Any]]
+    ) -> Response:
+        """The SSE stream re-rendering those of ``regions`` whose dependencies changed."""
+
         def render(names: frozenset[str] | None) -> list[tuple[str, str]]:
             chosen = [r for r in regions if names is None or r.depends & names]
             if not chosen:
@@ -361,7 +281,11 @@ def create_app(
             ctx = ctx_of()
             return [(r.name, renderer.render(r.template, {**ctx, "key": r.key})) for r in chosen]
 
-        return render
+        last = request.headers.get("last-event-id") or request.query_params.get("last")
+        return StreamingResponse(
+            stream(request, state, render, last), media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
 
     def gone(request: Request) -> Response:
         html = renderer.render("_expired.html", renderer.context(lang_of(request)))
@@ -369,9 +293,6 @@ def create_app(
             expired(request, state, html), media_type="text/event-stream",
             headers={"Cache-Control": "no-store"},
         )
-
-    def last_id(request: Request) -> str | None:
-        return request.headers.get("last-event-id") or request.query_params.get("last")
 
     @app.get("/caller/{window}/events")
     async def caller_events(request: Request, window: str) -> Response:
@@ -383,11 +304,7 @@ def create_app(
         def ctx() -> dict[str, Any]:
             return renderer.context(lang, session=session, **caller_context(state, window))
 
-        render = region_html(caller_regions(window), ctx)
-        return StreamingResponse(
-            stream(request, state, render, last_id(request)), media_type="text/event-stream",
-            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-        )
+        return live(request, caller_regions(window), ctx)
 
     @app.get("/hall/events")
     async def hall_events(request: Request) -> Response:
@@ -399,42 +316,11 @@ def create_app(
         def ctx() -> dict[str, Any]:
             return renderer.context(lang, session=session, **hall_context(state, lang))
 
-        render = region_html(HALL_REGIONS, ctx)
-        return StreamingResponse(
-            stream(request, state, render, last_id(request)), media_type="text/event-stream",
-            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-        )
+        return live(request, HALL_REGIONS, ctx)
 
-    @app.get("/notices/events")
-    async def notice_events(request: Request) -> Response:
-        session = session_of(request)
-        if session is None or session.user.role not in NOTICE_ROLES:
-            return gone(request)
-        lang = lang_of(request)
-
-        def ctx() -> dict[str, Any]:
-            return renderer.context(lang, session=session, **notices_context(state))
-
-        render = region_html(NOTICE_REGIONS, ctx)
-        return StreamingResponse(
-            stream(request, state, render, last_id(request)), media_type="text/event-stream",
-            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-        )
-
-    @app.get("/windows/events")
-    async def windows_events(request: Request) -> Response:
-        session = session_of(request)
-        if session is None or session.user.role not in WINDOW_ROLES:
-            return gone(request)
-        lang = lang_of(request)
-
-        def ctx() -> dict[str, Any]:
-            return renderer.context(lang, session=session, **windows_context(state, session))
-
-        render = region_html(windows_regions(state, session), ctx)
-        return StreamingResponse(
-            stream(request, state, render, last_id(request)), media_type="text/event-stream",
-            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-        )
+    routes_desks.register(app, routes_desks.Kit(
+        state=state, sender=sender, renderer=renderer, lang_of=lang_of, page=page,
+        forbidden=forbidden, session_of=session_of, require=require, live=live, gone=gone,
+    ))
 
     return app
