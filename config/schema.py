@@ -169,6 +169,8 @@ class ConsoleSettings(StrictModel):
     wait_alarm_minutes: int = Field(default=30, ge=1)
     """The live hall colours a category red, and lists an alarm, once its longest-waiting
     ticket has waited this many minutes."""
+    pause_alarm_minutes: int = Field(default=15, ge=1)
+    """The live hall lists an alarm for a window paused (暂停服务) this many minutes."""
 
 
 class BrokerSettings(StrictModel):

@@ -64,6 +64,7 @@ def create_app(
         undefined=jinja2.StrictUndefined,
     )
     renderer = Renderer(env, state)
+    state.attach(sender)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -2,7 +2,7 @@
 
 The console never keeps passwords: an ``Authenticator`` says who a user name and password
 belong to. The real one asks the controller (``users/authenticate``, the controller's own
-lockout applies there too); ``StaticAuthenticator`` is the test and demo double. Sessions
+lockout applies there too); ``StaticAuthenticator`` is the unit tests' double. Sessions
 live in memory only (a restart signs everyone out, which a hall accepts): a random 128-bit
 token in an HttpOnly, SameSite=Strict cookie, 8 hours idle at most, with a CSRF token that
 every POST must carry.
@@ -15,7 +15,7 @@ import hmac
 import secrets
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -201,22 +201,3 @@ class Throttle:
         """A good sign-in clears the user name's failures (not the address's lock)."""
         for key in keys:
             self._failures.pop(key, None)
-
-
-def demo_users(
-    staff: Mapping[str, tuple[str, tuple[str, ...]]], password: str = "demo"
-) -> StaticAuthenticator:
-    """The demo's logins: ``manager``, ``chief``, ``patrol``, ``auditor`` and one per staff
-    member (its staff id in lower case), all with ``password``.
-
-    ``staff`` maps a staff id to its name and bound windows.
-    """
-    users: list[tuple[SignedIn, str]] = [
-        (SignedIn("manager", "manager", "大厅管理员"), password),
-        (SignedIn("chief", "chief", "科长"), password),
-        (SignedIn("patrol", "patrol", "巡查员"), password),
-        (SignedIn("auditor", "auditor", "审计员"), password),
-    ]
-    for staff_id, (name, windows) in staff.items():
-        users.append((SignedIn(staff_id.lower(), "staff", name, staff_id, windows), password))
-    return StaticAuthenticator(users)

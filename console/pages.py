@@ -50,9 +50,11 @@ HALL_REGIONS: tuple[Region, ...] = (
     Region("conn", frozenset({"conn"}), "_conn.html"),
     Region("categories", frozenset({"queue", "catalog", "tickets", "clock"}), "_hall_cats.html"),
     Region("windows", frozenset({"windows", "clock"}), "_hall_windows.html"),
-    Region("alarms", frozenset({"queue", "tickets", "nodes", "clock"}), "_hall_alarms.html"),
+    Region(
+        "alarms", frozenset({"queue", "tickets", "windows", "nodes", "clock"}), "_hall_alarms.html"
+    ),
     Region("nodes", frozenset({"nodes", "conn"}), "_hall_nodes.html"),
-    Region("counters", frozenset({"counters"}), "_hall_counters.html"),
+    Region("counters", frozenset({"counters", "tickets"}), "_hall_counters.html"),
     Region("notices", frozenset({"notices"}), "_hall_notices.html"),
 )
 
@@ -126,7 +128,7 @@ def caller_context(state: HallState, window: str) -> dict[str, Any]:
     configured = tuple(cfg.categories) if cfg is not None else ()
     categories = tuple(view.categories) if view is not None else configured
     current = view.current if view is not None else None
-    tracked = state.tickets.get(current.ticket) if current is not None else None
+    tracked = state.day_tickets.tickets.get(current.ticket) if current is not None else None
     waiting_counts = []
     queue = state.queue
     for prefix in categories:
@@ -151,7 +153,7 @@ def caller_context(state: HallState, window: str) -> dict[str, Any]:
         "waiting_counts": waiting_counts,
         "waiting": state.waiting(categories),
         "skipped": state.skipped(categories),
-        "counts": state.counts.get(window),
+        "counts": state.day_tickets.window_counts(window),
         "services": services,
         "recall_limit": hall.queue.recall_limit,
     }
@@ -212,8 +214,48 @@ def hall_context(state: HallState, lang: Lang) -> dict[str, Any]:
         label = tr(f"dev_{dev.state}", lang)
         alarms.append(tr("alarm_device", lang, node=node_id, device=device, state=label))
     windows = [(w, state.windows.get(w.id)) for w in hall.windows]
+    alarms += window_alarms(state, lang)
     notices = sorted(state.notices.values(), key=lambda n: n.created_at, reverse=True)
-    return {"rows": rows, "alarms": alarms, "nodes": nodes, "windows": windows, "notices": notices}
+    return {
+        "rows": rows,
+        "alarms": alarms,
+        "nodes": nodes,
+        "windows": windows,
+        "notices": notices,
+        "counters": state.day_tickets.counters(),
+    }
+
+
+def window_alarms(state: HallState, lang: Lang) -> list[str]:
+    """A window paused longer than ``console.pause_alarm_minutes``, and today's bad reviews
+    (1 or 2: each opened a work order, Q7), newest first."""
+    hall = state.hall
+    limit = hall.console.pause_alarm_minutes
+    now = state.now()
+    out = []
+    for cfg in hall.windows:
+        view = state.windows.get(cfg.id)
+        since = view.paused_since if view is not None and view.paused else None
+        if since is None:
+            continue
+        minutes = int((now - since).total_seconds() // 60)
+        if minutes >= limit:
+            out.append(
+                tr(
+                    "alarm_paused", lang, window=cfg.number, minutes=minutes, limit=limit,
+                    since=since.astimezone(hall.tz).strftime("%H:%M"),
+                )
+            )
+    for bad in state.day_tickets.bad_reviews():
+        where = hall.window(bad.window) if bad.window is not None else None
+        at = bad.at.astimezone(hall.tz).strftime("%H:%M") if bad.at is not None else "—"
+        out.append(
+            tr(
+                "alarm_bad_review", lang, at=at, ticket=bad.ticket, level=bad.level,
+                window=where.number if where is not None else "—",
+            )
+        )
+    return out
 
 
 RegionContext = Callable[[HallState, Lang], dict[str, Any]]

@@ -17,7 +17,6 @@ import uvicorn
 from bus.client import PahoBus, asyncio_deliver
 from config.schema import HallConfig
 from console.app import create_app
-from console.auth import Authenticator, demo_users
 from console.commands import BusCommandSender, ControllerAuthenticator
 from console.state import HallState
 
@@ -43,18 +42,6 @@ class ConsoleServer(uvicorn.Server):
         super().handle_exit(sig, frame)
 
 
-def staff_windows(hall: HallConfig) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """For the demo's logins: each staff member's name and the windows of their department
-    (comprehensive windows, with no department, for staff of ``zonghe`` or none)."""
-    out: dict[str, tuple[str, tuple[str, ...]]] = {}
-    for s in hall.staff:
-        windows = tuple(
-            w.id for w in hall.windows if w.department == s.department or w.department is None
-        )
-        out[s.id] = (s.name, windows)
-    return out
-
-
 def parse_listen(listen: str) -> tuple[str, int]:
     """``host:port`` (``127.0.0.1:8080``) as a pair."""
     host, _, port = listen.rpartition(":")
@@ -67,18 +54,13 @@ async def serve(
     listen: str,
     *,
     node: str = NODE_ID,
-    demo_logins: bool = False,
 ) -> None:
     """The console until it is stopped (Ctrl-C or SIGTERM)."""
     loop = asyncio.get_running_loop()
     bus = PahoBus(hall.hall_id, node, broker_url, role="console", deliver=asyncio_deliver(loop))
     state = HallState(bus, hall)
     sender = BusCommandSender(bus)
-    authenticator: Authenticator
-    if demo_logins:
-        authenticator = demo_users(staff_windows(hall))
-    else:
-        authenticator = ControllerAuthenticator(sender, lambda: f"console-auth-{uuid.uuid4().hex}")
+    authenticator = ControllerAuthenticator(sender, lambda: f"console-auth-{uuid.uuid4().hex}")
     app = create_app(state, sender, authenticator)
     host, port = parse_listen(listen)
     config = uvicorn.Config(

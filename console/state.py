@@ -19,7 +19,7 @@ import logging
 import secrets
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -27,20 +27,9 @@ from pydantic import BaseModel, ValidationError
 from bus import topics
 from bus.core import Bus, Incoming
 from bus.models.devices import DeviceState, DeviceStatus
-from bus.models.events import (
-    TicketCalled,
-    TicketExpired,
-    TicketFinished,
-    TicketHeld,
-    TicketIssued,
-    TicketRated,
-    TicketReactivated,
-    TicketResumed,
-    TicketSkipped,
-    TicketTransferred,
-    parse_event,
-)
+from bus.models.events import parse_event
 from bus.models.notices import Notice
+from bus.models.replies import TodayResult
 from bus.models.state import NodeStatus, TimeBeacon
 from bus.models.views import (
     CatalogData,
@@ -51,6 +40,8 @@ from bus.models.views import (
     WindowView,
 )
 from config.schema import HallConfig
+from console.commands import CommandSender
+from console.today import Today, Tracked
 
 log = logging.getLogger(__name__)
 
@@ -62,34 +53,6 @@ SEEN_EVENTS = 1000
 M = TypeVar("M", bound=BaseModel)
 
 Clock = Callable[[], dt.datetime]
-
-
-@dataclass
-class Tracked:
-    """A ticket as the console followed it through today's events."""
-
-    ticket: str
-    category: str
-    service: str
-    service_name: str
-    issued_at: dt.datetime | None
-    state: str = "waiting"
-    """``waiting``, ``called``, ``held``, ``skipped``, ``done`` or ``expired``."""
-    window: str | None = None
-    priority: bool = False
-
-
-@dataclass
-class WindowCounts:
-    """What one window did today, as heard from the events."""
-
-    served: int = 0
-    ratings: list[int] = field(default_factory=list)
-
-    @property
-    def mean_rating(self) -> float | None:
-        """The mean level of today's ratings, or None before the first."""
-        return sum(self.ratings) / len(self.ratings) if self.ratings else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,13 +91,12 @@ class HallState:
         """Notices whose retained topic was emptied (ended, revoked) since the console started."""
         self.hall_day: dt.date | None = None
         """The hall's day by the controller's beacon (a drill's ``--clock-start`` day)."""
-        self.tickets: dict[str, Tracked] = {}
-        """Today's tickets by number, as followed through the events since the console started."""
-        self.counts: dict[str, WindowCounts] = {}
-        self.day_counts: dict[str, int] = {}
-        """Today's events by kind (``ticket.issued`` …) heard since the console started."""
-        self.day: dt.date | None = None
+        self.day_tickets = Today(hall)
+        """The hall day's tickets: loaded from the controller (``queue/today``), kept by events."""
         self._seen: deque[int] = deque(maxlen=SEEN_EVENTS)
+        self._sender: CommandSender | None = None
+        self._loading: asyncio.Task[bool] | None = None
+        self._load_again = False
 
     # Start -------------------------------------------------------------------------------
 
@@ -234,6 +196,8 @@ class HallState:
     def _on_connection(self, connected: bool) -> None:
         self.connected = connected
         self.touch("conn")
+        if connected:
+            self.load_today()  # events may have been missed while away
 
     def _on_time(self, message: Incoming) -> None:
         beacon = _parse(TimeBeacon, message)
@@ -281,8 +245,12 @@ class HallState:
         parsed = topics.parse(message.topic)
         status = _parse(NodeStatus, message)
         if parsed is not None and status is not None:
-            self.nodes[parsed["node"]] = status
-            self.touch("nodes", "conn" if parsed["node"] == "controller" else "nodes")
+            node = parsed["node"]
+            was_online = self.controller_online
+            self.nodes[node] = status
+            self.touch("nodes", "conn" if node == "controller" else "nodes")
+            if node == "controller" and self.controller_online and not was_online:
+                self.load_today()
 
     def _on_device(self, message: Incoming) -> None:
         parsed = topics.parse(message.topic)
@@ -292,11 +260,9 @@ class HallState:
             self.touch("nodes")
 
     def _new_day(self, day: dt.date) -> None:
-        if self.day is not None and day != self.day:
-            self.tickets.clear()
-            self.counts.clear()
-            self.day_counts.clear()
-        self.day = day
+        if self.day_tickets.new_day(day):
+            self.touch("tickets", "counters", *self._window_parts())
+            self.load_today()
 
     def _on_event(self, message: Incoming) -> None:
         try:
@@ -307,57 +273,59 @@ class HallState:
         if event.seq in self._seen:
             return  # a duplicate after a reconnect counts once
         self._seen.append(event.seq)
-        self.day_counts[event.event] = self.day_counts.get(event.event, 0) + 1
-        parts = {"counters"}
-        if isinstance(event, TicketIssued):
-            d = event.data
-            self.tickets[d.ticket] = Tracked(
-                d.ticket, d.category, d.service, d.service_name, d.issued_at, priority=d.priority
-            )
-            parts.add("tickets")
-        elif isinstance(event, TicketCalled | TicketResumed):
-            t = self._tracked(event.data.ticket, event.data.category, event.data.service_name)
-            t.state, t.window = "called", event.data.window
-            parts |= {"tickets", f"window:{t.window}"}
-        elif isinstance(event, TicketSkipped | TicketHeld):
-            t = self._tracked(event.data.ticket, event.data.category, event.data.service_name)
-            t.state = "skipped" if isinstance(event, TicketSkipped) else "held"
-            t.window = event.data.window
-            parts |= {"tickets", f"window:{t.window}"}
-        elif isinstance(event, TicketReactivated):
-            t = self._tracked(event.data.ticket, event.data.category, event.data.service_name)
-            t.state, t.window = "waiting", None
-            parts.add("tickets")
-        elif isinstance(event, TicketTransferred):
-            moved = event.data
-            t = self._tracked(moved.ticket, moved.category, moved.service_name)
-            t.state, t.window = "waiting", None
-            t.category, t.service = moved.category, moved.service
-            parts.add("tickets")
-        elif isinstance(event, TicketFinished):
-            t = self._tracked(event.data.ticket, event.data.category, event.data.service_name)
-            t.state = "done"
-            self.counts.setdefault(event.data.window, WindowCounts()).served += 1
-            parts |= {"tickets", f"window:{event.data.window}"}
-        elif isinstance(event, TicketExpired):
-            found = self.tickets.get(event.data.ticket)
-            if found is not None:
-                found.state = "expired"
-            parts.add("tickets")
-        elif isinstance(event, TicketRated):
-            window = event.data.window_number
-            wid = next((w.id for w in self.hall.windows if w.number == window), None)
-            if wid is not None:
-                self.counts.setdefault(wid, WindowCounts()).ratings.append(event.data.level)
-                parts.add(f"window:{wid}")
-        self.touch(*parts)
+        parts = self.day_tickets.apply(event)
+        if parts:
+            self.touch("counters", *parts)
 
-    def _tracked(self, ticket: str, category: str, service_name: str) -> Tracked:
-        found = self.tickets.get(ticket)
-        if found is None:
-            found = Tracked(ticket, category, "", service_name, None)
-            self.tickets[ticket] = found
-        return found
+    def _window_parts(self) -> list[str]:
+        return [f"window:{w.id}" for w in self.hall.windows]
+
+    # The day's tickets -------------------------------------------------------------------
+
+    def attach(self, sender: CommandSender) -> None:
+        """Send ``queue/today`` through ``sender`` whenever the day's tickets must be loaded:
+        on connecting, when the controller comes (back) online, on a new hall day."""
+        self._sender = sender
+
+    def load_today(self) -> None:
+        """Load the day's tickets, once at a time (a second call while one is on its way
+        loads again after it: the first answer may predate what prompted the second)."""
+        if self._sender is None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # handlers called inline (unit tests): ``await fetch_today()`` there
+        if self._loading is not None and not self._loading.done():
+            self._load_again = True
+            return
+        self._loading = loop.create_task(self.fetch_today())
+
+    async def fetch_today(self) -> bool:
+        """One ``queue/today`` round trip; True when the day's tickets were loaded."""
+        sender = self._sender
+        if sender is None:
+            return False
+        loaded = False
+        while True:
+            self._load_again = False
+            self.day_tickets.loading()
+            answer = await sender.send(
+                "queue", "today", f"console-today-{secrets.token_hex(6)}", {}, acting_user=None
+            )
+            if answer.ok:
+                try:
+                    self.day_tickets.load(TodayResult.model_validate(answer.result))
+                    loaded = True
+                except ValidationError as exc:
+                    log.warning("ignored an unreadable queue/today answer: %s", exc)
+                    self.day_tickets.load_failed()
+            else:
+                log.info("the day's tickets not loaded (%s): kept from the events", answer.code)
+                self.day_tickets.load_failed()
+            self.touch("tickets", "counters", *self._window_parts())
+            if not self._load_again:
+                return loaded
 
     # Derived -----------------------------------------------------------------------------
 
@@ -377,19 +345,15 @@ class HallState:
         return not self.connected or not self.controller_online
 
     def waiting(self, categories: Iterable[str]) -> list[Tracked]:
-        """Tickets known to wait in these categories, priority first, then oldest first."""
-        cats = set(categories)
-        rows = [t for t in self.tickets.values() if t.state == "waiting" and t.category in cats]
-        far = dt.datetime.max.replace(tzinfo=dt.UTC)
-        return sorted(rows, key=lambda t: (not t.priority, t.issued_at or far, t.ticket))
+        """Tickets waiting in these categories, priority first, then oldest first."""
+        return self.day_tickets.waiting(frozenset(categories))
 
     def skipped(self, categories: Iterable[str]) -> list[Tracked]:
         """Today's skipped tickets of these categories (to reactivate)."""
-        cats = set(categories)
-        return [t for t in self.tickets.values() if t.state == "skipped" and t.category in cats]
+        return self.day_tickets.skipped(frozenset(categories))
 
     def longest_wait(self, category: str) -> dt.timedelta | None:
-        """How long the oldest waiting ticket of ``category`` has waited (tickets seen)."""
+        """How long the oldest waiting ticket of ``category`` has waited."""
         times = [t.issued_at for t in self.waiting([category]) if t.issued_at is not None]
         return self.now() - min(times) if times else None
 

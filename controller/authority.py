@@ -18,7 +18,8 @@ or a device names the sender's own:
 - the ``console`` node sends every command a user may give through it, always as its
   signed-in user (``acting_user``, checked by ``controller/acting.py`` against that user's
   role, department and windows); only the console may name an acting user, and only the
-  sign-ins (``users/authenticate``, ``users/authenticate_pin``) go without one;
+  sign-ins (``users/authenticate``, ``users/authenticate_pin``) and its start-up load of
+  the day's tickets (``queue/today``) go without one;
 - the ``manager`` user (the ``hall`` command line) may send every command.
 
 Pure: the hall config and a command in, a refusal or None out (no clock, store or bus).
@@ -37,6 +38,7 @@ from bus.remote import MANAGER_USER
 from config.schema import HallConfig, Node
 
 __all__ = [
+    "CONSOLE_OWN",
     "CONSOLE_ROLE",
     "FORBIDDEN",
     "MANAGER_USER",
@@ -80,6 +82,9 @@ under its own ``cmd/<node>/``, each as its signed-in user."""
 CONSOLE_ROLE = "console"
 SIGN_INS = frozenset({("users", "authenticate"), ("users", "authenticate_pin")})
 """What the console sends before anyone is signed in: without an acting user."""
+CONSOLE_OWN = SIGN_INS | {("queue", "today")}
+"""What the console sends as itself, without an acting user: the sign-ins, and the day's
+tickets it loads on start (ticket numbers and services: nothing about a person)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +142,7 @@ class Authority:
                 f"unknown node {sender!r}: command not applied",
             )
         if node.role == CONSOLE_ROLE:
-            if cmd.acting_user is None and (cmd.area, cmd.verb) not in SIGN_INS:
+            if cmd.acting_user is None and (cmd.area, cmd.verb) not in CONSOLE_OWN:
                 return Refusal(
                     "控制台的命令必须注明操作用户，命令未执行",
                     "a command from the console must name its acting user: not applied",

@@ -24,11 +24,6 @@ def register(sub: Sub) -> None:
     )
     p.add_argument("--listen", default="127.0.0.1:8080", help="host:port to serve on")
     p.add_argument("--node", default="console", help="the console's node id (its MQTT user)")
-    p.add_argument(
-        "--demo-logins",
-        action="store_true",
-        help="demo users (manager, chief, s001 … / password demo) instead of the controller's",
-    )
     p.set_defaults(handler=_run)
 
 
@@ -51,7 +46,6 @@ def _run(args: argparse.Namespace) -> int:
                 hall.broker_url(args.broker),
                 args.listen,
                 node=args.node,
-                demo_logins=args.demo_logins,
             )
         )
     return 0

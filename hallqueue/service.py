@@ -19,8 +19,8 @@ from sqlalchemy.engine import Connection
 from bus import topics
 from bus.models.base import Command, RefusalDetails
 from bus.models.events import data_model
-from bus.models.queue import CancelBooking, QueueOp, Rate, StatsQuery, Tick
-from bus.models.replies import result_of
+from bus.models.queue import CancelBooking, QueueOp, Rate, StatsQuery, Tick, TodayQuery
+from bus.models.replies import TodayResult, TodayTicket, result_of
 from bus.models.views import (
     CatalogData,
     CatalogView,
@@ -101,6 +101,8 @@ class QueueService:
     def handle(self, conn: Connection, cmd: Command, now: dt.datetime) -> Outcome:
         if isinstance(cmd, StatsQuery):
             return self._stats(conn, cmd, now)
+        if isinstance(cmd, TodayQuery):
+            return Outcome(result=self._today(now))
         if not isinstance(cmd, QueueOp):
             return Outcome.refused("unknown_command", f"未知命令 / not a queue command: {cmd.verb}")
         refusal = self._wrong_ticket(cmd)
@@ -224,6 +226,42 @@ class QueueService:
         except ValueError as exc:
             return Outcome.refused("invalid", str(exc))
         return Outcome(result=stats)
+
+
+    def _today(self, now: dt.datetime) -> TodayResult:
+        """``queue/today``: the hall day's tickets in issue order, as of the last event."""
+        state = self._require_state()
+        rows = sorted(
+            (t for t in state.tickets.values() if t.day == state.day),
+            key=lambda t: (t.issued_at, t.seq),
+        )
+        return TodayResult(
+            day=state.day,
+            seq=self.events.mark(now),
+            tickets=tuple(
+                TodayTicket(
+                    ticket=t.number,
+                    category=t.category,
+                    service=t.service,
+                    service_name=self._item_name(t.service),
+                    priority=t.priority,
+                    issued_at=t.issued_at,
+                    status=t.status.value,
+                    window=t.window,
+                    first_called_at=t.first_called_at,
+                    called_at=t.called_at,
+                    finished_at=t.finished_at,
+                    skipped=any(s.status is engine.TicketStatus.SKIPPED for s in t.history),
+                    transferred=t.transferred,
+                    rating=t.rating if t.rating_status is engine.RatingStatus.RATED else None,
+                )
+                for t in rows
+            ),
+        )
+
+    def _item_name(self, code: str) -> str:
+        item = self.hall.item(code)
+        return item.name if item is not None else code
 
 
 def event_data(event: engine.Event) -> BaseModel:

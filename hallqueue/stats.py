@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from bus.models.queue import SATISFIED_LEVELS
 from bus.models.replies import (
     GroupStats,
     ReviewGrade,
@@ -25,8 +26,6 @@ from bus.models.replies import (
 from hallqueue.engine.model import RatingStatus, Ticket, TicketStatus, Workorder, WorkorderStatus
 from hallqueue.engine.records import from_record
 
-SATISFIED_LEVELS = frozenset({3, 4, 5})
-"""基本满意 and better; 1–2 are bad reviews (差评, Q7)."""
 PEAK_HOURS = 3
 DIMENSIONS = ("category", "window", "staff", "hour")
 

@@ -22,6 +22,13 @@ class EventFactory:
         self.hall_id = hall_id
         self._last = 0
 
+    def mark(self, now: dt.datetime) -> int:
+        """A sequence at least every earlier event's (those of before a restart too, which
+        were numbered by earlier times) and below every later one's: a snapshot taken now
+        includes exactly the events numbered up to it."""
+        self._last = max(self._last, int(now.timestamp() * 1000))
+        return self._last
+
     def publication(self, kind: str, data: BaseModel, at: dt.datetime) -> Publication:
         """The ``evt/<kind>`` publication of one event, numbered after every earlier one.
 

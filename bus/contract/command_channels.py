@@ -218,6 +218,14 @@ COMMAND_CHANNELS: list[CommandChannel] = [
         reply_examples=(ok(_id(22), rx.STATS),),
     ),
     CommandChannel(
+        queue.TodayQuery,
+        (_M,),
+        (queue.TodayQuery(id="console-today-5d1e"),),
+        "The hall day's tickets and the sequence of the last event they include: the "
+        "console loads them on start and reconnect, then applies later events on top.",
+        reply_examples=(ok("console-today-5d1e", rx.TODAY),),
+    ),
+    CommandChannel(
         attendance.Punch,
         (_T, _M),
         (

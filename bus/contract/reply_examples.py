@@ -42,6 +42,8 @@ from bus.models.replies import (
     StatsBlock,
     StatsResult,
     SuspendResult,
+    TodayResult,
+    TodayTicket,
     TransferResult,
     WindowResult,
     WindowTicketResult,
@@ -313,3 +315,23 @@ NOTICE = Notice(
 )
 REVOKED = RevokeResult(revoked=("N0012",))
 NOTICES = NoticeList(notices=(ListedNotice.of(NOTICE, _at(10, 0)),))
+
+
+TODAY = TodayResult(
+    day=dt.date(2026, 11, 24),
+    seq=1795487400000,
+    tickets=(
+        TodayTicket(
+            ticket="A001", category="A", service="A01", service_name="企业设立登记",
+            priority=False, issued_at=_at(9, 1), status="done", window="W01",
+            first_called_at=_at(9, 3), called_at=_at(9, 3), finished_at=_at(9, 14),
+            skipped=False, transferred=False, rating=5,
+        ),
+        TodayTicket(
+            ticket="A002", category="A", service="A01", service_name="企业设立登记",
+            priority=False, issued_at=_at(9, 5), status="waiting", window=None,
+            first_called_at=None, called_at=None, finished_at=None,
+            skipped=False, transferred=False, rating=None,
+        ),
+    ),
+)  # fmt: skip

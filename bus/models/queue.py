@@ -201,6 +201,16 @@ class Logout(_AtWindow):
     """The staff member leaves the window; leaving pauses it (Q5)."""
 
 
+RATING_LABELS: dict[int, str] = {
+    5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意",
+}  # fmt: skip
+"""The evaluator's five levels (Q6)."""
+SATISFIED_LEVELS = frozenset({3, 4, 5})
+"""基本满意 and better: what the satisfaction rate counts (Q15)."""
+BAD_LEVELS = frozenset({1, 2})
+"""差评: a rating that opens a work order (Q7)."""
+
+
 @queue_op("rate")
 class Rate(_AtWindow):
     """好差评 (Q6): the citizen's rating of the ticket just finished at the window."""
@@ -324,6 +334,14 @@ class Tick(QueueOp):
     """Time passes: rating timeouts, forfeited bookings, ended closures, day rollover. The
     controller applies it on each tick of its clock, a replay on a ``tick`` line; no node
     sends it."""
+
+
+@command_model("queue", "today")
+class TodayQuery(Command):
+    """The hall day's tickets as they stand, with the last event sequence they include: what
+    the console loads when it starts or reconnects, then keeps current from the events."""
+
+    readonly = True
 
 
 @command_model("queue", "stats")

@@ -285,6 +285,38 @@ class StatsResult(Result):
     review_grades: ReviewGrades
 
 
+class TodayTicket(Result):
+    """One ticket of the hall day in the ``queue/today`` reply: what the console's caller and
+    live hall show of it, and what their counters count (as ``queue/stats`` counts them)."""
+
+    ticket: str
+    category: str
+    service: str
+    service_name: str
+    priority: bool
+    issued_at: dt.datetime
+    status: str
+    """``waiting``, ``called``, ``held``, ``skipped``, ``done`` or ``expired``."""
+    window: str | None
+    first_called_at: dt.datetime | None
+    called_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    skipped: bool
+    """Skipped at least once today (the statistics' skipped count)."""
+    transferred: bool
+    rating: int | None
+    """The citizen's rating (1–5) once given."""
+
+
+class TodayResult(Result):
+    """The reply to ``queue/today``: the hall day's tickets, oldest first, and the sequence of
+    the last event they include (a listener applies only later events on top)."""
+
+    day: dt.date
+    seq: int
+    tickets: tuple[TodayTicket, ...]
+
+
 # Notices ---------------------------------------------------------------------------------
 
 
@@ -578,6 +610,7 @@ COMMAND_RESULTS: dict[tuple[str, str], type[BaseModel]] = {
     ("queue", "update_workorder"): WorkorderUpdateResult,
     ("queue", "close_workorder"): WorkorderCloseResult,
     ("queue", "stats"): StatsResult,
+    ("queue", "today"): TodayResult,
     ("notice", "push"): Notice,
     ("notice", "revoke"): RevokeResult,
     ("notice", "list"): NoticeList,

@@ -160,6 +160,8 @@ class WindowData(ViewData):
     """Serving or not, and why: the field every consumer reads."""
     paused: bool
     """Paused by staff (kept for older readers; ``status`` says it all)."""
+    paused_since: dt.datetime | None = None
+    """When the pause began, while paused (the live hall's "paused too long" alarm)."""
     closed: bool
     """Temporarily closed (kept for older readers; ``status`` says it all)."""
     closure: ClosureBrief | None

@@ -159,6 +159,8 @@ class WindowState:
     paused: bool = False
     pause_reason: str = ""
     """``staff`` (pressed pause) or ``logout`` (left the window; cleared by the next login)."""
+    paused_at: dt.datetime | None = None
+    """When the pause began (the live hall's "paused too long" alarm counts from here)."""
     current: str | None = None
     """Key of the ticket being called/served here; at most one (Q5)."""
     recalls: int = 0

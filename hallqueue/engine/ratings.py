@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from bus.models.queue import CloseWorkorder, Rate, UpdateWorkorder
+from bus.models.queue import BAD_LEVELS, CloseWorkorder, Rate, UpdateWorkorder
+from bus.models.queue import RATING_LABELS as LEVELS
 from hallqueue.engine.common import Handled, window_config, window_detail
 from hallqueue.engine.draft import Draft
 from hallqueue.engine.events import Refusal
 from hallqueue.engine.hours import Ctx, add_workdays
 from hallqueue.engine.model import RatingStatus, Ticket, Workorder, WorkorderStatus
-
-LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
-BAD_LEVELS = frozenset({1, 2})
 
 
 def rate(ctx: Ctx, d: Draft, op: Rate) -> Handled:

@@ -136,6 +136,7 @@ def window_view(
         ),
         status=status,
         paused=paused,
+        paused_since=ws.paused_at if ws is not None and paused else None,
         closed=closure is not None,
         closure=brief,
         display=v.not_serving_display(status, brief),

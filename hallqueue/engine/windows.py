@@ -25,7 +25,7 @@ from hallqueue.engine.model import Closure, WindowState
 
 
 def _pause(ctx: Ctx, d: Draft, ws: WindowState, reason: str) -> None:
-    d.put_window(dataclasses.replace(ws, paused=True, pause_reason=reason))
+    d.put_window(dataclasses.replace(ws, paused=True, pause_reason=reason, paused_at=ctx.now))
     # 002 三(三)1(3): the display shows 暂停服务, the evaluator 停止服务.
     d.emit(
         "window.paused",
@@ -49,7 +49,7 @@ def pause(ctx: Ctx, d: Draft, op: Pause) -> Handled:
 
 
 def _resume(ctx: Ctx, d: Draft, ws: WindowState) -> None:
-    d.put_window(dataclasses.replace(ws, paused=False, pause_reason=""))
+    d.put_window(dataclasses.replace(ws, paused=False, pause_reason="", paused_at=None))
     d.emit("window.resumed", {"window": ws.key}, **window_detail(ctx.hall, ws.key, ws.staff))
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from bus.models.replies import TodayResult, TodayTicket
+from bus.models.views import WindowStatus
 from config.schema import HallConfig
 from console.auth import SESSION_IDLE_SECONDS
 from console.commands import Answer
 from console.sse import batch, message
 from tests.unit.console.helpers import Console
-from tests.viewdata import current
+from tests.viewdata import AT, current
 
 
 def cid_of(c: Console) -> str:
@@ -182,3 +186,28 @@ def test_sse_messages_carry_an_id_and_one_data_line_per_html_line() -> None:
     text = message("e1-7", "ticket", "<p>a</p>\r\n<p>b</p>")
     assert text == "id: e1-7\nevent: ticket\ndata: <p>a</p>\ndata: <p>b</p>\n\n"
     assert batch("e1-8", []) == "id: e1-8\n\n"
+
+
+def test_the_hall_lists_a_window_paused_too_long_and_todays_bad_review(hall: HallConfig) -> None:
+    c = Console(hall)
+    c.sign_in("manager", "pw-manager")
+    limit = hall.console.pause_alarm_minutes
+    c.publish_window(
+        status=WindowStatus.PAUSED, paused_since=AT - dt.timedelta(minutes=limit - 1)
+    )
+    assert "暂停服务已" not in c.client.get("/hall").text  # not yet too long
+    c.publish_window(
+        status=WindowStatus.PAUSED, paused_since=AT - dt.timedelta(minutes=limit + 5)
+    )
+    c.state.day_tickets.load(TodayResult(day=AT.date(), seq=1, tickets=(TodayTicket(
+        ticket="C001", category="C", service="C01", service_name="抵押登记", priority=False,
+        issued_at=AT - dt.timedelta(minutes=30), status="done", window="W03",
+        first_called_at=AT - dt.timedelta(minutes=20), called_at=AT - dt.timedelta(minutes=20),
+        finished_at=AT - dt.timedelta(minutes=10), skipped=False, transferred=False, rating=1,
+    ),)))  # fmt: skip
+    page = c.client.get("/hall").text
+    since = (AT - dt.timedelta(minutes=limit + 5)).astimezone(hall.tz).strftime("%H:%M")
+    assert f"3 号窗口暂停服务已 {limit + 5} 分钟（{since} 起）" in page
+    assert "3 号窗口收到差评：C001，1 分" in page
+    english = c.client.get("/hall?lang=en").text
+    assert f"Window 3 paused for {limit + 5} min" in english

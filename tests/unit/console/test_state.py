@@ -51,7 +51,7 @@ def test_events_track_waiting_skipped_and_todays_counts(hall: HallConfig) -> Non
     c.publish_event("ticket.issued", issued("C002", minutes_ago=10), seq=2)
     c.publish_event("ticket.issued", issued("C002", minutes_ago=10), seq=2)  # a duplicate
     assert [t.ticket for t in c.state.waiting(["C"])] == ["C001", "C002"]
-    assert c.state.day_counts["ticket.issued"] == 2
+    assert c.state.day_tickets.counters().issued == 2
     longest = c.state.longest_wait("C")
     assert longest is not None and longest.total_seconds() == 40 * 60
     skipped = {

@@ -147,6 +147,17 @@ def test_the_console_signs_people_in_without_an_acting_user(h: Hall) -> None:
     assert reply["result"]["role"] == "staff"
 
 
+@pytest.mark.expect_log(
+    "WARNING", r"^refused .* from caller-W03: .*不能发送 queue/today", logger=APP
+)
+def test_the_console_loads_the_days_tickets_as_itself_and_no_other_node_may(h: Hall) -> None:
+    reply = h.send("console", "queue", "today")
+    assert reply["ok"], reply
+    assert [t["ticket"] for t in reply["result"]["tickets"]] == ["B001", "C001"]
+    assert reply["result"]["seq"] > 0
+    _forbidden(h.send("caller-W03", "queue", "today"), "may not send queue/today")
+
+
 @pytest.mark.expect_log("WARNING", REFUSED + "(用户 gone 已停用|没有用户 nobody)", logger=APP)
 def test_a_disabled_or_unknown_user_is_refused(h: Hall) -> None:
     _forbidden(h.as_user("gone", "queue", "call", window="W04"), "已停用")

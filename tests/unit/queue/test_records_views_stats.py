@@ -122,6 +122,9 @@ def test_q5_q6_window_view_current_ticket_staff_pause_and_evaluator(q: Driver) -
     view = window_view(q.hall, q.state, "W01", q.at("09:08"))
     assert view.status is WindowStatus.PAUSED and view.display == "暂停服务"
     assert isinstance(view.evaluator, EvaluatorStopped) and view.evaluator.text == "停止服务"
+    assert view.paused_since == q.at("09:08")  # the live hall's "paused too long" counts from it
+    q(Resume(window="W01", id="t"), "09:30")
+    assert window_view(q.hall, q.state, "W01", q.at("09:30")).paused_since is None
 
 
 def test_a_window_nobody_signed_in_at_is_unstaffed_until_a_ticket_is_called_there(
