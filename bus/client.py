@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import logging
 import os
+import socket
 import ssl
 import threading
 import uuid
@@ -386,6 +387,7 @@ class PahoBus:
                 "broker %s:%s refused %s: %s", self.url.host, self.url.port, self.node, reason_code
             )
             return
+        _no_delay(client)
         with self._lock:
             subs = [(self._inbox, 1)] + [(f, q) for f, (_h, q) in self._subs.items()]
             self._restoring = frozenset(f for f, _q in subs)
@@ -472,3 +474,12 @@ class PahoBus:
                 self._deliver(functools.partial(_guarded, handler, incoming))
             else:
                 _guarded(functools.partial(gate.offer, handler, deliver=self._deliver), incoming)
+
+
+def _no_delay(client: mqtt.Client) -> None:
+    """Send each packet at once: a command and its reply are small packets, and with Nagle on
+    the second of two back to back waits for the peer's delayed ACK (about 40 ms a click)."""
+    sock = client.socket()
+    if isinstance(sock, socket.socket) and sock.family in (socket.AF_INET, socket.AF_INET6):
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

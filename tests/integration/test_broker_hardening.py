@@ -129,6 +129,7 @@ def test_packet_over_the_limit_is_refused_and_reaches_nobody(
 def test_limit_is_in_the_generated_config(hall: HallConfig, tmp_path: Path) -> None:
     files = write_broker_config(hall, tmp_path / "broker", port=1884, persistence=False)
     assert f"max_packet_size {MAX_PACKET_BYTES}\n" in files.config.read_text()
+    assert "set_tcp_nodelay true\n" in files.config.read_text()  # the broker's side of Nagle off
 
 
 @pytest.fixture

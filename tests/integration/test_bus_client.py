@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 
 import pytest
@@ -39,3 +40,17 @@ def test_a_failing_handler_does_not_end_the_network_thread(mosquitto: Broker) ->
     finally:
         sender.stop()
         listener.stop()
+
+
+def test_a_node_sends_each_packet_at_once(mosquitto: Broker) -> None:
+    """Nagle off on the node's socket: a reply sent right after an event would otherwise wait
+    for the broker's delayed ACK of the event (about 40 ms on every click)."""
+    bus = PahoBus("h", "kiosk-1", mosquitto.url)
+    bus.start()
+    try:
+        assert bus.wait_connected(10)
+        sock = bus._client.socket()
+        assert isinstance(sock, socket.socket)
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        bus.stop()
