@@ -210,11 +210,11 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "alarm_device": ("{node} 的 {device}：{state}", "{node} {device}: {state}"),
         "alarm_node": ("{node} 离线", "{node} is offline"),
         "alarm_paused": (
-            "{window} 号窗口暂停服务已 {minutes} 分钟（{since} 起），超过 {limit} 分钟",
+            "{window}号窗口暂停服务已 {minutes} 分钟（{since} 起），超过 {limit} 分钟",
             "Window {window} paused for {minutes} min (since {since}), over {limit} min",
         ),
         "alarm_bad_review": (
-            "{at} {window} 号窗口收到差评：{ticket}，{level} 分（已生成差评工单）",
+            "{at} {window}号窗口收到差评：{ticket}，{level} 分（已生成差评工单）",
             "{at} bad review at window {window}: {ticket}, level {level} (work order opened)",
         ),
         "counters": ("今日统计", "Today"),

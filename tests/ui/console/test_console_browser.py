@@ -14,6 +14,7 @@ from bus.client import PahoBus
 from kiosk.model_screen import ScreenModel
 from kiosk.model_window import DisplayModel
 from tests.conftest import REPO
+from tests.integration.harness import Node
 from tests.ui.console.conftest import VIEWPORT, ConsoleHall
 from tests.ui.console.harness import PASSWORD, ConsoleThread
 from tests.waiting import wait_until
@@ -257,6 +258,24 @@ def shoot(page: Any, name: str, out: Path) -> Path:
     return path
 
 
+def busy_morning(h: ConsoleHall) -> None:
+    """What the screenshots show, whatever the tests before left: tickets waiting for W03, and
+    at W04 one served and rated 2 (a bad-review alarm) and one skipped (W03 may reactivate)."""
+    for _ in range(4):
+        assert h.kiosk.send("queue", "issue", service="B01").ok
+    m = h.manager
+    assert m.send("queue", "login", window="W04", staff="S004").ok
+    assert m.send("queue", "call", window="W04").ok
+    assert m.send("queue", "finish", window="W04").ok
+    evaluator = Node(h.hall, h.broker.url, node="evaluator-W04")
+    try:
+        assert evaluator.send("queue", "rate", window="W04", level=2).ok
+    finally:
+        evaluator.close()
+    assert m.send("queue", "call", window="W04").ok
+    assert m.send("queue", "skip", window="W04").ok
+
+
 def test_screenshots_of_every_page_in_both_languages(
     console_hall: ConsoleHall, tmp_path: Path
 ) -> None:
@@ -265,6 +284,7 @@ def test_screenshots_of_every_page_in_both_languages(
     h = console_hall
     out = SHOTS if os.environ.get("SERVICEHALL_SCREENSHOTS") == "1" else tmp_path
     out.mkdir(parents=True, exist_ok=True)
+    busy_morning(h)
     for lang in ("zh", "en"):
         page = h.browser.new_page(viewport=VIEWPORT)
         page.goto(f"{h.console.url}/login?lang={lang}")

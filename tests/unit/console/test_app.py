@@ -207,7 +207,7 @@ def test_the_hall_lists_a_window_paused_too_long_and_todays_bad_review(hall: Hal
     ),)))  # fmt: skip
     page = c.client.get("/hall").text
     since = (AT - dt.timedelta(minutes=limit + 5)).astimezone(hall.tz).strftime("%H:%M")
-    assert f"3 号窗口暂停服务已 {limit + 5} 分钟（{since} 起）" in page
-    assert "3 号窗口收到差评：C001，1 分" in page
+    assert f"3号窗口暂停服务已 {limit + 5} 分钟（{since} 起）" in page
+    assert "3号窗口收到差评：C001，1 分" in page
     english = c.client.get("/hall?lang=en").text
     assert f"Window 3 paused for {limit + 5} min" in english
