@@ -233,6 +233,7 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "dev_cover_open": ("机盖打开", "Cover open"),
         "dev_offline": ("离线", "Offline"),
         "dev_error": ("故障", "Error"),
+        "dev_unsynced": ("时钟未同步", "Clock not synchronised"),
     }
 )
 

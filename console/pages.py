@@ -17,7 +17,7 @@ import jinja2
 from bus.models.views import WindowData
 from config.schema import HallConfig
 from console.i18n import Lang, tr
-from console.state import HallState
+from console.state import HallState, device_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,9 +197,9 @@ def hall_context(state: HallState, lang: Lang) -> dict[str, Any]:
     for node in hall.nodes:
         status = state.nodes.get(node.id)
         devices = []
-        for d in node.devices:
-            dev = state.devices.get((node.id, d.name))
-            devices.append({"name": d.name, "kind": d.kind, "state": dev.state if dev else ""})
+        for name in device_names(node):
+            dev = state.devices.get((node.id, name))
+            devices.append({"name": name, "state": dev.state if dev else ""})
         nodes.append(
             {
                 "id": node.id,

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from bus import topics
 from bus.core import Bus, Incoming
-from bus.models.devices import DeviceState, DeviceStatus
+from bus.models.devices import CLOCK_DEVICE, DeviceState, DeviceStatus
 from bus.models.events import parse_event
 from bus.models.notices import Notice
 from bus.models.replies import TodayResult
@@ -39,7 +39,7 @@ from bus.models.views import (
     WindowData,
     WindowView,
 )
-from config.schema import HallConfig
+from config.schema import HallConfig, Node
 from console.commands import CommandSender
 from console.today import Today, Tracked
 
@@ -126,7 +126,7 @@ class HallState:
         return names
 
     def _device_names(self) -> list[tuple[str, str]]:
-        return [(n.id, d.name) for n in self.hall.nodes for d in n.devices]
+        return [(n.id, d) for n in self.hall.nodes for d in device_names(n)]
 
     # Numbering ---------------------------------------------------------------------------
 
@@ -383,3 +383,11 @@ def _parse(model: type[M], message: Incoming) -> M | None:
     except ValidationError as exc:
         log.warning("ignored unreadable message on %s: %s", message.topic, exc)
         return None
+
+
+def device_names(node: Node) -> list[str]:
+    """The devices whose state a node publishes: its configured ones, and a terminal's clock."""
+    names = [d.name for d in node.devices]
+    if node.role == "terminal":
+        names.append(CLOCK_DEVICE)
+    return names

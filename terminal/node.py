@@ -24,6 +24,7 @@ from collections.abc import Callable
 
 from bus import topics
 from bus.core import Bus, Incoming
+from bus.models.devices import CLOCK_DEVICE, DeviceState, DeviceStatus
 from bus.models.state import TimeBeacon
 from config.schema import HallConfig
 from firmware_bridge.camera import Camera
@@ -115,6 +116,8 @@ class TerminalNode:
         self._face_beat = mono()
         self._camera_fault_told = False
         """The camera fault is in the log already (camera thread only)."""
+        self._clock_told: tuple[bool, str] | None = None
+        """The clock state last published (None: publish on the next tick)."""
 
     # Start -------------------------------------------------------------------------------
 
@@ -159,7 +162,9 @@ class TerminalNode:
             # on the loop) never finds it stale and runs timedatectl inline.
             await asyncio.to_thread(self.clock.refresh_ntp)
         self.view.tick(now)
-        self.view.clock(self.clock.state().reason)
+        clock = self.clock.state()
+        self.view.clock(clock.reason)
+        self._tell_clock(clock.synced, clock.reason)
         if now - self._last_prune >= PRUNE_SECONDS:
             removed = self.outbox.prune_sent(self._wall() - SENT_RETENTION)
             if removed:
@@ -230,7 +235,22 @@ class TerminalNode:
     def _on_connection(self, connected: bool) -> None:
         self.view.connection(connected)
         if connected:
+            self._clock_told = None  # a broker that restarted has lost the retained state
             self.kick()
+
+    def _tell_clock(self, synced: bool, reason: str) -> None:
+        """The clock's state, retained for the console's live hall (时钟未同步 is an alarm
+        there), whenever it changes and after every reconnect."""
+        if (synced, reason) == self._clock_told or not self.bus.is_connected():
+            return
+        status = DeviceStatus(
+            state=DeviceState.OK if synced else DeviceState.UNSYNCED,
+            detail=reason,
+            since=self._wall(),
+        )
+        topic = topics.device(self.hall.hall_id, self.node_id, CLOCK_DEVICE, "state")
+        self.bus.publish(topic, status, retain=True)
+        self._clock_told = (synced, reason)
 
     def _on_beacon(self, message: Incoming) -> None:
         if message.retain:

@@ -11,6 +11,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 from bus.models.base import StateMessage
 from config.schema import ItemType
 
+CLOCK_DEVICE = "clock"
+"""The pseudo-device under which a punch terminal publishes its clock's state
+(``dev/<terminal>/clock/state``: ``ok`` or ``unsynced`` with the reason)."""
+
 
 class DeviceState(enum.StrEnum):
     """Published retained on ``dev/<node>/<device>/state``; the error states are explicit."""
@@ -21,6 +25,9 @@ class DeviceState(enum.StrEnum):
     COVER_OPEN = "cover_open"
     OFFLINE = "offline"
     ERROR = "error"
+    UNSYNCED = "unsynced"
+    """A terminal's clock (``CLOCK_DEVICE``) that neither NTP nor the hall's beacon vouches for:
+    its punches are flagged ``clock_synced: false``."""
 
     @property
     def is_fault(self) -> bool:

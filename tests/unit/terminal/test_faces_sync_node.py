@@ -18,9 +18,13 @@ from attendance.recognition import Matcher, TemplateStore
 from attendance.recognition.matcher import Match
 from attendance.recognition.sealed import publish_templates
 from bus import topics
+from bus.models.devices import CLOCK_DEVICE, DeviceStatus
 from bus.testing import FakeBroker, FakeBus
 from config.schema import HallConfig, Staff
+from console.pages import hall_context
+from console.state import HallState
 from firmware_bridge.camera import Frame
+from terminal.clock import ClockCheck
 from terminal.faces import FacePipeline, FaceStatus
 from terminal.node import TerminalNode
 from terminal.outbox import Outbox
@@ -307,3 +311,30 @@ def test_matcher_swap_is_whole(tmp_path: Path) -> None:
     """Readers in the camera thread get a complete matcher, never a half-built one."""
     sync = TemplateSync(TemplateStore.open(tmp_path / "f", create=True), os.urandom(32))
     assert isinstance(sync.matcher, Matcher) and len(sync.matcher) == 0
+
+
+def test_the_terminals_clock_state_reaches_the_live_hall_as_an_alarm(
+    node_parts: tuple[TerminalNode, FakeIntake, FakeBroker], hall: HallConfig
+) -> None:
+    """Unsynced: retained ``dev/terminal-1/clock/state`` says so and the console's live hall
+    lists 时钟未同步; once NTP vouches for the clock the state turns ``ok``, the alarm goes."""
+    node, _intake, broker = node_parts
+    console_bus = broker.client(HALL, "console")
+    state = HallState(console_bus, hall)
+    state.start()
+    console_bus.start()
+    topic = topics.device(HALL, "terminal-1", CLOCK_DEVICE, "state")
+
+    async def scenario() -> None:
+        node.start(asyncio.get_running_loop())
+        node.bus.start()
+        await node.tick(lambda _m: None)
+
+    asyncio.run(scenario())
+    assert DeviceStatus.model_validate_json(broker.retained[topic]).state == "unsynced"
+    alarms = hall_context(state, "zh")["alarms"]
+    assert "terminal-1 的 clock：时钟未同步" in alarms
+    node.clock = ClockCheck(ntp=lambda: True)
+    asyncio.run(node.tick(lambda _m: None))
+    assert DeviceStatus.model_validate_json(broker.retained[topic]).state == "ok"
+    assert not any("时钟未同步" in a for a in hall_context(state, "zh")["alarms"])
