@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import ipaddress
 import urllib.parse
 import zoneinfo
 from typing import Annotated, Any, Literal
@@ -171,6 +172,27 @@ class ConsoleSettings(StrictModel):
     ticket has waited this many minutes."""
     pause_alarm_minutes: int = Field(default=15, ge=1)
     """The live hall lists an alarm for a window paused (暂停服务) this many minutes."""
+    public_requests_per_minute: int = Field(default=120, ge=1)
+    """The citizens' listener (``--public-listen``): requests a minute one client may make,
+    sustained (a status page with its stream and assets is about six)."""
+    public_burst: int = Field(default=60, ge=1)
+    """The citizens' listener: requests one client may make at once before it is limited."""
+    trusted_proxies: list[str] = []
+    """Addresses or networks of the hall's reverse proxies in front of the citizens' listener
+    (``127.0.0.1``, ``10.0.0.0/24``): only from these is ``X-Forwarded-For`` believed, so
+    every citizen behind the proxy is limited apart; from anyone else it is ignored."""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for address in value:
+            try:
+                ipaddress.ip_network(address, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{address!r} is not an IP address or network (e.g. 127.0.0.1, 10.0.0.0/24)"
+                ) from None
+        return value
 
 
 class BrokerSettings(StrictModel):
@@ -247,6 +269,11 @@ class HallConfig(StrictModel):
     nodes: list[Node] = []
     staff: list[Staff] = []
     attendance: AttendanceSettings = AttendanceSettings()
+    public_url: str = ""
+    """Where citizens reach the hall's public pages (the console's ``--public-listen``
+    behind the hall's reverse proxy), e.g. ``https://zwfw.example.gov.cn/chengdong``: a
+    ticket's QR code is ``<public_url>/t/<token>``, its status page. Empty prints the hall's
+    own ticket reference instead (a hall without public pages)."""
     ticket_status_url: str = ""
     """The QR code on a ticket: a URL template with ``{hall}``, ``{ticket}`` and ``{day}``
     (e.g. ``https://zwfw.example.gov.cn/q/{hall}/{ticket}?d={day}``); empty prints the
@@ -261,6 +288,21 @@ class HallConfig(StrictModel):
             return f"mqtt://{b.host}:{b.port}"
         ca = f"?ca={urllib.parse.quote(b.ca_file)}" if b.ca_file else ""
         return f"mqtts://{b.host}:{b.port}{ca}"
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if not value:
+            return value
+        url = urllib.parse.urlsplit(value)
+        if url.scheme not in ("https", "http") or not url.hostname:
+            raise ValueError(
+                f"{value!r} is not a web address; give one like "
+                "https://zwfw.example.gov.cn/chengdong"
+            )
+        if url.query or url.fragment:
+            raise ValueError(f"{value!r}: no ?query or #fragment (the pages go under its path)")
+        return value.rstrip("/")
 
     @field_validator("timezone")
     @classmethod

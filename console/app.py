@@ -17,31 +17,32 @@ from collections.abc import AsyncIterator, Callable, Collection
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
-from console import routes_desks
+from console import routes_desks, sse
 from console.auth import HALL_ROLES, Authenticator, Refusal, Session, Sessions, Throttle
 from console.commands import CommandSender
-from console.i18n import Lang, pick_lang, tr
+from console.i18n import Lang, tr
 from console.pages import (
     HALL_REGIONS,
+    LANG_COOKIE,
     Region,
     Renderer,
     caller_context,
     caller_regions,
     hall_context,
+    request_lang,
+    template_env,
 )
-from console.sse import expired, stream
+from console.sse import expired
 from console.state import HallState
 from console.verbs import VERBS, answer_text, resolve
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "hall_session"
 LOGIN_COOKIE = "hall_login"
-LANG_COOKIE = "hall_lang"
 CLOCK_SECONDS = 30.0
 """How often the pages' time-dependent regions (waits, alarms) are rendered again."""
 
@@ -58,12 +59,7 @@ def create_app(
     """The console app for one hall."""
     sessions = sessions or Sessions()
     throttle = throttle or Throttle()
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"),
-        autoescape=jinja2.select_autoescape(["html"], default=True),
-        undefined=jinja2.StrictUndefined,
-    )
-    renderer = Renderer(env, state)
+    renderer = Renderer(template_env(), state)
     state.attach(sender)
 
     @contextlib.asynccontextmanager
@@ -85,11 +81,7 @@ def create_app(
     app.state.hall_state = state
 
     def lang_of(request: Request) -> Lang:
-        return pick_lang(
-            request.query_params.get("lang"),
-            request.cookies.get(LANG_COOKIE),
-            state.hall.language,
-        )
+        return request_lang(request, state.hall)
 
     def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         lang = lang_of(request)
@@ -274,19 +266,7 @@ def create_app(
         request: Request, regions: tuple[Region, ...], ctx_of: Callable[[], dict[str, Any]]
     ) -> Response:
         """The SSE stream re-rendering those of ``regions`` whose dependencies changed."""
-
-        def render(names: frozenset[str] | None) -> list[tuple[str, str]]:
-            chosen = [r for r in regions if names is None or r.depends & names]
-            if not chosen:
-                return []
-            ctx = ctx_of()
-            return [(r.name, renderer.render(r.template, {**ctx, "key": r.key})) for r in chosen]
-
-        last = request.headers.get("last-event-id") or request.query_params.get("last")
-        return StreamingResponse(
-            stream(request, state, render, last), media_type="text/event-stream",
-            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-        )
+        return sse.live(request, state, renderer, regions, ctx_of)
 
     def gone(request: Request) -> Response:
         html = renderer.render("_expired.html", renderer.context(lang_of(request)))

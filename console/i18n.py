@@ -234,6 +234,19 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "dev_offline": ("离线", "Offline"),
         "dev_error": ("故障", "Error"),
         "dev_unsynced": ("时钟未同步", "Clock not synchronised"),
+        # The citizens' pages (``--public-listen``) ----------------------------------------
+        "pub_title": ("叫号进度", "Queue status"),
+        "pub_no_ticket": ("未找到该号票", "Ticket not found"),
+        "pub_no_ticket_hint": (
+            "请核对号票上的二维码；号票仅当天有效。",
+            "Check the QR code on your ticket; a ticket is valid on its day only.",
+        ),
+        "pub_no_page": ("页面不存在", "Page not found"),
+        "pub_too_many": ("访问过于频繁", "Too many requests"),
+        "pub_too_many_hint": (
+            "请稍等片刻再刷新页面。",
+            "Please wait a moment before refreshing the page.",
+        ),
     }
 )
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jinja2
+from starlette.requests import Request
 
 from bus.models.views import WindowData
 from config.schema import HallConfig
-from console.i18n import Lang, tr
+from console.i18n import Lang, pick_lang, tr
 from console.state import HallState, device_names
 
 
@@ -62,6 +64,26 @@ HALL_REGIONS: tuple[Region, ...] = (
 def wait_alarm_minutes(hall: HallConfig) -> int:
     """The threshold of the live hall's wait colouring (``console.wait_alarm_minutes``)."""
     return hall.console.wait_alarm_minutes
+
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+LANG_COOKIE = "hall_lang"
+
+
+def template_env() -> jinja2.Environment:
+    """The console's templates, autoescaped; an undefined name is an error, never blank."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html"], default=True),
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def request_lang(request: Request, hall: HallConfig) -> Lang:
+    """The language a request asks for: ``?lang=``, then the cookie, then the hall's."""
+    return pick_lang(
+        request.query_params.get("lang"), request.cookies.get(LANG_COOKIE), hall.language
+    )
 
 
 class Renderer:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
 
+from console.pages import Region, Renderer
 from console.state import HallState
 
 PING_SECONDS = 15.0
@@ -75,3 +78,27 @@ async def stream(
         parts = state.changes_since(f"{state.epoch}-{cursor}")
         cursor = state.seq
         yield batch(state.event_id, render(parts))
+
+
+def live(
+    request: Request,
+    state: HallState,
+    renderer: Renderer,
+    regions: tuple[Region, ...],
+    ctx_of: Callable[[], dict[str, Any]],
+) -> Response:
+    """The SSE stream of a page: re-renders those of ``regions`` whose dependencies changed
+    (every region on a first connection, or after the ring lost the client's last id)."""
+
+    def render(names: frozenset[str] | None) -> list[tuple[str, str]]:
+        chosen = [r for r in regions if names is None or r.depends & names]
+        if not chosen:
+            return []
+        ctx = ctx_of()
+        return [(r.name, renderer.render(r.template, {**ctx, "key": r.key})) for r in chosen]
+
+    last = request.headers.get("last-event-id") or request.query_params.get("last")
+    return StreamingResponse(
+        stream(request, state, render, last), media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

@@ -24,6 +24,13 @@ def register(sub: Sub) -> None:
     )
     p.add_argument("--listen", default="127.0.0.1:8080", help="host:port to serve on")
     p.add_argument("--node", default="console", help="the console's node id (its MQTT user)")
+    p.add_argument(
+        "--public-listen",
+        default=None,
+        metavar="HOST:PORT",
+        help="also serve the citizens' pages (ticket status) on this address, apart from the "
+        "staff pages; publish it behind the hall's reverse proxy at the config's public_url",
+    )
     p.set_defaults(handler=_run)
 
 
@@ -46,6 +53,7 @@ def _run(args: argparse.Namespace) -> int:
                 hall.broker_url(args.broker),
                 args.listen,
                 node=args.node,
+                public_listen=args.public_listen,
             )
         )
     return 0
