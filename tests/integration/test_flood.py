@@ -50,6 +50,9 @@ SOAK_FLOOD_RATE = 2_000
 """Messages a second of the soak's flood: 100 times a node's rate limit, answered as they come."""
 FLOOD_RATE = scale(0, SOAK_FLOOD_RATE)
 """0: as fast as the flooder can."""
+ISSUE_INTERVAL_S = 0.1
+"""kiosk-1 takes a ticket every 100 ms at most: a very busy kiosk, well inside its own rate
+limit (20 a second), so that only the flood can be what slows it."""
 P99_BOUND_S = 0.5
 """Asserted bound on a loaded 2-core CI box (issue #12 asks 200 ms of an idle one); the
 measured p50 and p99 are printed."""
@@ -100,7 +103,9 @@ def test_a_flooding_node_does_not_delay_another_and_every_flood_message_is_answe
         flood_started = time.monotonic()
         latencies, starts = [], []
         issue = topics.command(hall.hall_id, "kiosk-1", "queue", "issue")
-        for _ in range(VALID_ISSUES):
+        for i in range(VALID_ISSUES):
+            # Pacing, not waiting for an event: the next citizen's touch on the screen.
+            time.sleep(max(0.0, flood_started + i * ISSUE_INTERVAL_S - time.monotonic()))
             started = time.monotonic()
             reply = kiosk.request(issue, {"v": 1, "id": uuid.uuid4().hex, "service": "A01"}, 10)
             body = Reply.model_validate_json(reply.result(11).payload)
