@@ -162,6 +162,10 @@ class AppointmentSettings(StrictModel):
     slot_minutes: int = Field(default=30, ge=5)
     slot_capacity: int = Field(default=4, ge=1)
     cancel_notice_hours: int = Field(default=8, ge=0)
+    """The hall cancels a slot at least this many hours before it starts (002 四(七)7)."""
+    max_active_per_mobile: int = Field(default=3, ge=1)
+    """Bookings not yet used (booked, not checked in, forfeited or cancelled) one mobile number
+    may hold at once; one more is refused in words."""
 
 
 class ConsoleSettings(StrictModel):

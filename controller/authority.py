@@ -20,6 +20,10 @@ or a device names the sender's own:
   role, department and windows); only the console may name an acting user, and only the
   sign-ins (``users/authenticate``, ``users/authenticate_pin``) and its start-up load of
   the day's tickets (``queue/today``) go without one;
+- the citizens' booking pages, served by the console with nobody signed in, may ask for a
+  service's free slots, book (with the citizen's mobile number) and cancel a booking by its
+  code and that mobile number, never without it (``CITIZENS_BOOKING``: the hall's own
+  cancellation names no number and is the manager's);
 - the ``manager`` user (the ``hall`` command line) may send every command.
 
 Pure: the hall config and a command in, a refusal or None out (no clock, store or bus).
@@ -33,11 +37,12 @@ from dataclasses import dataclass
 from attendance.service import MANUAL_DEVICE
 from bus.models.attendance import Punch
 from bus.models.base import Command
-from bus.models.queue import Issue, Reactivate
+from bus.models.queue import CancelBooking, Issue, Reactivate
 from bus.remote import MANAGER_USER
 from config.schema import HallConfig, Node
 
 __all__ = [
+    "CITIZENS_BOOKING",
     "CONSOLE_OWN",
     "CONSOLE_ROLE",
     "FORBIDDEN",
@@ -80,6 +85,9 @@ broker lets anyone write anything). The console is not in it: it may write every
 under its own ``cmd/<node>/``, each as its signed-in user."""
 
 CONSOLE_ROLE = "console"
+CITIZENS_BOOKING = frozenset({("queue", "slots"), ("queue", "book"), ("queue", "cancel_booking")})
+"""What the citizens' booking pages send through the console with no user signed in: a
+service's free slots, a booking, and a cancellation naming the booking's mobile number."""
 SIGN_INS = frozenset({("users", "authenticate"), ("users", "authenticate_pin")})
 """What the console sends before anyone is signed in: without an acting user."""
 CONSOLE_OWN = SIGN_INS | {("queue", "today")}
@@ -142,6 +150,8 @@ class Authority:
                 f"unknown node {sender!r}: command not applied",
             )
         if node.role == CONSOLE_ROLE:
+            if cmd.acting_user is None and (cmd.area, cmd.verb) in CITIZENS_BOOKING:
+                return _citizens_booking(cmd)
             if cmd.acting_user is None and (cmd.area, cmd.verb) not in CONSOLE_OWN:
                 return Refusal(
                     "控制台的命令必须注明操作用户，命令未执行",
@@ -194,6 +204,17 @@ class Authority:
                 f"({', '.join(window.categories)}), not {ticket}",
             )
         return None
+
+
+def _citizens_booking(cmd: Command) -> Refusal | None:
+    """A citizen cancels only with the booking's mobile number (a guessed code cancels
+    nothing); without it a cancellation is the hall's, which no citizen may send."""
+    if isinstance(cmd, CancelBooking) and cmd.mobile is None:
+        return Refusal(
+            "取消预约须提供预约时填写的手机号，未取消",
+            "a booking is cancelled with the mobile number it was made with: not cancelled",
+        )
+    return None
 
 
 def _only_window(node: Node) -> Refusal:

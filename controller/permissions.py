@@ -4,10 +4,12 @@ The controller asks it for every command the console sends as a signed-in user (
 ``acting_user``); the console asks it too, to show only the buttons that will work. The
 roles (``bus.models.users.UserRole``):
 
-- 中心管理员 ``manager``: everything.
+- 中心管理员 ``manager``: everything; the only one who sees citizens' mobile numbers whole
+  (``queue/bookings`` with ``full_numbers``, to tell them of a cancelled slot).
 - 首席代表 ``chief``: the windows and service items of their department (window commands,
-  open/close, suspend/unsuspend), the approvals of their department's staff and the work
-  orders (差评工单) of their department's items; read-only queries.
+  open/close, suspend/unsuspend, cancelling an appointment slot), the approvals of their
+  department's staff and the work orders (差评工单) of their department's items; read-only
+  queries (mobile numbers masked).
 - 窗口人员 ``staff``: only window commands (call, recall, skip, reactivate, transfer, hold,
   resume_ticket, finish, pause, resume, login as themselves, logout) at the windows they are
   bound to.
@@ -52,6 +54,7 @@ CHIEF_QUEUE_VERBS = WINDOW_VERBS | {
     "unsuspend",
     "update_workorder",
     "close_workorder",
+    "cancel_slot",
 }
 """The ``queue/…`` commands a chief may give for their department."""
 CHIEF_ATT_VERBS = frozenset({"approve", "reject"})
@@ -121,6 +124,10 @@ def may(actor: Actor, command: Command, target: Target) -> Allowed | Refusal:
         return ALLOWED
     if (area, verb) in SELF_SERVICE and target.user == actor.user:
         return ALLOWED
+    if getattr(command, "full_numbers", False) is True:
+        return Refusal(
+            "只有中心管理员可以查看完整手机号", "only the hall manager sees mobile numbers whole"
+        )
     if actor.role == "staff":
         return _staff(actor, area, verb, target)
     if command.readonly and actor.role in ("chief", "patrol", "auditor"):

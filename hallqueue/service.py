@@ -33,6 +33,7 @@ from bus.models.views import (
 )
 from config.schema import HallConfig
 from hallqueue import engine
+from hallqueue.booking_queries import booking_query
 from hallqueue.engine.hours import WorkdayCalendarProtocol
 from store import tables
 from store.events import EventFactory
@@ -48,7 +49,9 @@ def from_sender(cmd: QueueOp) -> QueueOp:
     if isinstance(cmd, Rate):
         return cmd.model_copy(update={"source": "evaluator"})  # only evaluators may rate
     if isinstance(cmd, CancelBooking):
-        return cmd.model_copy(update={"by_hall": True})  # only the manager's console cancels
+        # The citizen cancels with the booking's mobile number; without one it is the hall,
+        # which only the manager may send (controller/authority.py, controller/permissions.py).
+        return cmd.model_copy(update={"by_hall": cmd.mobile is None})
     return cmd
 
 
@@ -103,6 +106,9 @@ class QueueService:
             return self._stats(conn, cmd, now)
         if isinstance(cmd, TodayQuery):
             return Outcome(result=self._today(now))
+        answer = booking_query(self.hall, self.calendar, self._require_state(), cmd, now)
+        if answer is not None:
+            return answer
         if not isinstance(cmd, QueueOp):
             return Outcome.refused("unknown_command", f"未知命令 / not a queue command: {cmd.verb}")
         refusal = self._wrong_ticket(cmd)

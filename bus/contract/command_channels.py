@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bus.contract import reply_examples as rx
+from bus.contract.booking_channels import BOOKING_CHANNELS, EXAMPLE_MOBILE
 from bus.contract.examples import _REPLY_OK, _REPLY_REFUSED, _at
 from bus.contract.registry import CommandChannel, Example, Role
 from bus.contract.reply_examples import ok
@@ -154,8 +155,9 @@ COMMAND_CHANNELS: list[CommandChannel] = [
     CommandChannel(
         queue.Book,
         (_K, _M),
-        (queue.Book(id=_id(16), service="B01", slot=_at(10, 30)),),
-        "Book an appointment slot.",
+        (queue.Book(id=_id(16), service="B01", slot=_at(10, 30), mobile=EXAMPLE_MOBILE),),
+        "Book an appointment slot with the citizen's mobile number (in clear only on the "
+        "wire: masked 138****5678 in every reply, event, log line and audit row).",
         reply_examples=(ok(_id(16), rx.BOOKED),),
     ),
     CommandChannel(
@@ -168,10 +170,27 @@ COMMAND_CHANNELS: list[CommandChannel] = [
     CommandChannel(
         queue.CancelBooking,
         (_M,),
-        (queue.CancelBooking(id=_id(18), code=rx.BOOKING_CODE, reason="申请人改期"),),
-        "Cancel a booking.",
+        (
+            Example(
+                queue.CancelBooking(
+                    id=_id(18),
+                    code=rx.BOOKING_CODE,
+                    mobile=EXAMPLE_MOBILE,
+                    reason="申请人改期",
+                ),
+                "the citizen: the code and the booking's mobile number",
+            ),
+            Example(
+                queue.CancelBooking(
+                    id="c-20261124-b004", code=rx.BOOKING_CODE, reason="窗口设备故障"
+                ),
+                "the hall (the manager): the code alone, at least 8 hours ahead",
+            ),
+        ),
+        "Cancel a booking: the citizen by its code and mobile number, the hall by its code.",
         reply_examples=(ok(_id(18), rx.CANCELLED),),
     ),
+    *BOOKING_CHANNELS,
     CommandChannel(
         queue.CloseWindow,
         (_M,),

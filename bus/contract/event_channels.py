@@ -134,15 +134,32 @@ EVENT_CHANNELS: list[EventChannel] = [
             "service": "B01",
             "ref": None,
             "category": "B",
+            "mobile": "138****5678",
         },
     ),
     EventChannel(
         events.AppointmentCancelled,
-        {"code": "B7K2Q9", "by_hall": False, "slot": "2026-11-24T10:30:00+08:00"},
+        {
+            "code": "B7K2Q9",
+            "by_hall": True,
+            "slot": "2026-11-24T10:30:00+08:00",
+            "service": "B01",
+            "mobile": "138****5678",
+            "reason": "系统升级，抵押登记暂停办理",
+        },
     ),
     EventChannel(
         events.AppointmentForfeited,
         {"code": "B7K2Q9", "service": "B01", "slot": "2026-11-24T10:30:00+08:00"},
+    ),
+    EventChannel(
+        events.SlotCancelled,
+        {
+            "service": "B01",
+            "slot": "2026-11-24T10:30:00+08:00",
+            "reason": "系统升级，抵押登记暂停办理",
+            "bookings": 1,
+        },
     ),
     EventChannel(
         events.WorkorderCreated,

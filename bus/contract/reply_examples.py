@@ -110,7 +110,7 @@ BAD_REVIEW = RateResult(
 SUSPENDED = SuspendResult(service="B02", notice="系统升级，抵押登记暂停办理")
 UNSUSPENDED = ServiceResult(service="B02")
 BOOKING_CODE = "B01-202611241030-1"
-BOOKED = BookResult(code=BOOKING_CODE, slot=_at(10, 30), service="B01")
+BOOKED = BookResult(code=BOOKING_CODE, slot=_at(10, 30), service="B01", mobile="138****5678")
 CHECKED_IN = CheckinResult(
     ticket="B005",
     key="2026-11-24/B005",
@@ -127,7 +127,7 @@ CHECKED_IN = CheckinResult(
     booking=BOOKING_CODE,
     code=BOOKING_CODE,
 )
-CANCELLED = BookingResult(code=BOOKING_CODE)
+CANCELLED = BookingResult(code=BOOKING_CODE, slot=_at(10, 30), service="B01")
 CLOSED = CloseWindowResult(
     window="W03", closure="W03/2026-11-24T09:30:00+08:00", returns_to_pool=False
 )

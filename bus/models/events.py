@@ -387,14 +387,32 @@ class BookedData(EventData):
     service: str
     ref: str | None
     category: str
+    mobile: str | None = None
+    """The citizen's mobile number masked (``138****1234``); None in a replay's booking."""
 
 
 class CancelledData(EventData):
-    """An appointment was cancelled."""
+    """An appointment was cancelled: by the citizen, or by the hall (``by_hall``)."""
 
     code: str
     by_hall: bool
     slot: dt.datetime
+    service: str | None = None
+    mobile: str | None = None
+    """Masked (``138****1234``)."""
+    reason: str = ""
+    """Why the hall cancelled the slot."""
+
+
+class SlotCancelledData(EventData):
+    """The hall cancelled an appointment slot of a service (Q12, 002 四(七)7)."""
+
+    service: str
+    slot: dt.datetime
+    """The slot's start."""
+    reason: str
+    bookings: int
+    """How many bookings it cancelled: the citizens the hall must tell."""
 
 
 class ForfeitedData(EventData):
@@ -483,6 +501,13 @@ class AppointmentForfeited(EventMessage[ForfeitedData]):
     """``evt/appointment.forfeited``."""
 
     event: Literal["appointment.forfeited"] = "appointment.forfeited"
+
+
+@event_model
+class SlotCancelled(EventMessage[SlotCancelledData]):
+    """``evt/slot.cancelled``."""
+
+    event: Literal["slot.cancelled"] = "slot.cancelled"
 
 
 @event_model
@@ -640,6 +665,7 @@ AnyEvent = Annotated[
     | AppointmentBooked
     | AppointmentCancelled
     | AppointmentForfeited
+    | SlotCancelled
     | WorkorderCreated
     | WorkorderUpdated
     | WorkorderClosed

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validat
 
 from bus.models.base import Command, command_model
 from bus.models.limits import Code, Note
+from bus.models.mobile import Mobile
 
 WindowId = Code
 
@@ -248,14 +249,27 @@ class Unsuspend(_QueueCommand):
 
 @queue_op("book")
 class Book(_QueueCommand):
-    """Book an appointment slot (Q12)."""
+    """Book an appointment slot (Q12): a service, a workday slot, the citizen's mobile number.
+
+    The mobile number is required from every node (the hall tells the citizen on it if it
+    cancels the slot, 002 四(七)7, and at most ``appointments.max_active_per_mobile`` bookings
+    not yet used may share one); a replay script may leave it out. It is masked in every
+    dump but the wire's (``bus.models.mobile``)."""
 
     ident_fields = ("service",)
     refusal_names_op = False
     service: Code
     slot: dt.datetime
+    mobile: Mobile | None = None
+    """The citizen's mobile number (11 digits), kept for the hall's notice of a cancellation."""
     ref: Code | None = Field(default=None, exclude=True)
     """A name a replay script uses for the booking later; the engine only echoes it."""
+
+    @model_validator(mode="after")
+    def _names_a_mobile(self, info: ValidationInfo) -> Book:
+        if self.mobile is None and not _from_script(info.context):
+            raise ValueError('missing "mobile": a booking needs the citizen\'s mobile number')
+        return self
 
 
 @queue_op("checkin")
@@ -281,16 +295,36 @@ class Checkin(_QueueCommand):
 
 @queue_op("cancel_booking")
 class CancelBooking(_QueueCommand):
-    """Cancel a booking: a citizen any time before the slot, the hall 8 hours ahead (Q12)."""
+    """Cancel a booking: a citizen any time before the slot, the hall 8 hours ahead (Q12).
+
+    The citizen names the booking by its code and the mobile number it was made with (a
+    guessed code alone cancels nothing); the hall (the manager, with no number) by its
+    code alone."""
 
     ident_fields = ("code",)
     wire_only = frozenset({"reason"})
     code: Code
+    mobile: Mobile | None = None
+    """The booking's mobile number: the citizen's cancellation. Without it the hall cancels."""
     reason: Note = ""
     """Why (申请人改期), kept with the command in the audit log."""
     by_hall: bool = Field(default=False, exclude=True)
-    """The hall cancels (at least 8 hours ahead), not the citizen. The controller sets it:
-    only the manager's console may send ``cmd/queue/cancel_booking``."""
+    """The hall cancels (at least 8 hours ahead), not the citizen. The controller sets it,
+    for a cancellation without the mobile number: which only the manager may send."""
+
+
+@queue_op("cancel_slot")
+class CancelSlot(_QueueCommand):
+    """The hall cancels an appointment slot of a service (Q12): at least
+    ``appointments.cancel_notice_hours`` (8) before it starts (002 四(七)7). Its bookings are
+    cancelled, nobody may book it again, and the reply lists whom to tell."""
+
+    ident_fields = ("service",)
+    service: Code
+    slot: dt.datetime
+    """A time within the slot (its start, usually)."""
+    reason: Note = ""
+    """Why (系统升级), shown to whoever tries to book the slot and kept with the bookings."""
 
 
 @queue_op("close_window")
@@ -344,9 +378,8 @@ class TodayQuery(Command):
     readonly = True
 
 
-@command_model("queue", "stats")
-class StatsQuery(Command):
-    """The statistics of Q15 over a range of hall days (``from``/``to`` inclusive)."""
+class _DayRange(Command):
+    """A query over hall days ``from``/``to`` (both included)."""
 
     # ``from`` is a Python keyword: the fields have Python names, the wire has the short ones,
     # and a sender that builds the model by name still sends ``from``/``to``.
@@ -355,3 +388,28 @@ class StatsQuery(Command):
     readonly = True
     date_from: dt.date = Field(alias="from")
     date_to: dt.date = Field(alias="to")
+
+
+@command_model("queue", "slots")
+class SlotsQuery(_DayRange):
+    """The appointment slots of a service, workday by workday between two days (at most
+    ``SLOT_DAYS_MAX``): each slot's capacity, bookings left, and whether it may be booked now
+    (the lead time, the hall's cancellations, a full slot), so a booking page greys out the
+    rest. Nothing about who booked."""
+
+    service: Code
+
+
+@command_model("queue", "bookings")
+class BookingsQuery(_DayRange):
+    """The bookings whose slots fall between two days, with the slots the hall cancelled: what
+    the manager's bookings page lists. Mobile numbers come masked; ``full_numbers`` (the
+    manager's alone) gives them whole, to tell the citizens of a cancelled slot."""
+
+    service: Code | None = None
+    full_numbers: bool = False
+
+
+@command_model("queue", "stats")
+class StatsQuery(_DayRange):
+    """The statistics of Q15 over a range of hall days (``from``/``to`` inclusive)."""

@@ -168,12 +168,112 @@ class BookResult(Result):
     code: str
     slot: dt.datetime
     service: str
+    mobile: str | None = None
+    """The mobile number it was booked with, masked (``138****1234``)."""
 
 
 class BookingResult(Result):
     """The reply to ``queue/cancel_booking``: the booking cancelled."""
 
     code: str
+    slot: dt.datetime | None = None
+    service: str | None = None
+
+
+SlotStatus = Literal["open", "full", "lead_time", "past", "cancelled"]
+"""Whether a slot may be booked now: ``open``; ``full``; ``lead_time``, closer than the lead
+time allows (城东: 须提前3天预约); ``past``, begun; ``cancelled`` by the hall."""
+
+
+class SlotEntry(Result):
+    """One appointment slot of a service on one workday, as a booking page shows it."""
+
+    start: dt.datetime
+    end: dt.datetime
+    capacity: int
+    booked: int
+    """Bookings holding it (booked or checked in)."""
+    left: int
+    status: SlotStatus
+    reason: str = ""
+    """Why it may not be booked, ``中文 / English`` as a refusal says it; empty when open."""
+
+
+class SlotDay(Result):
+    """A workday's slots, in order."""
+
+    date: dt.date
+    slots: tuple[SlotEntry, ...]
+
+
+class SlotsResult(Result):
+    """The reply to ``queue/slots``: a service's slots on the workdays asked for (rest days and
+    the hall's closed days left out), each with what is left and whether it may be booked."""
+
+    service: str
+    lead_days: int
+    """The slot's date must be at least this many calendar days after the booking's."""
+    first_day: dt.date
+    """The first day whose slots the lead time lets a citizen book today."""
+    days: tuple[SlotDay, ...]
+
+
+class BookingEntry(Result):
+    """One booking in the manager's list (``queue/bookings``)."""
+
+    code: str
+    service: str
+    slot: dt.datetime
+    status: str
+    """``booked``, ``checked_in``, ``forfeited`` or ``cancelled``."""
+    mobile: str
+    """Masked (``138****1234``) unless the query asked the manager's ``full_numbers``; empty
+    for a booking without one (a replay's)."""
+    booked_at: dt.datetime
+    ticket: str | None
+    """The ticket a check-in gave."""
+    cancelled_at: dt.datetime | None
+    cancelled_by_hall: bool
+    cancel_reason: str
+
+
+class CancelledSlotEntry(Result):
+    """A slot the hall cancelled, with the bookings it cancelled (whom to tell)."""
+
+    service: str
+    slot: dt.datetime
+    reason: str
+    cancelled_at: dt.datetime
+    bookings: tuple[str, ...]
+    """Booking codes."""
+
+
+class BookingsResult(Result):
+    """The reply to ``queue/bookings``: the bookings of the days asked for, by slot, and the
+    slots the hall cancelled."""
+
+    full_numbers: bool
+    """Whether ``mobile`` is whole (the manager's query) or masked."""
+    bookings: tuple[BookingEntry, ...]
+    cancelled_slots: tuple[CancelledSlotEntry, ...]
+
+
+class Notified(Result):
+    """A citizen the hall must tell of a cancelled slot: the booking and its masked number
+    (the manager's bookings page shows it whole)."""
+
+    code: str
+    mobile: str
+
+
+class CancelSlotResult(Result):
+    """The reply to ``queue/cancel_slot``: the slot cancelled and the bookings it cancelled."""
+
+    service: str
+    slot: dt.datetime
+    """The slot's start."""
+    reason: str
+    cancelled: tuple[Notified, ...]
 
 
 class WorkorderUpdateResult(Result):
@@ -607,6 +707,9 @@ COMMAND_RESULTS: dict[tuple[str, str], type[BaseModel]] = {
     ("queue", "unsuspend"): ServiceResult,
     ("queue", "book"): BookResult,
     ("queue", "cancel_booking"): BookingResult,
+    ("queue", "cancel_slot"): CancelSlotResult,
+    ("queue", "slots"): SlotsResult,
+    ("queue", "bookings"): BookingsResult,
     ("queue", "update_workorder"): WorkorderUpdateResult,
     ("queue", "close_workorder"): WorkorderCloseResult,
     ("queue", "stats"): StatsResult,

@@ -86,6 +86,8 @@ def _handle(ctx: Ctx, d: Draft, op: QueueOp) -> Handled:
             return appointments.checkin(ctx, d, op)
         case ops.CancelBooking():
             return appointments.cancel_booking(ctx, d, op)
+        case ops.CancelSlot():
+            return appointments.cancel_slot(ctx, d, op)
         case ops.Tick():
             return {"day": ctx.day.isoformat()}
     raise TypeError(f"not a queue operation: {op!r}")
@@ -169,7 +171,14 @@ def _roll_over(ctx: Ctx, d: Draft) -> None:
     if any(t.status in LIVE for t in d.tickets.values()):
         opening = ctx.next_opening(old)
         d.expire_at = opening if d.expire_at is None else min(d.expire_at, opening)
-    for name in ("tickets", "counters", "appointments", "closures", "suspensions"):
+    for name in (
+        "tickets",
+        "counters",
+        "appointments",
+        "closures",
+        "suspensions",
+        "cancelled_slots",
+    ):
         mapping: Mapping[str, object] = getattr(d, name)
         for key in [k for k, e in mapping.items() if retired(e, ctx.day)]:
             if name == "tickets":

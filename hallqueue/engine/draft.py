@@ -14,6 +14,7 @@ from typing import Any
 from hallqueue.engine.events import Event
 from hallqueue.engine.model import (
     Appointment,
+    CancelledSlot,
     Closure,
     Counter,
     Entry,
@@ -35,6 +36,7 @@ KIND_OF_FIELD = {
     "workorders": "workorder",
     "suspensions": "suspension",
     "closures": "closure",
+    "cancelled_slots": "cancelled_slot",
 }
 
 
@@ -50,6 +52,7 @@ class Draft:
         self.workorders: Mapping[str, Workorder] = base.workorders
         self.suspensions: Mapping[str, Suspension] = base.suspensions
         self.closures: Mapping[str, Closure] = base.closures
+        self.cancelled_slots: Mapping[str, CancelledSlot] = base.cancelled_slots
         self.waiting: Mapping[str, tuple[Entry, ...]] = base.waiting
         self._owned: set[str] = set()
         self.touched: dict[tuple[str, str], None] = {}
@@ -122,6 +125,9 @@ class Draft:
     def put_closure(self, closure: Closure) -> None:
         self._own("closures", closure.key)[closure.key] = closure
 
+    def put_cancelled_slot(self, cancelled: CancelledSlot) -> None:
+        self._own("cancelled_slots", cancelled.key)[cancelled.key] = cancelled
+
     def drop(self, name: str, key: str) -> None:
         self._own(name, key).pop(key, None)
 
@@ -149,6 +155,7 @@ class Draft:
             workorders=self.workorders,
             suspensions=self.suspensions,
             closures=self.closures,
+            cancelled_slots=self.cancelled_slots,
             expire_at=self.expire_at,
             waiting=self.waiting,
         )

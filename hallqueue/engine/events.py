@@ -74,6 +74,19 @@ MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
             "Booking forfeited; take a ticket",
         ),
         "unknown": ("没有该预约", "Unknown booking"),
+        "unknown:mobile": (
+            "没有与该手机号对应的这个预约码",
+            "No booking with this code for this mobile number",
+        ),
+        "mobile_limit": (
+            "该手机号已有{max}个尚未办理的预约，请先办理或取消后再预约",
+            "This mobile number already holds {max} bookings not yet used: use or cancel one first",
+        ),
+        "slot_cancelled": ("该时段已由大厅取消，不能预约", "The hall has cancelled this slot"),
+        "slot_cancelled:reason": (
+            "该时段已由大厅取消，不能预约：{reason}",
+            "The hall has cancelled this slot: {reason}",
+        ),
         "cancelled": ("该预约已取消", "This booking was cancelled"),
         "checked_in": ("该预约已签到", "This booking is already checked in"),
         "not_workday": ("预约日期不是工作日", "The slot is not on a workday"),

@@ -188,6 +188,31 @@ class Appointment:
     checked_in_at: dt.datetime | None = None
     cancelled_at: dt.datetime | None = None
     cancelled_by_hall: bool = False
+    mobile: str | None = None
+    """The citizen's mobile number, whole: the hall tells them on it when it cancels the
+    slot. Only the manager's bookings query shows it unmasked; None in a replay's booking."""
+    cancel_reason: str = ""
+    """Why the hall cancelled the slot (``cancel_slot``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CancelledSlot:
+    """An appointment slot of a service the hall cancelled (Q12): nobody may book it again."""
+
+    key: str
+    """``<service>/<slot start, ISO 8601>``: ``slot_key``."""
+    service: str
+    slot: dt.datetime
+    """The slot's start."""
+    reason: str
+    cancelled_at: dt.datetime
+    bookings: tuple[str, ...] = ()
+    """The codes of the bookings it cancelled: whom the hall must tell."""
+
+
+def slot_key(service: str, start: dt.datetime) -> str:
+    """The key of a service's slot starting at ``start``."""
+    return f"{service}/{start.isoformat()}"
 
 
 class WorkorderStatus(enum.StrEnum):
@@ -271,6 +296,7 @@ class QueueState:
     workorders: Mapping[str, Workorder] = field(default_factory=dict)
     suspensions: Mapping[str, Suspension] = field(default_factory=dict)
     closures: Mapping[str, Closure] = field(default_factory=dict)
+    cancelled_slots: Mapping[str, CancelledSlot] = field(default_factory=dict)
     expire_at: dt.datetime | None = None
     """Next hall opening after a day that left live tickets: they expire then (Q8)."""
     waiting: Index = field(default_factory=dict)

@@ -24,6 +24,7 @@ from hallqueue.engine.model import (
     LIVE,
     Appointment,
     BookingStatus,
+    CancelledSlot,
     Closure,
     Counter,
     QueueState,
@@ -55,6 +56,7 @@ KINDS: Mapping[str, type[Any]] = {
     "workorder": Workorder,
     "suspension": Suspension,
     "closure": Closure,
+    "cancelled_slot": CancelledSlot,
     "meta": Meta,
     "step": Step,
 }
@@ -66,8 +68,19 @@ _FIELD_OF_KIND = {
     "workorder": "workorders",
     "suspension": "suspensions",
     "closure": "closures",
+    "cancelled_slot": "cancelled_slots",
 }
-Entity = Ticket | WindowState | Counter | Appointment | Workorder | Suspension | Closure | Meta
+Entity = (
+    Ticket
+    | WindowState
+    | Counter
+    | Appointment
+    | Workorder
+    | Suspension
+    | Closure
+    | CancelledSlot
+    | Meta
+)
 
 
 def _dump(value: Any) -> Any:
@@ -188,6 +201,8 @@ def retired(entity: object, day: dt.date) -> bool:
         return entity.slot.date() < day and entity.status is not BookingStatus.BOOKED
     if isinstance(entity, Closure | Suspension):
         return entity.ended_at is not None and entity.ended_at.date() < day
+    if isinstance(entity, CancelledSlot):
+        return entity.slot.date() < day
     return False
 
 
@@ -218,6 +233,7 @@ def state_from_records(
         workorders=maps["workorders"],
         suspensions=maps["suspensions"],
         closures=maps["closures"],
+        cancelled_slots=maps["cancelled_slots"],
         expire_at=meta.expire_at,
         waiting=build_index(maps["tickets"].values()),
     )

@@ -71,7 +71,9 @@ def test_issue_numbers_follow_and_bad_payloads_get_a_refusal(running: Running) -
     assert second.result_as(ResultData).model_dump(mode="json")["ahead"] == 1
     unknown = node.send("queue", "issue", service="X99")
     assert not unknown.ok and unknown.error is not None and unknown.error.code == "unknown_service"
-    far = node.send("queue", "book", service="A01", slot="9999-12-31T16:50:00+08:00")
+    far = node.send(
+        "queue", "book", service="A01", slot="9999-12-31T16:50:00+08:00", mobile="13812345678"
+    )
     assert far.error is None or far.error.code != "internal"  # answered, never a crash
     missing = node.send("queue", "issue")
     assert not missing.ok and missing.error is not None and missing.error.code == "invalid"

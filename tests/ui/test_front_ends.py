@@ -79,7 +79,11 @@ def test_ticket_taken_by_touch_reaches_the_queue_and_the_hall_screen(
 
 def test_check_in_by_typing_the_booking_code(ui_hall: UiHall) -> None:
     booked = ui_hall.node.send(
-        "queue", "book", service="A03", slot=dt.datetime(2026, 11, 27, 10, tzinfo=SHANGHAI)
+        "queue",
+        "book",
+        service="A03",
+        slot=dt.datetime(2026, 11, 27, 10, tzinfo=SHANGHAI),
+        mobile="13812345678",
     )
     assert booked.ok and booked.result is not None
     code = booked.result.model_dump(mode="json")["code"]

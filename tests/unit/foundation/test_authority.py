@@ -106,7 +106,7 @@ def test_a_kiosk_issues_checks_in_and_books_only_as_itself(authority: Authority)
     message = _refused(authority, "kiosk-1", _cmd("queue", "issue", service="A01", node="kiosk-2"))
     assert "kiosk-1" in message and "kiosk-2" in message
     assert authority.check("kiosk-2", _cmd("queue", "checkin", code="123456")) is None
-    book = {"service": "A01", "slot": "2026-11-25T10:00:00+08:00"}
+    book = {"service": "A01", "slot": "2026-11-25T10:00:00+08:00", "mobile": "13812345678"}
     assert authority.check("kiosk-2", _cmd("queue", "book", **book)) is None
     for verb, fields in (("call", {"window": "W01"}), ("cancel_booking", {"code": "1"})):
         _refused(authority, "kiosk-1", _cmd("queue", verb, **fields))

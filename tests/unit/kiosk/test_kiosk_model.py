@@ -192,7 +192,11 @@ def test_the_next_citizen_starts_in_chinese_with_normal_text(fake_hall: FakeHall
 
 def book_friday_1000(h: FakeHall) -> str:
     code: str = h.ok(
-        "queue", "book", service="A03", slot=dt.datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)
+        "queue",
+        "book",
+        service="A03",
+        slot=dt.datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI),
+        mobile="13812345678",
     )["code"]
     return code
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bus.models.queue import QueueOp
+from bus.models.queue import Book, QueueOp
 from config.loader import load_hall
 from config.schema import HallConfig
 from hallqueue.engine import Event, Outcome, QueueState, apply, initial_state
@@ -100,3 +101,13 @@ def refused(outcome: Outcome) -> str:
     """The refusal code of a refused operation."""
     assert outcome.refusal is not None, f"not refused: {outcome.result}"
     return outcome.refusal.code
+
+
+_mobiles = itertools.count(1)
+
+
+def booking(service: str, slot: dt.datetime, mobile: str | None = None) -> Book:
+    """A ``queue/book`` as a node sends it: with a mobile number (a fresh one unless given, so
+    that the per-number limit of Q12 never gets in the way of a test about something else)."""
+    number = mobile or f"1390000{next(_mobiles):04d}"
+    return Book.model_validate({"id": "t", "service": service, "slot": slot, "mobile": number})

@@ -34,7 +34,7 @@ from hallqueue.engine import (
 )
 from hallqueue.replay import parse_op, unknown_fields
 from hallqueue.stats import compute_stats, staff_review_grades, write_csv
-from tests.unit.queue.conftest import MONDAY, Driver, ok
+from tests.unit.queue.conftest import MONDAY, Driver, booking, ok
 
 
 def busy_morning(q: Driver) -> None:
@@ -47,7 +47,7 @@ def busy_morning(q: Driver) -> None:
     q(Rate(window="W01", level=1, id="t"), "09:13")
     q(Call(window="W01", id="t"), "09:14")
     q(Hold(window="W01", id="t"), "09:15")
-    q(Book(service="A01", slot=dt.datetime(2026, 11, 26, 10, 0), id="t"), "09:16")
+    q(booking("A01", dt.datetime(2026, 11, 26, 10, 0)), "09:16")
     q(Suspend(service="D01", notice="系统升级", id="t"), "09:17")
     q(CloseWindow(window="W02", reason="培训", id="t"), "09:18")
     q(Pause(window="W07", id="t"), "09:19")

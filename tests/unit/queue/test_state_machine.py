@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from bus.models.queue import (
-    Book,
     Call,
     Checkin,
     CloseWindow,
@@ -48,7 +47,7 @@ from hallqueue.engine import (
 )
 from hallqueue.engine.model import TRANSITIONS
 from hallqueue.engine.order import eligible
-from tests.unit.queue.conftest import HALL_FILE
+from tests.unit.queue.conftest import HALL_FILE, booking
 from workdays.fixed import FixedCalendar
 
 HALL = load_hall(HALL_FILE)
@@ -154,13 +153,15 @@ class QueueMachine(RuleBasedStateMachine):
             0,
         )
 
-    @rule(service=st.sampled_from(SERVICES), days=st.integers(0, 5), slot=st.integers(0, 17))
-    def book(self, service: str, days: int, slot: int) -> None:
+    @rule(
+        service=st.sampled_from(SERVICES),
+        days=st.integers(0, 5),
+        slot=st.integers(0, 17),
+        mobile=st.sampled_from(("13800000001", "13800000002")),
+    )
+    def book(self, service: str, days: int, slot: int, mobile: str) -> None:
         start = dt.datetime.combine(self.now.date(), dt.time(9), tzinfo=HALL.tz)
-        self._apply(
-            Book(service=service, slot=start + dt.timedelta(days=days, minutes=30 * slot), id="t"),
-            0,
-        )
+        self._apply(booking(service, start + dt.timedelta(days=days, minutes=30 * slot), mobile), 0)
 
     @rule(data=st.data())
     def checkin(self, data: st.DataObject) -> None:
