@@ -320,10 +320,15 @@ class UsersService:
         return self._sign_in(conn, record, "pin_hash", cmd.pin, now)
 
     def _by_staff_number(self, number: str) -> UserRecord | None:
-        """The user of the staff member whose 工号 (or staff id) this is."""
+        """The user of the staff member whose 工号 (or staff id) this is; digits alone, as a
+        numeric keypad types them, name the one staff member whose 工号 has that number
+        (``3`` or ``003`` for CD003), and nobody when two have."""
         staff = next(
             (s for s in self.hall.staff if s.staff_number == number or s.id == number), None
         )
+        if staff is None and number.isascii() and number.isdigit():
+            same = [s for s in self.hall.staff if _number_of(s.staff_number or s.id) == int(number)]
+            staff = same[0] if len(same) == 1 else None
         if staff is None:
             return None
         return next((u for u in self.users.values() if u.staff_id == staff.id), None)
@@ -414,3 +419,9 @@ class UsersService:
         if self._dummy is None:
             self._dummy = self.hasher.hash("servicehall-no-such-user")
         return self._dummy
+
+
+def _number_of(staff_number: str) -> int | None:
+    """The number in a 工号 (``CD003`` → 3), None when it has no digits."""
+    digits = "".join(c for c in staff_number if c.isascii() and c.isdigit())
+    return int(digits) if digits else None

@@ -13,6 +13,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
+    BaseModel,
     Field,
     SecretStr,
     SerializationInfo,
@@ -54,13 +55,16 @@ def _digits(value: SecretStr) -> SecretStr:
 
 Pin = Annotated[SecretStr, Field(min_length=4, max_length=8), AfterValidator(_digits)]
 """A keypad PIN: 4 to 8 digits."""
+StaffNumber = Annotated[str, Field(min_length=1, max_length=32)]
+"""A staff number (工号) or staff id as a keypad sends it."""
 
 
-class _UsersCommand(Command):
-    """A ``users/<verb>`` command; ``secret_fields`` are its ``SecretStr`` fields.
+class WithSecrets(BaseModel):
+    """A command with ``SecretStr`` fields, named in ``secret_fields``.
 
     Dumped with the ``WIRE`` context (``bus.core.encode`` sends every model so) the secrets
-    are in clear; in any other dump they are ``**********``."""
+    are in clear; in any other dump (the audit log, the stored reply) they are ``**********``.
+    ``queue/login`` uses it too, for the keypad's PIN."""
 
     secret_fields: ClassVar[frozenset[str]] = frozenset()
 
@@ -79,6 +83,10 @@ class _UsersCommand(Command):
     def wire(self) -> dict[str, Any]:
         """The payload to send, secrets in clear."""
         return self.model_dump(mode="json", context=WIRE)
+
+
+class _UsersCommand(WithSecrets, Command):
+    """A ``users/<verb>`` command; ``secret_fields`` are its ``SecretStr`` fields."""
 
 
 @command_model("users", "add")
@@ -177,6 +185,6 @@ class AuthenticatePin(_UsersCommand):
 
     secret_fields = frozenset({"pin"})
 
-    staff_number: str = Field(min_length=1, max_length=32)
+    staff_number: StaffNumber
     pin: Pin
     window: Code | None = None
