@@ -12,21 +12,29 @@ from typing import Any
 
 from bus.models.base import Reply
 from bus.models.users import ROLE_NAMES, AddUser
-from config.schema import HallConfig
+from config.schema import HallConfig, Staff
 
 Send = Callable[[AddUser], Reply | None]
 """Sends ``users/add``; the reply, or None when none came."""
 
 
 DEMO_PIN = "1234"
+"""The keypad PIN of every demo staff user (the simulated windows sign in with it)."""
 DEMO_STAFF_WINDOW = "W03"
 """The window of the demo's window-staff login (the first window in a hall without it)."""
 
 
+def demo_staffing(hall: HallConfig) -> list[tuple[str, Staff]]:
+    """Who works which window in the demo: the hall's staff in order, one a window, while
+    they last (a window left without one stays unstaffed: it may not call, Q5)."""
+    return list(zip((w.id for w in hall.windows), hall.staff, strict=False))
+
+
 def demo_accounts(hall: HallConfig) -> list[dict[str, Any]]:
     """One user per role, from the hall config: the chief of ``DEMO_STAFF_WINDOW``'s
-    department, a staff member of that department bound to that window (the demo's simulated
-    staff work it too, so 叫号 in the console calls there at once)."""
+    department, and a staff user with the keypad PIN ``DEMO_PIN`` for each window the
+    demo's simulated staff work (``demo_staffing``), bound to it; their caller signs them in
+    with it, and ``DEMO_STAFF_WINDOW``'s comes first (叫号 in the console calls there)."""
     window = hall.window(DEMO_STAFF_WINDOW) or hall.windows[0]
     department = window.department or hall.departments[0].code
     accounts: list[dict[str, Any]] = [
@@ -36,13 +44,12 @@ def demo_accounts(hall: HallConfig) -> list[dict[str, Any]]:
         {"user": "patrol", "role": "patrol", "display_name": "巡查员"},
         {"user": "auditor", "role": "auditor", "display_name": "只读审计"},
     ]  # fmt: skip
-    if hall.staff:
-        same = [s for s in hall.staff if s.department == window.department]
-        staff = (same or hall.staff)[0]
-        accounts.insert(2, {
-            "user": f"staff-{window.id.lower()}", "role": "staff", "staff_id": staff.id,
-            "windows": [window.id], "display_name": staff.name, "pin": DEMO_PIN,
-        })  # fmt: skip
+    staffing = sorted(demo_staffing(hall), key=lambda pair: pair[0] != window.id)
+    accounts[2:2] = [
+        {"user": f"staff-{w.lower()}", "role": "staff", "staff_id": staff.id, "windows": [w],
+         "display_name": staff.name, "pin": DEMO_PIN}
+        for w, staff in staffing
+    ]  # fmt: skip
     for account in accounts:
         account["password"] = f"demo-{account['user']}"
     return accounts
@@ -64,6 +71,12 @@ def seed_demo_users(hall: HallConfig, send: Send, new_id: Callable[[], str]) -> 
         else:
             state = f"未添加 / refused: {reply.error.message if reply.error else '?'}"
         role = f"{ROLE_NAMES[account['role']]} {account['role']}"
-        pin = f", PIN {account['pin']}" if "pin" in account else ""
+        pin = ""
+        if "pin" in account:
+            staff = hall.staff_member(account["staff_id"])
+            number = (staff.staff_number if staff is not None else "") or account["staff_id"]
+            digits = "".join(c for c in number if c.isdigit())
+            typed = f" = {int(digits)}" if digits and not number.isdigit() else ""
+            pin = f", 键盘 / keypad: 工号 {number}{typed}, PIN {account['pin']}"
         lines.append(f"  {account['user']} / {account['password']}{pin}  {role}  ({state})")
     return lines

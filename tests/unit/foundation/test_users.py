@@ -205,6 +205,29 @@ def test_a_keypad_signs_in_with_staff_number_and_pin_at_a_bound_window_only(h: H
     assert gone.error is not None and gone.error.code == "bad_credentials"
 
 
+def test_a_numeric_keypad_names_the_staff_number_by_its_digits(
+    h: Hall, hall: HallConfig
+) -> None:
+    """CD001 cannot be typed on a numeric keypad: 1 or 001 name it; digits that two staff
+    numbers share name nobody (the same refusal as a wrong PIN)."""
+    for number in ("1", "001", "CD001", "S001"):
+        reply = h.run(AuthenticatePin(id=h.next_id(), staff_number=number, pin=SecretStr(PIN)))
+        assert reply.ok, (number, reply.error)
+    twins = hall.model_copy(update={"staff": [
+        *hall.staff, hall.staff[1].model_copy(update={"id": "S099", "staff_number": "BJ001"})
+    ]})  # fmt: skip
+    ambiguous = Hall(twins, h.path / "twins")
+    try:
+        add = AddUser(id="a", user="zhang", role="staff", staff_id="S001", windows=["W01"],
+                      password=SecretStr(PASSWORD), pin=SecretStr(PIN))  # fmt: skip
+        assert ambiguous.run(add).ok
+        one = ambiguous.run(AuthenticatePin(id="k", staff_number="1", pin=SecretStr(PIN)))
+        assert one.error is not None and one.error.code == "bad_credentials"
+        assert ambiguous.run(AuthenticatePin(id="k2", staff_number="CD001", pin=SecretStr(PIN))).ok
+    finally:
+        ambiguous.engine.dispose()
+
+
 def test_roles_are_checked_against_the_hall_config(h: Hall) -> None:
     chief = h.run(
         AddUser(id="a1", user="chief-a", role="chief", password=SecretStr("chief-pass-1"))
@@ -284,17 +307,32 @@ def test_no_password_pin_or_hash_in_replies_audit_log_or_anywhere_in_the_databas
 def test_the_demo_adds_one_user_per_role_who_can_sign_in_and_a_rerun_keeps_them(
     hall: HallConfig, tmp_path: Path
 ) -> None:
-    from hall.demo_users import demo_accounts, seed_demo_users
+    """One user per role, and window staff for every window the demo's simulated staff
+    work, each with the PIN their keypad signs in with (printed with the logins)."""
+    from hall.demo_users import DEMO_PIN, demo_accounts, demo_staffing, seed_demo_users
 
     h = Hall(hall, tmp_path)
     try:
         first = seed_demo_users(hall, h.run, h.next_id)
         assert all("已添加 / added" in line for line in first[1:]), first
-        assert sorted(a["role"] for a in demo_accounts(hall)) == sorted(
-            ["manager", "chief", "staff", "patrol", "auditor"]
+        accounts = demo_accounts(hall)
+        assert {a["role"] for a in accounts} == {"manager", "chief", "staff", "patrol", "auditor"}
+        staff = [a for a in accounts if a["role"] == "staff"]
+        assert staff[0]["windows"] == ["W03"]  # the console's window-staff login
+        assert sorted((a["windows"][0], a["staff_id"]) for a in staff) == sorted(
+            (w, s.id) for w, s in demo_staffing(hall)
         )
-        for account in demo_accounts(hall):
+        assert len(staff) == len(hall.windows) == 11
+        assert "  staff-w03 / demo-staff-w03, 键盘 / keypad: 工号 CD003 = 3, PIN 1234  " in (
+            "\n".join(first)
+        )
+        for account in accounts:
             assert h.sign_in(account["user"], account["password"]).ok, account["user"]
+        for w, member in demo_staffing(hall):
+            number = member.staff_number
+            pin = AuthenticatePin(id=h.next_id(), staff_number=number, pin=SecretStr(DEMO_PIN),
+                                  window=w)  # fmt: skip
+            assert h.run(pin).ok, (w, number)
         again = seed_demo_users(hall, h.run, h.next_id)
         assert all("已存在 / kept from an earlier run" in line for line in again[1:]), again
     finally:
