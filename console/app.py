@@ -21,7 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
-from console import routes_desks, sse
+from console import routes_bookings, routes_desks, sse
 from console.auth import HALL_ROLES, Authenticator, Refusal, Session, Sessions, Throttle
 from console.commands import CommandSender
 from console.i18n import Lang, tr
@@ -299,9 +299,11 @@ def create_app(
 
         return live(request, HALL_REGIONS, ctx)
 
-    routes_desks.register(app, routes_desks.Kit(
+    kit = routes_desks.Kit(
         state=state, sender=sender, renderer=renderer, lang_of=lang_of, page=page,
         forbidden=forbidden, session_of=session_of, require=require, live=live, gone=gone,
-    ))
+    )
+    routes_desks.register(app, kit)
+    routes_bookings.register(app, kit)
 
     return app

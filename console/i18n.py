@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Literal
 
+from console.i18n_booking import BOOKING_STRINGS
+
 Lang = Literal["zh", "en"]
 
 STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
@@ -247,6 +249,7 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
             "请稍等片刻再刷新页面。",
             "Please wait a moment before refreshing the page.",
         ),
+        **BOOKING_STRINGS,
     }
 )
 

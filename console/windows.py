@@ -38,7 +38,8 @@ def _windows(state: HallState, session: Session) -> list[Window]:
     return [w for w in state.hall.windows if user.department and w.department == user.department]
 
 
-def _items(state: HallState, session: Session) -> list[Item]:
+def items_for(state: HallState, session: Session) -> list[Item]:
+    """The service items the user manages: all for the manager, a chief's department's."""
     user = session.user
     if user.role == "manager":
         return list(state.hall.items)
@@ -57,7 +58,7 @@ def windows_regions(state: HallState, session: Session) -> tuple[Region, ...]:
         regions.append(
             Region(f"win-{w.id}", frozenset({f"window:{w.id}"}), "_win_status.html", w.id)
         )
-    for item in _items(state, session):
+    for item in items_for(state, session):
         regions.append(Region(f"item-{item.code}", frozenset({"catalog", "clock"}),
                               "_item_status.html", item.code))
         regions.append(Region(f"cap-{item.code}", frozenset({"catalog"}), "_item_cap.html",
@@ -69,7 +70,7 @@ def windows_context(state: HallState, session: Session) -> dict[str, Any]:
     """What the page and its live cells show: windows, items, their views, the hall's clock."""
     now = state.now()
     windows = _windows(state, session)
-    items = _items(state, session)
+    items = items_for(state, session)
     catalog = state.catalog
     return {
         "page_windows": windows,
@@ -90,7 +91,7 @@ def may_act(state: HallState, session: Session, fields: Mapping[str, Any]) -> bo
     """Whether the window or item of a command is one the page shows this user."""
     if "window" in fields:
         return any(w.id == fields["window"] for w in _windows(state, session))
-    return any(i.code == fields.get("service") for i in _items(state, session))
+    return any(i.code == fields.get("service") for i in items_for(state, session))
 
 
 def action_fields(state: HallState, verb: str, form: Mapping[str, Any]) -> dict[str, Any] | str:
