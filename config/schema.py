@@ -278,10 +278,6 @@ class HallConfig(StrictModel):
     behind the hall's reverse proxy), e.g. ``https://zwfw.example.gov.cn/chengdong``: a
     ticket's QR code is ``<public_url>/t/<token>``, its status page. Empty prints the hall's
     own ticket reference instead (a hall without public pages)."""
-    ticket_status_url: str = ""
-    """The QR code on a ticket: a URL template with ``{hall}``, ``{ticket}`` and ``{day}``
-    (e.g. ``https://zwfw.example.gov.cn/q/{hall}/{ticket}?d={day}``); empty prints the
-    hall's own ticket reference instead."""
 
     def broker_url(self, override: str | None = None) -> str:
         """``--broker`` if given, else the broker of this hall config."""

@@ -18,8 +18,9 @@ or a device names the sender's own:
 - the ``console`` node sends every command a user may give through it, always as its
   signed-in user (``acting_user``, checked by ``controller/acting.py`` against that user's
   role, department and windows); only the console may name an acting user, and only the
-  sign-ins (``users/authenticate``, ``users/authenticate_pin``) and its start-up load of
-  the day's tickets (``queue/today``) go without one;
+  sign-ins (``users/authenticate``, ``users/authenticate_pin``), its start-up load of
+  the day's tickets (``queue/today``) and the citizens' status page's look-up of a ticket
+  by its token (``queue/ticket_status``, sent by no other node) go without one;
 - the citizens' booking pages, served by the console with nobody signed in, may ask for a
   service's free slots, book (with the citizen's mobile number) and cancel a booking by its
   code and that mobile number, never without it (``CITIZENS_BOOKING``: the hall's own
@@ -90,9 +91,10 @@ CITIZENS_BOOKING = frozenset({("queue", "slots"), ("queue", "book"), ("queue", "
 service's free slots, a booking, and a cancellation naming the booking's mobile number."""
 SIGN_INS = frozenset({("users", "authenticate"), ("users", "authenticate_pin")})
 """What the console sends before anyone is signed in: without an acting user."""
-CONSOLE_OWN = SIGN_INS | {("queue", "today")}
-"""What the console sends as itself, without an acting user: the sign-ins, and the day's
-tickets it loads on start (ticket numbers and services: nothing about a person)."""
+CONSOLE_OWN = SIGN_INS | {("queue", "today"), ("queue", "ticket_status")}
+"""What the console sends as itself, without an acting user: the sign-ins, the day's
+tickets it loads on start (ticket numbers and services: nothing about a person), and the
+ticket behind a status token, for a citizen's status page (no user is signed in there)."""
 
 
 @dataclass(frozen=True, slots=True)

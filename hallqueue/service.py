@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,8 +21,18 @@ from sqlalchemy.engine import Connection
 from bus import topics
 from bus.models.base import Command, RefusalDetails
 from bus.models.events import data_model
-from bus.models.queue import CancelBooking, QueueOp, Rate, StatsQuery, Tick, TodayQuery
-from bus.models.replies import TodayResult, TodayTicket, result_of
+from bus.models.queue import (
+    CancelBooking,
+    Checkin,
+    Issue,
+    QueueOp,
+    Rate,
+    StatsQuery,
+    Tick,
+    TicketStatusQuery,
+    TodayQuery,
+)
+from bus.models.replies import TicketStatusResult, TodayResult, TodayTicket, result_of
 from bus.models.views import (
     CatalogData,
     CatalogView,
@@ -57,17 +69,31 @@ def from_sender(cmd: QueueOp) -> QueueOp:
 
 LOAD_DAYS = 7
 """Tickets older than this are history (statistics), not state: not loaded at start."""
+STATUS_TOKEN_BYTES = 12
+"""A ticket's status token: 96 random bits (16 URL-safe characters in its QR code)."""
+
+
+def new_status_token() -> str:
+    """A fresh random status token (``secrets``: unguessable, never derived from the ticket)."""
+    return secrets.token_urlsafe(STATUS_TOKEN_BYTES)
 
 
 class QueueService:
     area = "queue"
 
     def __init__(
-        self, hall: HallConfig, calendar: WorkdayCalendarProtocol, events: EventFactory
+        self,
+        hall: HallConfig,
+        calendar: WorkdayCalendarProtocol,
+        events: EventFactory,
+        *,
+        new_token: Callable[[], str] = new_status_token,
     ) -> None:
         self.hall = hall
         self.calendar = calendar
         self.events = events
+        self.new_token = new_token
+        """Makes each new ticket's status token (the engine is pure: it is given one)."""
         self.state: engine.QueueState | None = None
         self._published: dict[str, ViewData] = {}
         """Last retained view per topic, so a command republishes only what changed."""
@@ -106,6 +132,8 @@ class QueueService:
             return self._stats(conn, cmd, now)
         if isinstance(cmd, TodayQuery):
             return Outcome(result=self._today(now))
+        if isinstance(cmd, TicketStatusQuery):
+            return self._ticket_status(cmd.token)
         answer = booking_query(self.hall, self.calendar, self._require_state(), cmd, now)
         if answer is not None:
             return answer
@@ -114,7 +142,10 @@ class QueueService:
         refusal = self._wrong_ticket(cmd)
         if refusal is not None:
             return refusal
-        return self._apply(conn, from_sender(cmd), now)
+        op = from_sender(cmd)
+        if isinstance(op, Issue | Checkin):
+            op = op.model_copy(update={"status_token": self.new_token()})
+        return self._apply(conn, op, now)
 
     def _wrong_ticket(self, cmd: QueueOp) -> Outcome | None:
         """Q6: a rating counts only for the ticket the evaluator showed, the one just finished."""
@@ -263,6 +294,35 @@ class QueueService:
                 )
                 for t in rows
             ),
+        )
+
+    def _ticket_status(self, token: str) -> Outcome:
+        """``queue/ticket_status``: the current hall day's ticket with this status token.
+
+        A token of an earlier day, or none at all, gets the same ``unknown_ticket``: the
+        page behind a QR code expires with its hall day and says nothing about why."""
+        state = self._require_state()
+        found = next(
+            (
+                t
+                for t in state.tickets.values()
+                if t.status_token == token and t.day == state.day
+            ),
+            None,
+        )
+        if found is None:
+            return Outcome.refused("unknown_ticket", "未找到该号票 / no such ticket today")
+        return Outcome(
+            result=TicketStatusResult(
+                day=found.day,
+                ticket=found.number,
+                category=found.category,
+                service=found.service,
+                service_name=self._item_name(found.service),
+                status=found.status.value,
+                window=found.window,
+                issued_at=found.issued_at,
+            )
         )
 
     def _item_name(self, code: str) -> str:

@@ -376,14 +376,11 @@ class KioskModel(FrontEndModel):
 
 
 def ticket_status_url(hall: HallConfig, ticket: IssueResult) -> str:
-    """What the ticket's QR code says: the hall's status page, or its own reference."""
-    day, _, number = ticket.key.partition("/")
-    template = hall.ticket_status_url
-    if not template:
+    """What the ticket's QR code says: its status page, ``<public_url>/t/<token>`` (a random
+    token, never the number), or, in a hall without public pages, its own reference."""
+    if not hall.public_url or not ticket.status_token:
         return f"servicehall:{hall.hall_id}/ticket/{ticket.key}"
-    return template.format(
-        hall=hall.hall_id, ticket=number or ticket.ticket, day=day.replace("-", "")
-    )
+    return f"{hall.public_url}/t/{ticket.status_token}"
 
 
 def ticket_job(hall: HallConfig, ticket: IssueResult, job_id: str | None = None) -> PrintJob:

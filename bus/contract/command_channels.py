@@ -245,6 +245,18 @@ COMMAND_CHANNELS: list[CommandChannel] = [
         reply_examples=(ok("console-today-5d1e", rx.TODAY),),
     ),
     CommandChannel(
+        queue.TicketStatusQuery,
+        (_M,),
+        (queue.TicketStatusQuery(id="console-status-8c21", token="q3W8xZp2LmN5vR7t"),),
+        "The ticket behind a status token (a ticket's QR code, `<public_url>/t/<token>`), "
+        "for the citizens' status page; the console asks once per token and follows the "
+        "ticket by the events and `state/queue` after. Only the console, as itself.",
+        reply_examples=(
+            ok("console-status-8c21", rx.TICKET_STATUS),
+            Example(rx.UNKNOWN_TICKET, "a token of no ticket of this hall day"),
+        ),
+    ),
+    CommandChannel(
         attendance.Punch,
         (_T, _M),
         (

@@ -165,6 +165,7 @@ _REPLY_OK = reply_model(IssueResult)(
         issued_at=dt.datetime(2026, 11, 24, 9, 12, tzinfo=dt.timezone(dt.timedelta(hours=8))),
         estimated_wait_minutes=28,
         booking=None,
+        status_token="q3W8xZp2LmN5vR7t",
     ),
 )
 _REPLY_REFUSED = Reply.failure(

@@ -42,6 +42,7 @@ from bus.models.replies import (
     StatsBlock,
     StatsResult,
     SuspendResult,
+    TicketStatusResult,
     TodayResult,
     TodayTicket,
     TransferResult,
@@ -316,6 +317,14 @@ NOTICE = Notice(
 REVOKED = RevokeResult(revoked=("N0012",))
 NOTICES = NoticeList(notices=(ListedNotice.of(NOTICE, _at(10, 0)),))
 
+
+TICKET_STATUS = TicketStatusResult(
+    day=dt.date(2026, 11, 24), ticket="A013", category="A", service="A01",
+    service_name="社保卡补换", status="called", window="W02", issued_at=_at(9, 12),
+)  # fmt: skip
+UNKNOWN_TICKET = Reply.failure(
+    "console-status-8c22", "unknown_ticket", "未找到该号票 / no such ticket today"
+)
 
 TODAY = TodayResult(
     day=dt.date(2026, 11, 24),

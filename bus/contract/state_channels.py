@@ -204,7 +204,7 @@ CHANNELS: list[Channel] = [
                     ahead=7,
                     estimated_wait_min=14,
                     issued_at=_NOW,
-                    status_url="servicehall:chengdong/ticket/2026-11-24/A013",
+                    status_url="https://zwfw.example.gov.cn/chengdong/t/q3W8xZp2LmN5vR7t",
                 ),
             ),
             Example(

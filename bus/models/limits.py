@@ -53,6 +53,9 @@ Code = Annotated[str, Field(max_length=CODE_MAX)]
 Name = Annotated[str, Field(max_length=NAME_MAX)]
 Note = Annotated[str, Field(max_length=NOTE_MAX)]
 Text = Annotated[str, Field(max_length=TEXT_MAX)]
+StatusToken = Annotated[str, Field(max_length=CODE_MAX, pattern=r"^[A-Za-z0-9_-]{16,64}$")]
+"""A ticket's status token (its QR code's ``/t/<token>``): URL-safe base64 of at least 96
+random bits (``secrets.token_urlsafe``), never derived from the ticket."""
 
 
 def json_depth_exceeds(payload: bytes, limit: int = MAX_DEPTH) -> bool:

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from bus.models.base import Command, command_model
-from bus.models.limits import Code, Note
+from bus.models.limits import Code, Note, StatusToken
 from bus.models.mobile import Mobile
 
 WindowId = Code
@@ -120,6 +120,10 @@ class Issue(_QueueCommand):
     """绿色通道: self-declared at the kiosk and confirmed by the guide, or issued by staff."""
     node: Code | None = None
     """The kiosk that asked, to route the print job."""
+    status_token: StatusToken | None = Field(default=None, exclude=True)
+    """The ticket's status token (its QR code's ``/t/<token>``): random, made by the
+    controller's queue service for each ticket, kept with it and sent back to the kiosk in
+    the reply, never in the ``ticket.issued`` event. No node sends it."""
 
 
 class _AtWindow(_QueueCommand):
@@ -280,6 +284,8 @@ class Checkin(_QueueCommand):
     code: Code = ""
     ref: Code | None = Field(default=None, exclude=True)
     """The script's name for the booking (replay only); the code is what the kiosk scans."""
+    status_token: StatusToken | None = Field(default=None, exclude=True)
+    """The ticket's status token, as ``Issue.status_token``: the controller's to set."""
 
     @model_validator(mode="after")
     def _names_a_booking(self) -> Checkin:
@@ -408,6 +414,16 @@ class BookingsQuery(_DayRange):
 
     service: Code | None = None
     full_numbers: bool = False
+
+
+@command_model("queue", "ticket_status")
+class TicketStatusQuery(Command):
+    """One ticket of the hall day by its status token (the QR code's ``/t/<token>``): what
+    the citizens' status page shows. Only the console asks, as itself; a token that is not
+    of a ticket of the current hall day is ``unknown_ticket`` (a token expires with its day)."""
+
+    readonly = True
+    token: StatusToken
 
 
 @command_model("queue", "stats")

@@ -49,6 +49,10 @@ class SparseResult(Result):
 class IssueResult(IssuedData):
     """The reply to ``queue/issue``: the ticket the kiosk shows and prints (Q1)."""
 
+    status_token: str | None = None
+    """The ticket's status token: its QR code is ``<public_url>/t/<token>``. Only in this
+    reply (and the store's): the ``ticket.issued`` event, which every node reads, has none."""
+
 
 class CheckinResult(IssueResult):
     """The reply to ``queue/checkin``: the priority ticket the booking turned into (Q12)."""
@@ -408,6 +412,22 @@ class TodayTicket(Result):
     """The citizen's rating (1–5) once given."""
 
 
+class TicketStatusResult(Result):
+    """The reply to ``queue/ticket_status``: the ticket a status token belongs to, as the
+    citizens' status page first shows it (the console follows it by the events after)."""
+
+    day: dt.date
+    ticket: str
+    category: str
+    service: str
+    service_name: str
+    status: str
+    """``waiting``, ``called``, ``held``, ``skipped``, ``done`` or ``expired``."""
+    window: str | None
+    """The window calling, serving or holding it (or the last that did)."""
+    issued_at: dt.datetime
+
+
 class TodayResult(Result):
     """The reply to ``queue/today``: the hall day's tickets, oldest first, and the sequence of
     the last event they include (a listener applies only later events on top)."""
@@ -714,6 +734,7 @@ COMMAND_RESULTS: dict[tuple[str, str], type[BaseModel]] = {
     ("queue", "close_workorder"): WorkorderCloseResult,
     ("queue", "stats"): StatsResult,
     ("queue", "today"): TodayResult,
+    ("queue", "ticket_status"): TicketStatusResult,
     ("notice", "push"): Notice,
     ("notice", "revoke"): RevokeResult,
     ("notice", "list"): NoticeList,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -180,6 +181,12 @@ class WindowView(View[WindowData]):
 # state/queue ---------------------------------------------------------------------------
 
 
+def estimated_wait(ahead: int, mean_service_minutes: float, serving_windows: int) -> int:
+    """Q1/Q4: people ahead × mean service time ÷ windows serving the category, rounded up:
+    the one formula of the ticket's estimate, the hall screen's and the status page's."""
+    return math.ceil(ahead * mean_service_minutes / max(serving_windows, 1))
+
+
 class CategoryWaiting(ViewData):
     """One category's queue on the hall screen and kiosk."""
 
@@ -192,6 +199,26 @@ class CategoryWaiting(ViewData):
     serving_windows: int
     windows: tuple[int, ...]
     """Window numbers that serve the category."""
+    queue: tuple[str, ...] = ()
+    """The waiting tickets by number, in the call order (Q4: priority, transferred, normal;
+    each by issue time): a ticket's place here is its ``ahead``, as the engine counts it at
+    issue. The citizens' status pages count from it, so that every one of them stays live
+    from this one retained view instead of asking the controller per page per change.
+    Numbers only (no service, no times), and read only by the hall's own nodes."""
+    service_minutes: float | None = None
+    """``mean_service_minutes`` unrounded: what the estimates are computed from."""
+
+    def ahead_of(self, ticket: str) -> int | None:
+        """Waiting tickets the call order puts before ``ticket``; None when it is not waiting."""
+        try:
+            return self.queue.index(ticket)
+        except ValueError:
+            return None
+
+    def estimated_wait_for(self, ahead: int) -> int:
+        """The estimated wait of a ticket with ``ahead`` before it, as its ticket says."""
+        mean = self.mean_service_minutes if self.service_minutes is None else self.service_minutes
+        return estimated_wait(ahead, mean, self.serving_windows)
 
 
 class CallBrief(ViewData):

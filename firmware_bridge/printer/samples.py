@@ -24,7 +24,7 @@ def sample_ticket(issued_at: datetime = SAMPLE_TIME) -> Ticket:
         ahead=7,
         estimated_wait_min=21,
         issued_at=issued_at,
-        status_url="https://zwfw.example.gov.cn/q/chengdong/A012?d=20261123",
+        status_url="https://zwfw.example.gov.cn/chengdong/t/q3W8xZp2LmN5vR7t",
     )
 
 

@@ -166,7 +166,9 @@ def checkin(ctx: Ctx, d: Draft, op: Checkin) -> Handled:
     if suspension is not None and suspension.active(ctx.now):
         return Refusal.of("suspended", notice=suspension.notice)
     # The booking holds the citizen's place: no last-ticket or cap check here.
-    ticket, reply = new_ticket(ctx, d, appointment.service, True, booking=appointment.key)
+    ticket, reply = new_ticket(
+        ctx, d, appointment.service, True, booking=appointment.key, status_token=op.status_token
+    )
     d.put_appointment(
         dataclasses.replace(
             appointment,

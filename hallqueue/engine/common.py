@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+from bus.models.views import estimated_wait
 from config.schema import HallConfig, Window
 from hallqueue.engine.draft import Draft
 from hallqueue.engine.events import Refusal
@@ -96,7 +96,7 @@ def estimated_wait_minutes(
 ) -> int:
     """Q1/Q4: people ahead × mean service time ÷ windows serving the category, rounded up."""
     mean = mean_service_minutes(hall, state, category)
-    return math.ceil(ahead * mean / serving_windows(hall, state, category, ctx))
+    return estimated_wait(ahead, mean, serving_windows(hall, state, category, ctx))
 
 
 def ticket_detail(hall: HallConfig, ticket: Ticket) -> dict[str, Any]:

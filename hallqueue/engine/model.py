@@ -123,6 +123,9 @@ class Ticket:
     """Place in the hall day's issue order across all categories (1 = first ticket of the
     day): breaks ties between tickets issued at the same time in the order they were issued,
     whatever their prefixes (Q4). 0 in records written before it existed."""
+    status_token: str | None = None
+    """The random token of the ticket's status page (its QR code): given with the operation
+    by the controller, never made here (the engine is pure); None in a replay."""
 
     @property
     def tier(self) -> Tier:

@@ -59,9 +59,17 @@ def issue_refusal(ctx: Ctx, d: Draft, service: str) -> Refusal | None:
 
 
 def new_ticket(
-    ctx: Ctx, d: Draft, service: str, priority: bool, booking: str | None = None
+    ctx: Ctx,
+    d: Draft,
+    service: str,
+    priority: bool,
+    booking: str | None = None,
+    status_token: str | None = None,
 ) -> tuple[Ticket, dict[str, Any]]:
-    """Number and queue a ticket; returns it and the reply the kiosk prints (Q1, Q2)."""
+    """Number and queue a ticket; returns it and the reply the kiosk prints (Q1, Q2).
+
+    ``status_token`` (the status page's, from the operation) is kept with the ticket and put
+    in the reply only: the ``ticket.issued`` event, which every node reads, never has it."""
     item = ctx.hall.item(service)
     assert item is not None
     c = counter(d, ctx, item.category)
@@ -84,6 +92,7 @@ def new_ticket(
         booking=booking,
         history=(Step(TicketStatus.WAITING, ctx.now, None, "issued"),),
         ordinal=ordinal,
+        status_token=status_token,
     )
     d.put_ticket(ticket)
     ahead = ahead_of(d.waiting, ticket)
@@ -98,14 +107,17 @@ def new_ticket(
         "booking": booking,
     }
     d.emit("ticket.issued", public, **detail)
-    return ticket, {**public, **detail, "priority": priority}
+    reply = {**public, **detail, "priority": priority}
+    if status_token is not None:
+        reply["status_token"] = status_token
+    return ticket, reply
 
 
 def issue(ctx: Ctx, d: Draft, op: Issue) -> Handled:
     refusal = issue_refusal(ctx, d, op.service)
     if refusal is not None:
         return refusal
-    return new_ticket(ctx, d, op.service, op.priority)[1]
+    return new_ticket(ctx, d, op.service, op.priority, status_token=op.status_token)[1]
 
 
 def _window(ctx: Ctx, d: Draft, window_id: str) -> tuple[WindowState, Refusal | None]:

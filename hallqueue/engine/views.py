@@ -172,6 +172,9 @@ def queue_view(
             mean_service_minutes=round(mean_service_minutes(hall, state, cat.prefix), 1),
             serving_windows=serving_windows(hall, state, cat.prefix, ctx),
             windows=tuple(w.number for w in hall.windows_for(cat.prefix)),
+            # The call-order index itself (``ahead_of`` is a place in it): numbers only.
+            queue=tuple(state.tickets[key].number for _, key in entries),
+            service_minutes=mean_service_minutes(hall, state, cat.prefix),
         )
     # The tickets being called or served now: at most one per window, newest call first.
     current = [state.tickets.get(w.current) for w in state.windows.values() if w.current]

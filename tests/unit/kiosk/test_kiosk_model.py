@@ -318,16 +318,26 @@ def test_the_bridge_can_print_the_ticket_and_the_one_time_notice_the_kiosk_sends
     )
 
 
-def test_ticket_qr_points_at_the_halls_status_page_when_configured(fake_hall: FakeHall) -> None:
-    """Q1: the ticket's QR code lets the citizen check the queue from a phone."""
+def test_ticket_qr_points_at_the_halls_status_page_by_its_token(fake_hall: FakeHall) -> None:
+    """Q1: the ticket's QR code lets the citizen check the queue from a phone: the hall's
+    public_url and the ticket's random token, never its number."""
     model = kiosk(fake_hall)
     model.hall = model.hall.model_copy(
-        update={"ticket_status_url": "https://zwfw.example.gov.cn/q/{hall}/{ticket}?d={day}"}
+        update={"public_url": "https://zwfw.example.gov.cn/chengdong"}
     )
     take(model, "B", "B01")
     url = fake_hall.payloads(printer_topic("print"))[-1]["data"]["status_url"]
-    assert url.startswith("https://zwfw.example.gov.cn/q/chengdong/B001?d=")
-    assert len(url.rsplit("=", 1)[1]) == 8  # the hall day, YYYYMMDD
+    assert url.startswith("https://zwfw.example.gov.cn/chengdong/t/")
+    token = url.rsplit("/", 1)[1]
+    assert len(token) >= 16 and "B001" not in url  # 96 random bits, URL-safe base64
+
+
+def test_without_a_public_url_the_qr_keeps_the_halls_own_reference(fake_hall: FakeHall) -> None:
+    model = kiosk(fake_hall)
+    model.hall = model.hall.model_copy(update={"public_url": ""})
+    take(model, "B", "B01")
+    url = fake_hall.payloads(printer_topic("print"))[-1]["data"]["status_url"]
+    assert url.startswith("servicehall:chengdong/ticket/") and url.endswith("/B001")
 
 
 def test_a_printer_state_the_kiosk_has_no_words_for_is_shown_as_a_fault(
