@@ -244,6 +244,68 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
             "Check the QR code on your ticket; a ticket is valid on its day only.",
         ),
         "pub_no_page": ("页面不存在", "Page not found"),
+        "pub_index_hint": (
+            "扫描号票上的二维码，查看您的叫号进度。",
+            "Scan the QR code on your ticket to see your place in the queue.",
+        ),
+        "pub_your_ticket": ("您的号码", "Your number"),
+        "pub_issued_at": ("取号时间", "Taken at"),
+        "pub_counting": ("正在获取排队信息…", "Getting the queue…"),
+        "pub_ahead": ("前面还有 {n} 人", "{n} ahead of you"),
+        "pub_wait": ("预计等候约 {n} 分钟", "Estimated wait: about {n} min"),
+        "pub_wait_soon": ("即将轮到您", "Almost your turn"),
+        "pub_waiting_hint": (
+            "请留意大厅叫号；叫到您时，本页会显示请您前往的窗口。",
+            "Listen for the call; when you are called, this page shows your window.",
+        ),
+        "pub_called": ("请到 {n} 号窗口办理", "Please go to window {n}"),
+        "pub_called_hint": (
+            "已叫到您的号，请尽快前往；未到窗口将被过号。",
+            "Your number has been called: please go now, or it may be skipped.",
+        ),
+        "pub_held": ("您的号已挂起", "Your ticket is on hold"),
+        "pub_held_hint": (
+            "补齐材料后请回到 {n} 号窗口，工作人员会继续为您办理。",
+            "When you have the documents, go back to window {n}: the staff will go on.",
+        ),
+        "pub_skipped": ("已过号", "Your number was skipped"),
+        "pub_skipped_hint": (
+            "请到 {n} 号窗口或咨询台，请工作人员为您恢复排队；"
+            "恢复后按原取号时间排队，无需重新取号。",
+            "Go to window {n} or the information desk and ask the staff to put your ticket "
+            "back in the queue: it keeps its place by the time you took it, no new ticket "
+            "needed.",
+        ),
+        "pub_skipped_hint_any": (
+            "请到窗口或咨询台，请工作人员为您恢复排队；"
+            "恢复后按原取号时间排队，无需重新取号。",
+            "Go to a window or the information desk and ask the staff to put your ticket "
+            "back in the queue: it keeps its place by the time you took it, no new ticket "
+            "needed.",
+        ),
+        "pub_done": ("已办理完毕", "Served"),
+        "pub_done_hint": (
+            "感谢您的耐心等候，欢迎在窗口的评价器上对本次服务作出评价。",
+            "Thank you for waiting; please rate the service on the window's evaluator.",
+        ),
+        "pub_expired": ("号票已过期", "This ticket has expired"),
+        "pub_expired_hint": (
+            "号票仅当天有效，如需办理请重新取号。",
+            "A ticket is valid on its day only; please take a new one.",
+        ),
+        "pub_stale": (
+            "暂时无法连接大厅系统，显示的信息可能不是最新的",
+            "The hall system is unreachable just now: this page may be out of date",
+        ),
+        "pub_unavailable": ("暂时无法查询", "Cannot look it up just now"),
+        "pub_unavailable_hint": (
+            "暂时无法连接大厅系统，请稍后刷新页面。",
+            "The hall system is unreachable; refresh the page in a moment.",
+        ),
+        "pub_privacy": (
+            "本页只显示您本人的号票，不显示其他人的任何信息。",
+            "This page shows your own ticket only, nothing about anyone else.",
+        ),
         "pub_too_many": ("访问过于频繁", "Too many requests"),
         "pub_too_many_hint": (
             "请稍等片刻再刷新页面。",

@@ -13,6 +13,7 @@ languages with ``Retry-After``.
 from __future__ import annotations
 
 import math
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from console import routes_status, sse
 from console.commands import CommandSender
@@ -104,6 +105,7 @@ def create_public_app(
     )
     trusted = trusted_networks(settings.trusted_proxies)
     renderer = Renderer(template_env(), state)
+    base = url_path(state.hall.public_url)
 
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static/public", StaticFiles(directory=HERE / "static" / "public"), name="public")
@@ -115,7 +117,7 @@ def create_public_app(
 
     def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         lang = lang_of(request)
-        html = renderer.render(template, renderer.context(lang, **ctx))
+        html = renderer.render(template, renderer.context(lang, base=base, **ctx))
         response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
         if request.query_params.get("lang") in ("zh", "en"):
             response.set_cookie(LANG_COOKIE, lang, samesite="lax", httponly=True)
@@ -131,7 +133,7 @@ def create_public_app(
     def live(
         request: Request, regions: tuple[Region, ...], ctx_of: Callable[[], dict[str, Any]]
     ) -> Response:
-        return sse.live(request, state, renderer, regions, ctx_of)
+        return sse.live(request, state, renderer, regions, ctx_of, only_changed=True)
 
     def too_many(request: Request, wait: float) -> Response:
         response = page(request, "public/too_many.html", 429)
@@ -145,6 +147,11 @@ def create_public_app(
             return page(request, "public/no_page.html", 404)
         return Response(status_code=exc.status_code)
 
+    @app.get("/")
+    async def index(request: Request) -> Response:
+        """The address itself: what the pages are for (a QR code leads further)."""
+        return page(request, "public/index.html")
+
     kit = PublicKit(
         state=state, sender=sender, renderer=renderer, lang_of=lang_of, page=page, live=live,
         client_of=client_of,
@@ -152,4 +159,49 @@ def create_public_app(
     for register in routes:
         register(app, kit)
     app.add_middleware(RateLimit, limiter=limiter, trusted=trusted, too_many=too_many)
+    app.add_middleware(PublicEdge, prefix=base)
     return app
+
+
+def url_path(public_url: str) -> str:
+    """The path of the hall's ``public_url`` without its last slash (``/chengdong``; empty
+    at a host's root): the pages link their assets and streams below it."""
+    return urllib.parse.urlsplit(public_url).path.rstrip("/") if public_url else ""
+
+
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+    ),
+)
+"""On every answer: the token in a page's address never leaves in a Referer, no other site
+frames the pages, and nothing but the listener's own scripts runs."""
+
+
+class PublicEdge:
+    """ASGI middleware at the listener's edge: the security headers, and the public_url's
+    path (``/chengdong/t/<token>``) taken off when the reverse proxy passes it on unstripped,
+    so the pages work behind ``proxy_pass`` with or without the path."""
+
+    def __init__(self, app: ASGIApp, prefix: str) -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        if self.prefix and (path == self.prefix or path.startswith(self.prefix + "/")):
+            scope = {**scope, "path": path[len(self.prefix):] or "/", "raw_path": None}
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *SECURITY_HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

@@ -86,16 +86,27 @@ def live(
     renderer: Renderer,
     regions: tuple[Region, ...],
     ctx_of: Callable[[], dict[str, Any]],
+    *,
+    only_changed: bool = False,
 ) -> Response:
     """The SSE stream of a page: re-renders those of ``regions`` whose dependencies changed
-    (every region on a first connection, or after the ring lost the client's last id)."""
+    (every region on a first connection, or after the ring lost the client's last id).
+
+    ``only_changed``: a region rendered as this stream last sent it is not sent again (a
+    citizen's phone gets a message when its ticket's page changes, not on every change of
+    the hall; the client's last id still moves on)."""
+    sent: dict[str, str] = {}
 
     def render(names: frozenset[str] | None) -> list[tuple[str, str]]:
         chosen = [r for r in regions if names is None or r.depends & names]
         if not chosen:
             return []
         ctx = ctx_of()
-        return [(r.name, renderer.render(r.template, {**ctx, "key": r.key})) for r in chosen]
+        out = [(r.name, renderer.render(r.template, {**ctx, "key": r.key})) for r in chosen]
+        if only_changed:
+            out = [(name, html) for name, html in out if sent.get(name) != html]
+            sent.update(out)
+        return out
 
     last = request.headers.get("last-event-id") or request.query_params.get("last")
     return StreamingResponse(

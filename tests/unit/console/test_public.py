@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 from starlette.routing import Mount, Route
 
 from config.schema import HallConfig
@@ -39,6 +41,7 @@ def test_every_staff_route_and_asset_is_a_404_on_the_public_listener(hall: HallC
         paths
     )
     assert "/static/console.css" in paths
+    paths.remove("/")  # the citizens' own index there (below), not the staff's sign-in
     for path in paths:
         for method in ("GET", "POST"):
             response = public.request(method, path)
@@ -47,6 +50,33 @@ def test_every_staff_route_and_asset_is_a_404_on_the_public_listener(hall: HallC
             assert "管理台" not in response.text and "登录" not in response.text
     assert public.get("/static/public/public.css").status_code == 200
     assert public.get("/static/vendor/htmx-2.0.11.min.js").status_code == 200
+    index = public.get("/")
+    assert index.status_code == 200 and "二维码" in index.text and "login" not in index.text
+
+
+def test_behind_a_proxy_that_keeps_the_public_path_the_pages_answer_under_it(
+    hall: HallConfig,
+) -> None:
+    """``proxy_pass`` without a trailing slash passes ``/chengdong/t/…`` on as it is."""
+    c = Console(hall)
+    c.state.hall = hall.model_validate(
+        {**hall.model_dump(), "public_url": "https://zwfw.example.gov.cn/chengdong"}
+    )
+    public = public_client(c)
+    page = public.get("/chengdong/")
+    assert page.status_code == 200
+    assert 'href="/chengdong/static/public/public.css"' in page.text
+    assert public.get("/chengdong/static/public/public.css").status_code == 200
+    assert public.get("/chengdong/login").status_code == 404
+    assert public.get("/chengdong/static/console.css").status_code == 404
+
+
+def test_every_answer_carries_the_security_headers(hall: HallConfig) -> None:
+    c = Console(hall)
+    response = public_client(c).get("/t/nothing")
+    assert response.headers["referrer-policy"] == "no-referrer"  # the token stays in the page
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
 
 
 def test_a_client_past_its_burst_gets_the_429_page_in_both_languages(hall: HallConfig) -> None:
@@ -97,3 +127,22 @@ def test_clients_behind_the_trusted_proxy_are_limited_apart(hall: HallConfig) ->
     direct = behind("192.0.2.7")
     assert direct.get("/t/x", headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 404
     assert direct.get("/t/x", headers={"X-Forwarded-For": "203.0.113.2"}).status_code == 429
+
+
+def test_public_url_and_trusted_proxies_are_checked_with_what_to_write(hall: HallConfig) -> None:
+    def with_(**changes: object) -> HallConfig:
+        return HallConfig.model_validate({**hall.model_dump(mode="json"), **changes})
+
+    assert with_(public_url="https://zwfw.example.gov.cn/chengdong/").public_url == (
+        "https://zwfw.example.gov.cn/chengdong"
+    )
+    for bad, words in (
+        ("zwfw.example.gov.cn/chengdong", "https://zwfw.example.gov.cn/chengdong"),
+        ("ftp://zwfw.example.gov.cn/", "web address"),
+        ("https://zwfw.example.gov.cn/t?hall=1", "no ?query"),
+    ):
+        with pytest.raises(ValidationError, match=re.escape(words)):
+            with_(public_url=bad)
+    with pytest.raises(ValidationError, match="not an IP address or network"):
+        with_(console={"trusted_proxies": ["nginx.local"]})
+    assert with_(console={"trusted_proxies": ["10.0.0.0/24", "::1"]}).console.trusted_proxies
