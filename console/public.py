@@ -25,7 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from console import routes_status, sse
+from console import routes_booking, routes_status, sse
 from console.commands import CommandSender
 from console.i18n import Lang
 from console.pages import LANG_COOKIE, Region, Renderer, request_lang, template_env
@@ -54,9 +54,9 @@ class PublicKit:
 
 PublicRoutes = Callable[[FastAPI, PublicKit], None]
 
-PUBLIC_ROUTES: tuple[PublicRoutes, ...] = (routes_status.register,)
+PUBLIC_ROUTES: tuple[PublicRoutes, ...] = (routes_status.register, routes_booking.register)
 """Every module of citizens' routes, in the order they are registered: the ticket status
-(叫号进度, ``/t/<token>``); booking adds its own ``register`` here."""
+(叫号进度, ``/t/<token>``) and the booking pages (网上预约, ``/book``)."""
 
 
 class RateLimit:

@@ -13,7 +13,8 @@ from config.schema import HallConfig
 from console.app import create_app
 from console.auth import Sessions
 from console.commands import BusCommandSender, ControllerAuthenticator
-from console.run import NODE_ID, ConsoleServer
+from console.public import create_public_app
+from console.run import NODE_ID, CompanionServer, ConsoleServer
 from console.state import HallState
 from tests.waiting import wait_for_port, wait_until
 
@@ -33,11 +34,18 @@ class ConsoleThread:
     """``hall console`` in a thread: one asyncio loop for uvicorn and the PahoBus."""
 
     def __init__(
-        self, hall: HallConfig, broker_url: str, port: int, sessions: Sessions | None = None
+        self,
+        hall: HallConfig,
+        broker_url: str,
+        port: int,
+        sessions: Sessions | None = None,
+        public_port: int | None = None,
     ) -> None:
         self.hall = hall
         self.broker_url = broker_url
         self.port = port
+        self.public_port = public_port
+        """Also the citizens' listener (``--public-listen``) on this port, when given."""
         self.sessions = sessions or Sessions()
         """Kept across a restart of the server in a test (a process restart signs out)."""
         self.loop = asyncio.new_event_loop()
@@ -48,6 +56,11 @@ class ConsoleThread:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def public_url(self) -> str:
+        """The citizens' listener (``public_port``)."""
+        return f"http://127.0.0.1:{self.public_port}"
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
@@ -68,16 +81,26 @@ class ConsoleThread:
             timeout_graceful_shutdown=2,
         )
         self.server = ConsoleServer(config, self.state)
+        servers = [self.server.serve()]
+        if self.public_port is not None:
+            public = CompanionServer(uvicorn.Config(
+                create_public_app(self.state, sender), host="127.0.0.1", port=self.public_port,
+                log_level="warning", timeout_graceful_shutdown=2, access_log=False,
+            ))  # fmt: skip
+            self.server.companions.append(public)
+            servers.append(public.serve())
         self.state.start()
         bus.start()
         try:
-            await self.server.serve()
+            await asyncio.gather(*servers)
         finally:
             bus.stop()
 
     def start(self) -> ConsoleThread:
         self._thread.start()
         assert wait_for_port(self.port, timeout=10)
+        if self.public_port is not None:
+            assert wait_for_port(self.public_port, timeout=10)
         wait_until(lambda: self.state is not None and not self.state.lost)
         return self
 
@@ -88,6 +111,8 @@ class ConsoleThread:
         def exit_now() -> None:
             state.close()
             server.should_exit = True
+            for companion in server.companions:
+                companion.should_exit = True
 
         self.loop.call_soon_threadsafe(exit_now)
         self._thread.join(15)

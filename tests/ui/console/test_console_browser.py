@@ -41,11 +41,12 @@ def staff_page(h: ConsoleHall, user: str = "s003", lang: str = "zh") -> Any:
     return page
 
 
-def manager_page(h: ConsoleHall, lang: str = "zh") -> Any:
+def manager_page(h: Any, lang: str = "zh", user: str = "manager") -> Any:
+    """A tab signed in at the live hall as the manager (or ``user``, a chief)."""
     page = h.browser.new_page(viewport=VIEWPORT, locale="zh-CN")
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(f"{h.console.url}/login?lang={lang}")
-    page.fill("input[name=user]", "manager")
+    page.fill("input[name=user]", user)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/hall")
