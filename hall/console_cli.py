@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,10 @@ from config.cli import add_hall_argument
 
 if TYPE_CHECKING:
     Sub = argparse._SubParsersAction[argparse.ArgumentParser]
+
+PUBLIC_LISTEN_ENV = "SERVICEHALL_PUBLIC_LISTEN"
+"""Where the citizens' listener listens when ``--public-listen`` is not given (the console's
+systemd unit sets it; its ``console.env`` may change or empty it)."""
 
 
 def register(sub: Sub) -> None:
@@ -26,10 +31,11 @@ def register(sub: Sub) -> None:
     p.add_argument("--node", default="console", help="the console's node id (its MQTT user)")
     p.add_argument(
         "--public-listen",
-        default=None,
+        default=os.environ.get(PUBLIC_LISTEN_ENV) or None,
         metavar="HOST:PORT",
         help="also serve the citizens' pages (ticket status) on this address, apart from the "
-        "staff pages; publish it behind the hall's reverse proxy at the config's public_url",
+        "staff pages; publish it behind the hall's reverse proxy at the config's public_url "
+        f"(default: ${PUBLIC_LISTEN_ENV}, which the systemd unit sets; empty: none)",
     )
     p.set_defaults(handler=_run)
 

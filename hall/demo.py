@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +104,9 @@ class Demo:
         """The demo broker's URL, once started."""
         self.console_url = ""
         """The web console's address, once started (empty for a hall without a console)."""
+        self.public_url = ""
+        """The citizens' pages (the console's ``--public-listen``) as this machine reaches
+        them, under the hall's public_url path: the demo's tickets' QR codes point here."""
         self._pressers: dict[str, PahoBus] = {}
         """Buses by node that press that node's simulated keys (only it may write its
         ``dev/<node>/…``)."""
@@ -166,9 +170,15 @@ class Demo:
         if node is None:
             return
         listen = f"127.0.0.1:{free_port()}"
+        public = f"127.0.0.1:{free_port()}"
         self._spawn("console", [*hall, "console", *config, "--broker", url, "--listen", listen,
-                                "--node", node], node=node)
+                                "--public-listen", public, "--node", node], node=node)
         self.console_url = f"http://{listen}/"
+        # What a hall's reverse proxy publishes at public_url is this listener: the demo's
+        # own tickets point at it, under the same path (the listener answers below it).
+        path = urllib.parse.urlsplit(self.hall.public_url).path.rstrip("/")
+        self.public_url = f"http://{public}{path}"
+        self.hall = self.hall.model_copy(update={"public_url": self.public_url})
 
     def _open_screens(self, hall: list[str], config: list[str], url: str) -> None:
         """The front ends as separate windows on this desktop, on the demo's broker."""
@@ -459,9 +469,13 @@ def run_demo(hall: HallConfig, data_dir: str | Path, rate: float = 1.0,
             "tickets": str(demo.tickets_dir),
             "watch": watch_command(hall, url, demo.credentials),
             "console": demo.console_url or "none (no console node in the hall config)",
+            "public": demo.public_url or "none (no console node in the hall config)",
         }, ensure_ascii=False, indent=2), flush=True)
         if demo.console_url:
             print(f"管理台 / console: {demo.console_url} (登录见下 / logins below)", flush=True)
+        if demo.public_url:
+            print(f"市民页面 / citizens' pages: {demo.public_url}/ "
+                  "(号票二维码指向这里 / the tickets' QR codes point here)", flush=True)
         print("演示大厅已启动，按 Ctrl-C 结束 / demo hall running, Ctrl-C to stop", flush=True)
         demo.run(url, duration)
     except KeyboardInterrupt:

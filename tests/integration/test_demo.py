@@ -195,3 +195,46 @@ def _status(client: object, path: str) -> int:
         return client.get(path).status_code
     except httpx.HTTPError:
         return 0
+
+
+def test_demo_tickets_qr_codes_open_their_status_page_on_the_public_listener(
+    tmp_path: Path,
+) -> None:
+    """The demo starts the citizens' listener too (its URL printed); a printed ticket's QR
+    code (read off the simulated printer's picture) opens that ticket's status page there,
+    and the staff's sign-in page is not served on it."""
+    import cv2
+    import httpx
+    import numpy as np
+    from PIL import Image
+
+    demo = DemoRun(tmp_path, duration=30)
+    try:
+        shown = demo.started()
+        public = shown["public"]
+        assert public.startswith("http://127.0.0.1:") and public.endswith("/chengdong"), shown
+        assert any(f"市民页面 / citizens' pages: {public}/" in line for line in demo.lines)
+        printed = tmp_path / "tickets" / "kiosk-1"
+
+        def first_ticket() -> Image.Image | None:
+            for picture in sorted(printed.glob("*.png")):
+                try:  # a preview still being written is not a picture yet
+                    with Image.open(picture) as image:
+                        return image.convert("L")
+                except (OSError, SyntaxError):
+                    return None
+            return None
+
+        ticket = wait_until(first_ticket, timeout=60)
+        assert ticket is not None
+        url, points, _ = cv2.QRCodeDetector().detectAndDecode(np.array(ticket))
+        assert points is not None and url.startswith(f"{public}/t/"), url
+        with httpx.Client(timeout=20) as client:
+            wait_until(lambda: _status(client, url) == 200, timeout=30)
+            page = client.get(url).text
+            assert 'id="status"' in page and "未找到该号票" not in page
+            assert client.get(f"{public}/login").status_code == 404
+            assert client.get(f"{public}/t/q3W8xZp2LmN5vR7tAbCd").status_code == 404
+    finally:
+        rc, _out, err = demo.finish()
+    assert rc == 0, err

@@ -73,3 +73,13 @@ def test_only_device_roles_get_devices(rendered: Path) -> None:
     assert "DeviceAllow" in _unit(rendered, "bridge")["Service"]
     for role in ("controller", "kiosk", "display@", "screen", "console"):
         assert "DeviceAllow" not in _unit(rendered, role)["Service"]
+
+
+def test_the_console_serves_the_citizens_pages_on_loopback_unless_its_env_file_says(
+    rendered: Path,
+) -> None:
+    """The public listener is on by default, on 127.0.0.1 only (the hall's nginx proxies it);
+    ``/etc/servicehall/console.env`` may move or empty it."""
+    lines = (rendered / "servicehall-console.service").read_text().splitlines()
+    assert "Environment=SERVICEHALL_PUBLIC_LISTEN=127.0.0.1:8081" in lines
+    assert "EnvironmentFile=-/etc/servicehall/console.env" in lines  # overrides Environment=
