@@ -66,6 +66,12 @@ BOOKING_STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "no_bookings": ("今日起两周内暂无预约", "No bookings in the next two weeks"),
         # The citizens' booking pages
         "book_title": ("网上预约", "Book an appointment"),
+        "book_index_hint": (
+            "预约到大厅办理的事项和时段，到场后凭预约码签到，优先取号。",
+            "Book a service and a time at the hall: check in with the booking code when you "
+            "come, and get a priority ticket.",
+        ),
+        "book_start": ("开始预约", "Book now"),
         "book_steps": ("预约步骤", "Steps"),
         "book_step_1": ("选择事项", "Service"),
         "book_step_2": ("选择日期", "Day"),

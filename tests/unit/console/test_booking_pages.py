@@ -59,6 +59,11 @@ def citizen(hall: HallConfig, tmp_path: Path) -> Iterator[Citizen]:
     c.h.close()
 
 
+def test_the_public_index_leads_to_the_booking_pages(citizen: Citizen) -> None:
+    index = citizen.client.get("/?lang=zh")
+    assert "网上预约" in index.text and re.search(r'id="to-booking" href="[^"]*/book"', index.text)
+
+
 def test_the_days_say_the_lead_time_and_grey_out_the_days_within_it(citizen: Citizen) -> None:
     services = citizen.client.get("/book")
     assert services.status_code == 200 and '/book/A01"' in services.text
