@@ -112,6 +112,12 @@ def register(sub: Sub) -> None:
         action="store_true",
         help="also open the hall screen, a kiosk, a window display and an evaluator",
     )
+    demo.add_argument(
+        "--clock-start",
+        default=None,
+        help="the hall clock starts at this ISO time instead of today's opening (the data "
+        "directory is kept: the morning of a slot booked on an earlier run)",
+    )
     _insecure_argument(demo)
     demo.set_defaults(handler=_demo)
 
@@ -255,15 +261,22 @@ def _broker_run(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    import datetime as dt
+
     from hall.demo import run_demo
 
+    hall = _load(args)
+    start = dt.datetime.fromisoformat(args.clock_start) if args.clock_start else None
+    if start is not None and start.tzinfo is None:
+        start = start.replace(tzinfo=hall.tz)
     return int(
         run_demo(
-            _load(args),
+            hall,
             args.data_dir,
             rate=args.rate,
             duration=args.duration,
             screens=args.with_screens,
             insecure=args.insecure,
+            clock_start=start,
         )
     )

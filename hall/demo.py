@@ -78,8 +78,12 @@ class Demo:
         seed: int | None = None,
         screens: bool = False,
         insecure: bool = False,
+        clock_start: dt.datetime | None = None,
     ):
         self.hall = hall
+        self.clock_start = clock_start
+        """Where the hall clock starts instead of today's opening (``hall demo --clock-start``:
+        the morning of a slot booked on an earlier run, say; the data directory is kept)."""
         self.data_dir = data_dir.resolve()
         self.rate = max(rate, 0.05)
         self.random = random.Random(seed)
@@ -143,7 +147,7 @@ class Demo:
             conf, self.credentials = files.config, files.credentials_dir
         self._spawn("mosquitto", [mosquitto_binary(), "-c", str(conf)])
         url = self.url = f"mqtt://127.0.0.1:{port}"
-        opening = self.opening(dt.datetime.now(self.hall.tz))
+        opening = self.clock_start or self.opening(dt.datetime.now(self.hall.tz))
         hall = [sys.executable, "-m", "hall.cli"]
         config = ["--config", str(self._config_path())]
         self._spawn(
@@ -449,12 +453,13 @@ def watch_command(hall: HallConfig, url: str, credentials: Path | None) -> str:
 
 def run_demo(hall: HallConfig, data_dir: str | Path, rate: float = 1.0,
              duration: float | None = None, screens: bool = False,
-             insecure: bool = False) -> int:
+             insecure: bool = False, clock_start: dt.datetime | None = None) -> int:
     if screens and not os.environ.get("DISPLAY"):
         print("--with-screens needs a desktop ($DISPLAY is not set); running without them",
               flush=True)
         screens = False
-    demo = Demo(hall, Path(data_dir), rate, screens=screens, insecure=insecure)
+    demo = Demo(hall, Path(data_dir), rate, screens=screens, insecure=insecure,
+                clock_start=clock_start)
     signal.signal(signal.SIGTERM, lambda *_: demo.stop.set())
     if insecure:
         print(INSECURE_WARNING, file=sys.stderr, flush=True)
@@ -476,6 +481,8 @@ def run_demo(hall: HallConfig, data_dir: str | Path, rate: float = 1.0,
         if demo.public_url:
             print(f"市民页面 / citizens' pages: {demo.public_url}/ "
                   "(号票二维码指向这里 / the tickets' QR codes point here)", flush=True)
+            print(f"网上预约 / booking: {demo.public_url}/book (预约码在取号机签到 / check in "
+                  "at the kiosk with the code)", flush=True)
         print("演示大厅已启动，按 Ctrl-C 结束 / demo hall running, Ctrl-C to stop", flush=True)
         demo.run(url, duration)
     except KeyboardInterrupt:
