@@ -227,7 +227,7 @@ def test_demo_tickets_qr_codes_open_their_status_page_on_the_public_listener(
 
         ticket = wait_until(first_ticket, timeout=60)
         assert ticket is not None
-        url, points, _ = cv2.QRCodeDetector().detectAndDecode(np.array(ticket))
+        url, points, _ = cv2.QRCodeDetectorAruco().detectAndDecode(np.array(ticket))
         assert points is not None and url.startswith(f"{public}/t/"), url
         with httpx.Client(timeout=20) as client:
             wait_until(lambda: _status(client, url) == 200, timeout=30)
