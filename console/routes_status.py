@@ -8,6 +8,7 @@ all get the same page, ``未找到该号票``, with the same status: nothing say
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
@@ -16,7 +17,8 @@ from pydantic import ValidationError
 
 from bus.models.replies import TicketStatusResult
 from console.pages import Region
-from console.sse import expired
+from console.sse import RETRY_MS, expired, message
+from console.state import HallState
 from console.status import TOKEN, StatusBook, ticket_status
 
 if TYPE_CHECKING:
@@ -74,13 +76,17 @@ def register(app: FastAPI, kit: PublicKit) -> None:
     async def status_events(request: Request, token: str) -> Response:
         found = await lookup(token)
         if not isinstance(found, TicketStatusResult):
-            # Said once, and the stream stays open: the browser does not ask again and again.
             lang = kit.lang_of(request)
             html = kit.renderer.render(
                 "public/_gone.html", kit.renderer.context(lang, unavailable=found is not None)
             )
+            # Not found: said once, and the stream stays open, so the browser does not ask
+            # again and again. The controller unreachable: said, and the stream ends, so the
+            # browser asks again in a second (a console restarted while the controller was
+            # away finds the ticket again once it is back).
+            messages = expired(request, state, html) if found is None else _once(state, html)
             return StreamingResponse(
-                expired(request, state, html), media_type="text/event-stream",
+                messages, media_type="text/event-stream",
                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
             )
         lang = kit.lang_of(request)
@@ -90,3 +96,9 @@ def register(app: FastAPI, kit: PublicKit) -> None:
             return kit.renderer.context(lang, **context(held))
 
         return kit.live(request, STATUS_REGIONS, ctx)
+
+
+async def _once(state: HallState, html: str) -> AsyncIterator[str]:
+    """One message into the page's ``conn`` region, then the end of the stream."""
+    yield f"retry: {RETRY_MS}\n\n"
+    yield message(state.event_id, "conn", html)

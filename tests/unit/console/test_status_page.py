@@ -172,3 +172,21 @@ def test_the_region_renders_from_the_live_cache_in_both_languages(citizens: Citi
     for lang, words in cases:
         html = renderer.render("public/_status.html", renderer.context(lang, ticket=status))
         assert words in html and mine["ticket"] in html
+
+
+def test_while_the_controller_is_away_the_page_says_so_and_its_stream_asks_again(
+    hall: HallConfig,
+) -> None:
+    """Unreachable is not "not found": a 503 page, and a stream that ends (the browser
+    reconnects in a second) instead of one that stays open on a verdict."""
+    from console.commands import Answer
+    from tests.unit.console.helpers import Console
+
+    c = Console(hall)
+    c.sender.answers["ticket_status"] = Answer(False, "no_answer")
+    public = TestClient(create_public_app(c.state, c.sender), follow_redirects=False)
+    token = "q3W8xZp2LmN5vR7tAbCd"
+    page = public.get(f"/t/{token}")
+    assert page.status_code == 503 and "暂时无法查询" in page.text
+    stream = public.get(f"/t/{token}/events")  # returns: the stream ended by itself
+    assert "event: conn" in stream.text and "暂时无法查询" in stream.text
