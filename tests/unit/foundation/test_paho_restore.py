@@ -28,6 +28,10 @@ class _StubClient:
     def publish(self, *args: Any, **kwargs: Any) -> None:
         return None
 
+    def socket(self) -> None:
+        """No socket: the stub never connects (``_no_delay`` leaves it alone)."""
+        return None
+
 
 def _ignore(_message: Incoming) -> None:
     return None
