@@ -28,6 +28,7 @@ from config.schema import HallConfig
 from controller.acting import ActingUsers
 from controller.authority import Authority, Refusal
 from controller.edge import Refusals
+from controller.window_login import WindowLogins
 from store import tables
 from store.service import Outcome, Publication, Service
 
@@ -74,6 +75,8 @@ class Controller:
         """What each sender may act for (``controller/authority.py``)."""
         self.acting = ActingUsers(hall, engine, self.services)
         """What the console's signed-in user may do (``controller/acting.py``)."""
+        self.logins = WindowLogins(self.services)
+        """The PIN check of a keypad's ``queue/login`` (``controller/window_login.py``)."""
         self.invalid_messages = 0
         """Messages refused at the edge (counted, logged, answered, and changing nothing)."""
         self.forbidden_commands = 0
@@ -287,7 +290,7 @@ class Controller:
                     if stored is not None:
                         # A resend from an outbox or a retry after a lost reply: applied once.
                         return Reply.model_validate(stored.reply)
-                outcome = service.handle(conn, cmd, now)
+                outcome = self.logins.handle(conn, cmd, now, service.handle)
                 reply = self._reply(cmd, outcome)
                 if not cmd.readonly:
                     self._record(conn, cmd, now, outcome, reply, sender)

@@ -9,7 +9,9 @@ or a device names the sender's own:
 
 - a caller operates only its own window (call, recall, skip, finish, hold, resume_ticket,
   transfer, pause, resume, login, logout); ``reactivate`` names a ticket, not a window: a
-  caller may put back only tickets of the categories its window serves;
+  caller may put back only tickets of the categories its window serves; its ``login`` carries
+  the staff member's PIN (``pin_required`` without one), which the controller checks against
+  the users (``controller/window_login.py``), so no caller signs in whom it names;
 - an evaluator rates only its own window;
 - a kiosk issues, checks in and books only as itself (``Issue.node``, when sent, is the
   kiosk: the print job goes to its own printer);
@@ -38,7 +40,7 @@ from dataclasses import dataclass
 from attendance.service import MANUAL_DEVICE
 from bus.models.attendance import Punch
 from bus.models.base import Command
-from bus.models.queue import CancelBooking, Issue, Reactivate
+from bus.models.queue import CancelBooking, Issue, Login, Reactivate
 from bus.remote import MANAGER_USER
 from config.schema import HallConfig, Node
 
@@ -49,6 +51,7 @@ __all__ = [
     "FORBIDDEN",
     "MANAGER_USER",
     "MANUAL_DEVICE",
+    "PIN_REQUIRED",
     "ROLE_COMMANDS",
     "SIGN_INS",
     "Authority",
@@ -57,6 +60,8 @@ __all__ = [
 
 FORBIDDEN = "forbidden"
 """The reply code of a command its sender may not send, or not for what it names."""
+PIN_REQUIRED = "pin_required"
+"""The reply code of a caller's ``queue/login`` without the staff member's PIN."""
 
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "kiosk": ("queue/issue", "queue/checkin", "queue/book"),
@@ -166,7 +171,14 @@ class Authority:
                 f"{sender}（{node.role}）不能发送 {command}",
                 f"{sender} ({node.role}) may not send {command}",
             )
-        return self._names_its_own(node, cmd)
+        refusal = self._names_its_own(node, cmd)
+        if refusal is None and node.role == "caller" and isinstance(cmd, Login) and not cmd.pin:
+            return Refusal(
+                "叫号器登录须输入工号和密码，未登录",
+                "a caller signs in with the staff number and PIN: not signed in",
+                PIN_REQUIRED,
+            )
+        return refusal
 
     def _names_its_own(self, node: Node, cmd: Command) -> Refusal | None:
         """Every field naming a window, node or device must name the sender's own."""

@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from bus import topics
 from bus.client import SECRET_ENV, PahoBus, secret_file
@@ -45,7 +45,7 @@ from controller.broker import (
     write_broker_config,
     write_dev_config,
 )
-from hall.demo_users import seed_demo_users
+from hall.demo_users import DEMO_PIN, demo_staffing, seed_demo_users
 
 MEAN_ARRIVAL_SECONDS = 4.0
 SERVICE_SECONDS = (6.0, 20.0)
@@ -291,27 +291,27 @@ class Demo:
 
     def _open_windows(self, url: str) -> list[SimWindow]:
         """One simulated staff member signs in at each window and works it; a window left
-        without one (more windows than staff) stays unstaffed: it may not call (Q5)."""
-        staff = iter(s.id for s in self.hall.staff)
+        without one (more windows than staff) stays unstaffed: it may not call (Q5). They
+        sign in as the caller keypad does: 工号 and their demo user's PIN."""
         windows = []
-        for w in self.hall.windows:
-            member = next(staff, None)
-            if member is None:
-                continue
-            caller = self._party(f"caller-{w.id}")
+        for window, member in demo_staffing(self.hall):
+            caller = self._party(f"caller-{window}")
             bus = self._bus(caller, url, role="caller")
             bus.start()
             bus.wait_connected(10)
             rater = None
-            if f"caller-{w.id}" not in self.keypads:
-                evaluator = self._party(f"evaluator-{w.id}")
+            if f"caller-{window}" not in self.keypads:
+                evaluator = self._party(f"evaluator-{window}")
                 rater = bus
                 if evaluator != caller:
                     rater = self._bus(evaluator, url, role="evaluator")
                     rater.start()
                     rater.wait_connected(10)
-            sim = SimWindow(w.id, member, bus, rater, next_at=self.random.uniform(0, 3))
-            self._command(bus, Login(id=_command_id(bus), window=w.id, staff=member))
+            sim = SimWindow(window, member.id, bus, rater, next_at=self.random.uniform(0, 3))
+            number = member.staff_number or member.id
+            login = Login(id=_command_id(bus), window=window, staff_number=number,
+                          pin=SecretStr(DEMO_PIN))  # fmt: skip
+            self._command(bus, login)
             windows.append(sim)
         return windows
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import SecretStr
+
 from bus.contract import reply_examples as rx
 from bus.contract.booking_channels import BOOKING_CHANNELS, EXAMPLE_MOBILE
 from bus.contract.examples import _REPLY_OK, _REPLY_REFUSED, _at
@@ -11,6 +13,7 @@ from bus.contract.registry import CommandChannel, Example, Role
 from bus.contract.reply_examples import ok
 from bus.contract.user_channels import USER_CHANNELS
 from bus.models import attendance, notices, queue
+from bus.models.base import RefusalDetails, Reply
 
 _K, _C, _E, _T, _M = Role.KIOSK, Role.CALLER, Role.EVALUATOR, Role.TERMINAL, Role.CONSOLE
 
@@ -109,9 +112,37 @@ COMMAND_CHANNELS: list[CommandChannel] = [
     CommandChannel(
         queue.Login,
         (_C, _M),
-        (queue.Login(id=_id(11), window="W01", staff="S001"),),
-        "A staff member signs in at the window.",
-        reply_examples=(ok(_id(11), rx.SIGNED_IN),),
+        (
+            Example(
+                queue.Login(id=_id(11), window="W01", staff_number="1", pin=SecretStr("482913")),
+                "叫号器键盘: 工号 and PIN (a caller's login must carry the PIN)",
+            ),
+            Example(
+                queue.Login(id=_id(35), window="W01", staff="S001"),
+                "控制台 or manager: the staff id, no PIN",
+            ),
+        ),
+        "A staff member signs in at the window. From a caller keypad with the staff number "
+        "(工号, or its digits) and the PIN, checked like `users/authenticate_pin`: a wrong "
+        "one is counted, five lock the user for 15 minutes.",
+        reply_examples=(
+            ok(_id(11), rx.SIGNED_IN),
+            Reply.failure(
+                _id(11),
+                "bad_pin",
+                "工号或密码错误 / wrong staff number or PIN",
+                RefusalDetails(message_en="wrong staff number or PIN"),
+            ),
+            Reply.failure(
+                _id(11),
+                "pin_required",
+                "叫号器登录须输入工号和密码，未登录 / a caller signs in with the staff number "
+                "and PIN: not signed in",
+                RefusalDetails(
+                    message_en="a caller signs in with the staff number and PIN: not signed in"
+                ),
+            ),
+        ),
     ),
     CommandChannel(
         queue.Logout,

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validat
 from bus.models.base import Command, command_model
 from bus.models.limits import Code, Note, StatusToken
 from bus.models.mobile import Mobile
+from bus.models.users import Pin, StaffNumber, WithSecrets
 
 WindowId = Code
 
@@ -193,12 +194,32 @@ class Transfer(_AtWindow):
 
 
 @queue_op("login")
-class Login(_AtWindow):
-    """A staff member signs in at the window (the evaluator shows them, Q6)."""
+class Login(WithSecrets, _AtWindow):
+    """A staff member signs in at the window (the evaluator shows them, Q6).
+
+    The console and the manager name the staff member by ``staff``; a caller's keypad sends
+    the staff number (工号) or id with the staff member's PIN, which the controller checks
+    like ``users/authenticate_pin`` before the login (a caller's login without one is
+    refused). The PIN is masked in every dump but the wire's (the audit log keeps
+    ``**********``)."""
 
     ident_fields = ("window", "staff")
-    staff: Code
+    wire_only = frozenset({"staff_number", "pin"})
+    secret_fields = frozenset({"pin"})
+    staff: Code | None = None
     """The staff member's id in the hall config (S001)."""
+    staff_number: StaffNumber | None = None
+    """The staff number (工号) typed on the keypad, instead of ``staff``; only with ``pin``."""
+    pin: Pin | None = None
+    """The staff member's keypad PIN (4 to 8 digits), checked by the controller."""
+
+    @model_validator(mode="after")
+    def _names_the_staff_member(self) -> Login:
+        if (self.staff is None) == (self.staff_number is None):
+            raise ValueError('give "staff" (staff id) or "staff_number" (工号 with "pin")')
+        if self.staff_number is not None and self.pin is None:
+            raise ValueError('"staff_number" signs in with the staff member\'s "pin"')
+        return self
 
 
 @queue_op("logout")

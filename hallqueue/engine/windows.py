@@ -90,28 +90,30 @@ def login(ctx: Ctx, d: Draft, op: Login) -> Handled:
     cfg = window_config(ctx, op.window)
     if isinstance(cfg, Refusal):
         return cfg
-    member = ctx.hall.staff_member(op.staff)
+    # A keypad's staff number is the controller's to resolve (with the PIN): here only ids.
+    member = ctx.hall.staff_member(op.staff) if op.staff is not None else None
     if member is None:
-        return Refusal.of("unknown_staff", staff=op.staff)
+        return Refusal.of("unknown_staff", staff=op.staff or op.staff_number)
+    staff = member.id
     for other in list(d.windows.values()):
-        if other.staff == op.staff and other.key != op.window:
+        if other.staff == staff and other.key != op.window:
             if other.current is not None:
                 return Refusal.of("window_busy")
             _logout(ctx, d, other)
     ws = d.window(op.window)
-    if ws.staff is not None and ws.staff != op.staff and ws.current is not None:
+    if ws.staff is not None and ws.staff != staff and ws.current is not None:
         return Refusal.of("window_busy")
-    ws = dataclasses.replace(ws, staff=op.staff)
+    ws = dataclasses.replace(ws, staff=staff)
     d.put_window(ws)
     d.emit(
         "window.login",
-        {"window": op.window, "staff": op.staff},
-        **window_detail(ctx.hall, op.window, op.staff),
+        {"window": op.window, "staff": staff},
+        **window_detail(ctx.hall, op.window, staff),
         staff_number=member.staff_number,
     )
     if ws.paused and ws.pause_reason == PAUSE_LOGOUT:
         _resume(ctx, d, ws)
-    return {"window": op.window, "staff": op.staff, "name": member.name}
+    return {"window": op.window, "staff": staff, "name": member.name}
 
 
 def logout(ctx: Ctx, d: Draft, op: Logout) -> Handled:

@@ -190,12 +190,48 @@ def test_a_caller_cannot_operate_another_window(secured: Secured) -> None:
     ):
         caller.forbidden("queue", verb, window="W05", **fields)
     caller.forbidden("queue", "reactivate", ticket="C001")
-    # Its own window it may operate; W05 is as it was.
-    assert caller.send("queue", "login", window="W01", staff="S001").ok
+    # Its own window it may operate (a login with the staff member's PIN); W05 is as it was.
+    _add_staff(secured, "zhang", "S001", "W01")
+    assert caller.send("queue", "login", window="W01", staff_number="CD001", pin=PIN).ok
     secured.window("W01")
     assert secured.window("W05") == before
     refused = [row for row in secured.audit() if row[0] == "caller-W01" and not row[2]]
     assert len(refused) == 7
+
+
+PIN = "482913"
+
+
+def _add_staff(s: Secured, user: str, staff: str, window: str) -> None:
+    fields = {"user": user, "role": "staff", "staff_id": staff, "windows": [window],
+              "password": f"{user}-pass-1", "pin": PIN}  # fmt: skip
+    reply = s.watcher.send("users", "add", **fields)
+    assert reply.ok, reply.error
+
+
+@pytest.mark.expect_log(
+    "WARNING", r"^refused queue/login \(.*\) from caller-W01: 叫号器登录须输入工号和密码"
+)
+def test_a_caller_cannot_sign_in_anyone_on_its_word_nor_staff_of_another_window(
+    secured: Secured,
+) -> None:
+    """A caller's login without the PIN is refused; with the right PIN of 王芳, who is bound
+    to W03, caller-W01 signs nobody in at W01; the window is as it was."""
+    _add_staff(secured, "wang", "S003", "W03")
+    caller = secured.node("caller-W01")
+    before = secured.window("W01")
+    bare = caller.send("queue", "login", window="W01", staff="S003")
+    assert bare.error is not None and bare.error.code == "pin_required", bare
+    other = caller.send("queue", "login", window="W01", staff_number="CD003", pin=PIN)
+    assert other.error is not None and other.error.code == "forbidden", other
+    assert "不能在窗口 W01 签到" in other.error.message
+    assert secured.window("W01") == before and before["staff"] is None
+    at_w03 = secured.node("caller-W03").send("queue", "login", window="W03",
+                                              staff_number="3", pin=PIN)  # fmt: skip
+    assert at_w03.ok, at_w03.error
+    assert secured.watcher.latest(topics.window_state(HALL, "W03"),
+                                  until=lambda v: v["data"]["staff"] is not None)  # fmt: skip
+    assert ("caller-W01", "login", False) in secured.audit()
 
 
 @pytest.mark.expect_log(

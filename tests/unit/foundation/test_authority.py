@@ -15,6 +15,7 @@ from config.schema import HallConfig
 from controller.authority import (
     FORBIDDEN,
     MANAGER_USER,
+    PIN_REQUIRED,
     ROLE_COMMANDS,
     Authority,
     ticket_category,
@@ -59,7 +60,7 @@ def test_a_caller_operates_its_own_window_only(authority: Authority, verb: str) 
 
 
 def test_a_caller_logs_in_and_transfers_at_its_own_window_only(authority: Authority) -> None:
-    login = {"staff": "S005"}
+    login = {"staff_number": "CD005", "pin": "482913"}
     assert authority.check("caller-W05", _cmd("queue", "login", window="W05", **login)) is None
     _refused(authority, "caller-W01", _cmd("queue", "login", window="W05", **login))
     transfer = {"service": "B01"}
@@ -73,6 +74,20 @@ def test_a_caller_logs_in_and_transfers_at_its_own_window_only(authority: Author
         is None
     )
     _refused(authority, "caller-W01", _cmd("queue", "resume_ticket", window="W02", **resume))
+
+
+def test_a_caller_signs_in_only_with_the_pin_the_console_and_manager_without(
+    authority: Authority,
+) -> None:
+    """A caller's word is not enough for who signs in: its login carries the PIN (which the
+    controller checks, tests/unit/foundation/test_window_login.py)."""
+    for login in ({"staff": "S005"}, {"staff": "S005", "staff_number": None}):
+        refusal = authority.check("caller-W05", _cmd("queue", "login", window="W05", **login))
+        assert refusal is not None and refusal.code == PIN_REQUIRED
+        assert refusal.message.startswith("叫号器登录须输入工号和密码")
+    with_pin = {"staff": "S005", "pin": "482913"}
+    assert authority.check("caller-W05", _cmd("queue", "login", window="W05", **with_pin)) is None
+    assert authority.check(MANAGER_USER, _cmd("queue", "login", window="W05", staff="S005")) is None
 
 
 def test_a_caller_reactivates_only_tickets_of_the_categories_its_window_serves(

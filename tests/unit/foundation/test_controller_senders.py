@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from pydantic import SecretStr
 
 from bus import topics
 from bus.core import Incoming
+from bus.models.users import AddUser
 from bus.testing import FakeBroker, FakeBus
 from config.schema import HallConfig
 from controller.app import Controller
@@ -65,10 +67,15 @@ def h(hall: HallConfig, tmp_path: Path) -> Iterator[Hall]:
 
 
 def test_commands_are_applied_as_their_sender_and_audited_with_it(h: Hall) -> None:
+    add = AddUser(id="u", user="zhang", role="staff", staff_id="S001", windows=["W01"],
+                  password=SecretStr("zhang-pass-1"), pin=SecretStr("4829"))
+    assert h.controller.execute(add).ok
     assert h.send("kiosk-1", "queue", "issue", service="A01")["ok"]
-    assert h.send("caller-W01", "queue", "login", window="W01", staff="S001")["ok"]
+    login = {"window": "W01", "staff_number": "CD001", "pin": "4829"}
+    assert h.send("caller-W01", "queue", "login", **login)["ok"]
     assert h.send("caller-W01", "queue", "call", window="W01")["ok"]
     assert h.audit() == [
+        (None, "users", "add", True),
         ("kiosk-1", "queue", "issue", True),
         ("caller-W01", "queue", "login", True),
         ("caller-W01", "queue", "call", True),
