@@ -16,9 +16,29 @@ EVENT_RATING = "rating"
 EVENT_SCAN = "scan"
 
 CALLER_ACTIONS = (
-    "next", "recall", "skip", "transfer", "hold", "pause", "resume", "finish",
+    "next", "recall", "skip", "transfer", "hold", "pause", "resume", "finish", "login",
+    "logout",
 )
-"""The caller actions of RULES.md Q5, as the ``value`` of a ``key`` event."""
+"""The caller actions of RULES.md Q5, as the ``value`` of a ``key`` event; ``login`` (登录)
+starts a sign-in typed on the keypad (工号, then PIN), ``logout`` (退出) signs out."""
+
+ENTRY_KEYS = (*"0123456789", "enter", "clear")
+"""What a caller keypad's keys type while a staff member signs in: digits, 确认 (``enter``)
+and 清除 (``clear``)."""
+
+
+def caller_key(action: str | None, entry: str | None) -> str:
+    """The ``value`` of a caller keypad's ``key`` event: the key's action, what it types in a
+    sign-in, or both (``next/1``: the 1 key is 叫号, and types 1 in a sign-in)."""
+    return "/".join(part for part in (action, entry) if part)
+
+
+def split_caller_key(value: str) -> tuple[str | None, str | None]:
+    """``(action, entry)`` of a ``key`` event's value (``caller_key`` read back)."""
+    first, _, last = value.partition("/")
+    action = first if first and first not in ENTRY_KEYS else None
+    entry = (last or first) if (last or first) in ENTRY_KEYS else None
+    return action, entry
 
 
 class DeviceError(Exception):

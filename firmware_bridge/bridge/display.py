@@ -1,7 +1,9 @@
 """Window LED displays and fingerprint sensors on the bus.
 
 The LED display renders the retained window view (window number, current ticket, 暂停服务)
-and also takes explicit text on ``…/<display>/show`` (``ShowText``) until the view changes.
+and also takes explicit text on ``…/<display>/show`` (``ShowText``) until the view changes;
+while a staff member signs in at the window's caller keypad it shows the sign-in (请输入工号,
+请输入密码 ****, then the controller's answer) instead of the view.
 The fingerprint sensor is looked at every ``finger_poll_s``; one ``FingerEvent`` per touch
 (``{"slot": N}`` or ``{"slot": null}`` for an unknown finger), the next only after the finger
 was lifted.
@@ -18,6 +20,7 @@ from bus.models.devices import DeviceState, FingerEvent, ShowText
 from bus.models.views import WindowData
 from firmware_bridge.bridge.endpoint import Endpoint
 from firmware_bridge.bridge.logic import led_lines
+from firmware_bridge.bridge.signin import board_lines
 
 log = logging.getLogger("firmware_bridge.bridge")
 
@@ -30,12 +33,26 @@ class DisplayEndpoint(Endpoint):
         super().__init__(*args, **kwargs)
         self._shown: dict[int, str] = {}
         """What was last sent per line; only the device thread touches it."""
+        self._view: WindowData | None = None
+        self.node.overlay.listen(self._render)
 
     def subscribe(self) -> None:
         self.node.bus.subscribe(self.topic("show"), self._on_show)
 
     def on_view(self, view: WindowData | None) -> None:
-        self.worker.submit(lambda device: self._show(device, led_lines(view, _lines(device))))
+        self._view = view
+        self._render()
+
+    def _render(self) -> None:
+        """The window view, or over it the keypad's sign-in (``Overlay``)."""
+        view, overlay = self._view, self.node.overlay.lines
+
+        def run(device: Any) -> None:
+            count = _lines(device)
+            lines = led_lines(view, count) if overlay is None else board_lines(overlay, count)
+            self._show(device, lines)
+
+        self.worker.submit(run)
 
     def _on_show(self, message: Incoming) -> None:
         show = self.parse(ShowText, message)

@@ -21,6 +21,7 @@ from bus.models.devices import DeviceState, DeviceStatus
 from bus.models.views import WindowData
 from config.schema import DeviceConfig
 from firmware_bridge.bridge.logic import STATE_TEXT, Backoff, QueueCommand
+from firmware_bridge.bridge.signin import ANSWER_S, SIGN_IN_TIMEOUT_S
 from firmware_bridge.bridge.worker import DeviceWorker, Handoff
 from firmware_bridge.interfaces import Device
 
@@ -48,6 +49,34 @@ class Timing:
     """A queue command from a key with no reply by then is logged as lost."""
     watchdog_s: float = 10.0
     """systemd WATCHDOG=1 interval; the unit has WatchdogSec=30."""
+    sign_in_timeout_s: float = SIGN_IN_TIMEOUT_S
+    """A sign-in typed on a caller keypad is given up after this long without a key."""
+    sign_in_answer_s: float = ANSWER_S
+    """The LED shows the controller's answer to a sign-in this long."""
+
+
+class Overlay:
+    """What a window's LED boards show over the window view for a while: a sign-in being
+    typed on the window's caller keypad, then the controller's answer (``bridge/signin.py``).
+
+    One per window in a bridge process, so a caller keypad and the LED board of the window's
+    display node (two nodes, one Pi) share it; only the loop touches it."""
+
+    def __init__(self) -> None:
+        self.lines: tuple[str, ...] | None = None
+        """The lines shown instead of the view; None: the view."""
+        self._listeners: list[Callable[[], None]] = []
+
+    def listen(self, listener: Callable[[], None]) -> None:
+        """``listener()`` whenever the lines change (an LED board renders again)."""
+        self._listeners.append(listener)
+
+    def show(self, lines: tuple[str, ...] | None) -> None:
+        if lines == self.lines:
+            return
+        self.lines = lines
+        for listener in list(self._listeners):
+            listener()
 
 
 ReplyCallback = Callable[[Reply | None], None]
@@ -62,6 +91,8 @@ class NodeContext(Protocol):
     bus: Bus
     handoff: Handoff
     timing: Timing
+    overlay: Overlay
+    """Shown by the window's LED boards over the view (a keypad sign-in)."""
 
     @property
     def view(self) -> WindowData | None:

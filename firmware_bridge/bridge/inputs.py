@@ -4,21 +4,27 @@ Every key is published on ``…/<device>/key`` (``KeyEvent``) and every scan on
 ``…/<device>/scan`` (``ScanEvent``). A caller keypad's key also sends the queue command for
 the node's window (叫号 → ``cmd/<node>/queue/call``); an evaluator's rating key sends
 ``cmd/<node>/queue/rate`` for the ticket the window has just finished, read from the retained
-window view. With ``port: sim`` the device also takes ``…/<device>/press`` (``SimPress``),
-so a demo presses keys the way the hardware does.
+window view. A caller keypad's 登录 key starts a sign-in (``bridge/signin.py``): the keys then
+type the staff number and PIN, shown on the window's LED, and send ``queue/login`` with them;
+they are not published (nobody reads a PIN off ``…/key``) and call nothing. With ``port:
+sim`` the device also takes ``…/<device>/press`` (``SimPress``), so a demo presses keys the
+way the hardware does.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from bus.core import Incoming
 from bus.models.base import Reply
-from bus.models.devices import KeyEvent, ScanEvent, SimPress
+from bus.models.devices import DeviceState, KeyEvent, ScanEvent, SimPress
 from firmware_bridge.bridge.endpoint import Endpoint
 from firmware_bridge.bridge.logic import NoCommand, QueueCommand, caller_command, rating_command
-from firmware_bridge.interfaces import EVENT_KEY, EVENT_RATING, EVENT_SCAN
+from firmware_bridge.bridge.signin import SignIn, answer_lines, sign_in_key
+from firmware_bridge.interfaces import EVENT_KEY, EVENT_RATING, EVENT_SCAN, split_caller_key
 
 log = logging.getLogger("firmware_bridge.bridge")
 
@@ -33,6 +39,12 @@ class InputEndpoint(Endpoint):
         self.kind = self.config.kind
         self._rated: str | None = None
         """The ticket this evaluator got a rating accepted for (a second press is dropped)."""
+        self.clock: Callable[[], float] = time.monotonic
+        """Times the sign-in's keys (a test sets its own)."""
+        self._sign_in: SignIn | None = None
+        """A sign-in being typed on this caller keypad (``bridge/signin.py``); loop only."""
+        self._answer_until: float | None = None
+        """Until when the LED shows the controller's answer to the last sign-in."""
         self.device.on_event(self._from_device)  # type: ignore[attr-defined]
 
     def subscribe(self) -> None:
@@ -48,9 +60,14 @@ class InputEndpoint(Endpoint):
         if kind == EVENT_SCAN:
             self.publish("scan", ScanEvent(text=value))
         elif kind == EVENT_KEY:
-            self.publish("key", KeyEvent(action=value))
+            action, entry = split_caller_key(value)
+            if self.kind == "keypad" and self._signing_in(action, entry):
+                return  # typed into a sign-in: not published (the PIN), no caller command
+            if action is None:
+                return  # a key that only types (0, Enter), outside a sign-in
+            self.publish("key", KeyEvent(action=action))
             if self.kind == "keypad":
-                self._caller_key(value)
+                self._caller_key(action)
         elif kind == EVENT_RATING:
             self.publish("key", KeyEvent(action="rating", value=value))
             if self.kind == "evaluator_keypad":
@@ -63,6 +80,56 @@ class InputEndpoint(Endpoint):
         if window is None:
             return
         self._send(caller_command(action, window, self.node.view), f"key {action}")
+
+    # Signing in at the keypad (bridge/signin.py) -------------------------------------------
+
+    def poll(self, device: Any) -> DeviceState:
+        """On the device thread; a caller keypad's sign-in times out on the loop."""
+        state: DeviceState = device.state()
+        if self.kind == "keypad":
+            self.node.handoff(self.tick)
+        return state
+
+    def tick(self) -> None:
+        """Give up a sign-in with no key for ``sign_in_timeout_s``; end the answer's time."""
+        now = self.clock()
+        timing = self.node.timing
+        if self._sign_in is not None and self._sign_in.expired(now, timing.sign_in_timeout_s):
+            log.info("%s: 登录超时，已放弃 / sign-in given up after %.0f s without a key",
+                     self.label, timing.sign_in_timeout_s)
+            self._sign_in = None
+            self.node.overlay.show(None)
+        if self._answer_until is not None and now >= self._answer_until:
+            self._answer_until = None
+            if self._sign_in is None:
+                self.node.overlay.show(None)
+
+    def _signing_in(self, action: str | None, entry: str | None) -> bool:
+        """Whether the key belonged to a sign-in (登录, or any key while one is typed)."""
+        self.tick()
+        answered, self._answer_until = self._answer_until is not None, None
+        keyed = sign_in_key(self._sign_in, action, entry, self.node.window or "", self.clock())
+        if keyed is None:
+            if answered:
+                self.node.overlay.show(None)  # a key ends the answer's time: the view is back
+            return False
+        if self._sign_in is None:
+            self.publish("key", KeyEvent(action="login"))
+            if self._window() is None:
+                return True
+        self._sign_in = keyed.sign_in
+        self.node.overlay.show(keyed.sign_in.lines() if keyed.sign_in is not None else None)
+        if keyed.command is not None:
+            self._send(keyed.command, "sign-in", self._signed_in)
+        return True
+
+    def _signed_in(self, reply: Reply | None) -> None:
+        """The controller's answer to the sign-in: on the LED for ``sign_in_answer_s``."""
+        if self._sign_in is None or self._sign_in.step != "sent":
+            return  # given up (timed out) before the answer came
+        self._sign_in = None
+        self._answer_until = self.clock() + self.node.timing.sign_in_answer_s
+        self.node.overlay.show(answer_lines(reply))
 
     def _rating_key(self, value: str) -> None:
         window = self._window()
@@ -154,7 +221,9 @@ def _key_events(device: Any, value: str) -> list[Any]:
     from evdev import InputEvent, ecodes  # only simulated evdev devices get here
 
     table: dict[int, str] = getattr(device.translator, "table", {})
+    # A caller key's value is its action and what it types (``next/1``): either presses it.
     codes = [code for code, mapped in table.items() if mapped == value]
+    codes += [code for code, mapped in table.items() if value in split_caller_key(mapped)]
     if not codes:
         raise ValueError(f"no key for {value!r} in the keymap")
     return [

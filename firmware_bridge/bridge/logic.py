@@ -28,8 +28,10 @@ CALLER_VERBS: Mapping[str, str] = {
     "hold": "hold",
     "pause": "pause",
     "finish": "finish",
+    "logout": "logout",
 }
-"""Caller key action → ``cmd/<node>/queue/<verb>``; ``resume`` and ``transfer`` need the view."""
+"""Caller key action → ``cmd/<node>/queue/<verb>``; ``resume`` and ``transfer`` need the view,
+``login`` is a sign-in typed on the keypad (``bridge/signin.py``)."""
 
 RATING_LEVELS = range(1, 6)
 
@@ -76,6 +78,8 @@ def caller_command(action: str, window: str, view: WindowData | None) -> QueueCo
         if view is not None and view.status.serving and view.held and view.current is None:
             return QueueCommand("resume_ticket", {"window": window})
         return QueueCommand("resume", {"window": window})
+    if action == "login":
+        return NoCommand("登录需在键盘上输入工号和密码 / sign in by typing staff number and PIN")
     if action == "transfer":
         return NoCommand(
             "转移需在窗口控制台选择目标业务 / transfer needs a target service: use the console"

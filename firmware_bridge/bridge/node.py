@@ -21,7 +21,7 @@ from bus.models.base import COMMANDS, Reply
 from bus.models.views import WindowData, WindowView
 from config.schema import DeviceConfig, HallConfig, Node
 from firmware_bridge import registry
-from firmware_bridge.bridge.endpoint import Endpoint, ReplyCallback, Timing
+from firmware_bridge.bridge.endpoint import Endpoint, Overlay, ReplyCallback, Timing
 from firmware_bridge.bridge.logic import QueueCommand
 from firmware_bridge.bridge.worker import Handoff
 from firmware_bridge.interfaces import Device
@@ -59,11 +59,13 @@ class NodeBridge:
         preview_dir: Path | None = None,
         timing: Timing | None = None,
         build: Builder = registry.build,
+        overlay: Overlay | None = None,
     ) -> None:
         """Build (not open) every device; a config error raises here, before anything runs.
 
         ``preview_dir``: where simulated printers write their PNGs (``<dir>/<node>/``);
-        None keeps the device's own ``preview_dir`` option.
+        None keeps the device's own ``preview_dir`` option. ``overlay``: what the window's
+        LED boards show over the view, shared with the window's other nodes in this process.
         """
         self.hall_id = hall.hall_id
         self.node_id = node.id
@@ -71,6 +73,7 @@ class NodeBridge:
         self.bus = bus
         self.handoff = handoff
         self.timing = timing or Timing()
+        self.overlay = overlay or Overlay()
         self._view: WindowData | None = None
         self.endpoints: dict[str, Endpoint] = {}
         for config in node.devices:

@@ -37,7 +37,7 @@ from pathlib import Path
 from bus.client import PahoBus, asyncio_deliver
 from bus.topics import bridge_status_id
 from config.schema import HallConfig, Node
-from firmware_bridge.bridge.endpoint import Timing
+from firmware_bridge.bridge.endpoint import Overlay, Timing
 from firmware_bridge.bridge.node import Builder, NodeBridge, bridge_devices
 from firmware_bridge.registry import build
 
@@ -110,13 +110,16 @@ class BridgeProcess:
 
     def build(self, loop: asyncio.AbstractEventLoop) -> None:
         """Make the buses and devices (nothing opened); config errors raise here."""
+        # One overlay per window: its caller keypad's sign-in shows on its display's LED.
+        overlays: dict[str, Overlay] = {}
         for node in self.nodes:
+            overlay = overlays.setdefault(node.window, Overlay()) if node.window else None
             bus = PahoBus(self.hall.hall_id, node.id, self.broker_url, role=node.role,
                           deliver=asyncio_deliver(loop), status_id=bridge_status_id(node.id),
                           credentials_dir=self.credentials_dir)
             self.bridges[node.id] = NodeBridge(
                 self.hall, node, bus, _handoff(loop), preview_dir=self.preview_dir,
-                timing=self.timing, build=self.builder,
+                timing=self.timing, build=self.builder, overlay=overlay,
             )
 
     async def run(self, stop: asyncio.Event, notify: Notify = lambda _state: None) -> None:

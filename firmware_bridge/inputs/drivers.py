@@ -48,7 +48,8 @@ class CallerKeypadOptions(EvdevOptions):
 
     keymap: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_CALLER_KEYMAP))
     """Key name (KEY_KP1, KEY_F1, …) → action: next, recall, skip, transfer, hold, pause,
-    resume, finish."""
+    resume, finish, login, logout. Whatever it maps, the digits, Enter and ``.``/Backspace
+    type the staff number and PIN after 登录 (``DEFAULT_ENTRY_KEYMAP``)."""
 
     @field_validator("keymap")
     @classmethod

@@ -1,4 +1,5 @@
-"""Key events → caller actions (keypad caller) or ratings (evaluator keypad). Pure."""
+"""Key events → caller actions and sign-in keys (keypad caller) or ratings (evaluator
+keypad). Pure."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from evdev import InputEvent, ecodes
 
-from firmware_bridge.interfaces import CALLER_ACTIONS, EVENT_KEY, EVENT_RATING
+from firmware_bridge.interfaces import CALLER_ACTIONS, EVENT_KEY, EVENT_RATING, caller_key
 
 KEY_DOWN = 1
 """evdev key values: 0 up, 1 down, 2 autorepeat. Only a fresh press counts: a held key
@@ -21,8 +22,22 @@ DEFAULT_CALLER_KEYMAP: Mapping[str, str] = {
     "KEY_KP6": "pause",
     "KEY_KP7": "resume",
     "KEY_KP8": "finish",
+    "KEY_KPASTERISK": "login",
+    "KEY_KPSLASH": "logout",
 }
-"""A numeric keypad as a caller: 1 next … 8 finish (the labels stuck on the keys)."""
+"""A numeric keypad as a caller: 1 next … 8 finish, * 登录 (sign in), / 退出 (sign out) (the
+labels stuck on the keys)."""
+
+DEFAULT_ENTRY_KEYMAP: Mapping[str, str] = {
+    **{f"KEY_KP{n}": str(n) for n in range(10)},
+    **{f"KEY_{n}": str(n) for n in range(10)},
+    "KEY_KPENTER": "enter",
+    "KEY_ENTER": "enter",
+    "KEY_KPDOT": "clear",
+    "KEY_BACKSPACE": "clear",
+}
+"""What a caller keypad's keys type in a sign-in (after 登录): the digits of the 工号 and the
+PIN, Enter to confirm, ``.`` or Backspace to clear (on an empty field: to give up)."""
 
 DEFAULT_EVALUATOR_KEYMAP: Mapping[str, int] = {
     **{f"KEY_KP{n}": n for n in range(1, 6)},
@@ -79,8 +94,15 @@ class KeyTranslator:
                 yield out
 
 
-def caller_translator(keymap: Mapping[str, str] = DEFAULT_CALLER_KEYMAP) -> KeyTranslator:
-    return KeyTranslator(EVENT_KEY, {key_code(k): v for k, v in keymap.items()})
+def caller_translator(
+    keymap: Mapping[str, str] = DEFAULT_CALLER_KEYMAP,
+    entry_keys: Mapping[str, str] = DEFAULT_ENTRY_KEYMAP,
+) -> KeyTranslator:
+    """Each key's action and what it types in a sign-in, as one value (``caller_key``)."""
+    actions = {key_code(k): v for k, v in keymap.items()}
+    typed = {key_code(k): v for k, v in entry_keys.items()}
+    table = {code: caller_key(actions.get(code), typed.get(code)) for code in {*actions, *typed}}
+    return KeyTranslator(EVENT_KEY, table)
 
 
 def evaluator_translator(keymap: Mapping[str, int] = DEFAULT_EVALUATOR_KEYMAP) -> KeyTranslator:

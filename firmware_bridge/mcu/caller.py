@@ -62,7 +62,8 @@ class McuKeypadOptions(McuOptions):
     """A keypad caller or evaluator keypad on the hall's microcontroller firmware."""
 
     keymap: dict[int, str] = Field(default_factory=lambda: dict(DEFAULT_KEYMAP))
-    """Key code sent by the board → caller action (next, recall, skip, transfer, hold, …)."""
+    """Key code sent by the board → caller action (next, recall, skip, transfer, hold, …,
+    logout; not login: the board has no digits to type a PIN)."""
 
     @field_validator("keymap")
     @classmethod
@@ -71,6 +72,11 @@ class McuKeypadOptions(McuOptions):
             if action not in CALLER_ACTIONS:
                 known = ", ".join(CALLER_ACTIONS)
                 raise ValueError(f"key 0x{code:02x}: unknown action {action!r}; one of {known}")
+            if action == "login":
+                raise ValueError(
+                    f"key 0x{code:02x}: login types 工号 and PIN, and the board has no digit "
+                    "keys; sign in at a USB numeric keypad (driver keypad) or the console"
+                )
         return value
 
 

@@ -24,7 +24,7 @@ from PIL import Image
 
 from bus import topics
 from bus.models.devices import DeviceState, PrintJob
-from bus.models.replies import IssueResult
+from bus.models.replies import IssueResult, UserList
 from config.schema import DeviceConfig, HallConfig
 from config.schema import Node as NodeConfig
 from firmware_bridge.bridge.endpoint import Timing
@@ -307,6 +307,95 @@ def test_caller_key_calls_and_the_led_display_and_evaluator_follow(
         wait_until(lambda: led.lines.get(1, ("",))[0] == "暂停服务")
         caller.inject(_press(ecodes.KEY_KP7))  # 恢复 (resume) while paused: service resumes
         watcher.latest(window_topic, until=lambda v: v["data"]["paused"] is False)
+    finally:
+        bridge.stop()
+
+
+PIN = "4829"
+_DIGITS = {str(n): ecodes.ecodes[f"KEY_KP{n}"] for n in range(10)}
+
+
+def _keypad_sign_in(caller: Any, led: Any, number: str, pin: str) -> None:
+    """登录, the 工号, Enter, the PIN, Enter, as a numeric keypad sends them, checking that the
+    window's LED asks for each (the PIN shown as ``*``)."""
+    caller.inject(_press(ecodes.KEY_KPASTERISK))  # 登录
+    _led_says(led, "请输入工号", "")
+    for digit in number:
+        caller.inject(_press(_DIGITS[digit]))
+    _led_says(led, "请输入工号", number)
+    caller.inject(_press(ecodes.KEY_KPENTER))
+    _led_says(led, "请输入密码", "")
+    for digit in pin:
+        caller.inject(_press(_DIGITS[digit]))
+    _led_says(led, "请输入密码", "*" * len(pin))
+    caller.inject(_press(ecodes.KEY_KPENTER))
+
+
+def _led_says(led: Any, top: str, bottom: str) -> None:
+    """Waits until the simulated LED board shows these two lines."""
+    wait_until(lambda: [led.lines.get(n, ("",))[0] for n in (0, 1)] == [top, bottom])
+
+
+def _add_staff(watcher: Node, staff: str = "S001", window: str = "W01") -> None:
+    reply = watcher.send("users", "add", user="zhangmin", role="staff", staff_id=staff,
+                         windows=[window], password="Zhang-Min-2026!", pin=PIN)  # fmt: skip
+    assert reply.ok, reply.error
+
+
+def test_a_staff_member_signs_in_at_the_keypad_with_staff_number_and_pin(
+    hall: HallConfig, mosquitto: Broker, controller: ControllerThread, watcher: Node,
+    tmp_path: Path,
+) -> None:
+    """登录 1 Enter 4829 Enter on W01's numeric keypad (evdev events): the window's LED asks
+    for 工号 and 密码, the controller checks the PIN, the window view shows 张敏 (CD001), the
+    LED says 欢迎 张敏; the digits called nothing, and then 1 calls again."""
+    _add_staff(watcher)
+    bridge = _bridge(hall, mosquitto.url, tmp_path, "caller-W01", "display-W01")
+    window_topic = topics.window_state(hall.hall_id, "W01")
+    try:
+        watcher.send("queue", "issue", service="A01")
+        caller = bridge.device("caller-W01", "keys")
+        led = bridge.device("display-W01", "led").sim.model
+        _led_says(led, "1号窗口 社保医保", "无人值守")
+        _keypad_sign_in(caller, led, "1", PIN)
+        view = watcher.latest(window_topic, until=lambda v: v["data"]["staff"] is not None)
+        assert view["data"]["staff"] == {
+            "id": "S001", "name": "张敏", "staff_number": "CD001", "department": "shebao",
+        }  # fmt: skip
+        _led_says(led, "欢迎 张敏", "登录成功")
+        assert view["data"]["current"] is None  # 1, 4, 8, 2, 9 typed: none of them acted
+        assert not watcher.messages(topics.event(hall.hall_id, "ticket.called"))
+        keys = [m.json()["action"] for m in
+                watcher.messages(_dev(hall, "caller-W01", "keys", "key"))]  # fmt: skip
+        assert keys == ["login"]  # no digit of the PIN on the bus
+
+        caller.inject(_press(ecodes.KEY_KP1))  # 叫号: the answer gives way, A001 is called
+        called = watcher.latest(topics.event(hall.hall_id, "ticket.called"))
+        assert (called["data"]["ticket"], called["data"]["staff"]) == ("A001", "S001")
+        _led_says(led, "1号窗口 社保医保", "A001 请到1号窗口")
+    finally:
+        bridge.stop()
+
+
+def test_wrong_pins_at_the_keypad_are_refused_change_nothing_and_five_lock(
+    hall: HallConfig, mosquitto: Broker, controller: ControllerThread, watcher: Node,
+    tmp_path: Path,
+) -> None:
+    _add_staff(watcher)
+    bridge = _bridge(hall, mosquitto.url, tmp_path, "caller-W01", "display-W01")
+    window_topic = topics.window_state(hall.hall_id, "W01")
+    try:
+        caller = bridge.device("caller-W01", "keys")
+        led = bridge.device("display-W01", "led").sim.model
+        before = watcher.latest(window_topic)
+        for _ in range(5):
+            _keypad_sign_in(caller, led, "1", "1111")
+            _led_says(led, "登录失败", "工号或密码错误")
+        _keypad_sign_in(caller, led, "1", PIN)  # the right PIN, too late
+        _led_says(led, "登录失败", "账号锁定至09:45")
+        assert watcher.latest(window_topic) == before and before["data"]["staff"] is None
+        users = watcher.send("users", "list").result_as(UserList).users
+        assert users[0].failed_attempts == 5 and users[0].locked_until is not None
     finally:
         bridge.stop()
 

@@ -14,10 +14,11 @@ from bus import topics
 from bus.core import Incoming, Payload
 from bus.models.base import Reply
 from bus.models.devices import DeviceState, PrintJob
+from bus.models.replies import LoginResult
 from bus.models.views import WindowView
 from bus.testing import FakeBroker, FakeBus
 from config.schema import DeviceConfig, HallConfig, Node
-from firmware_bridge.bridge.endpoint import Timing
+from firmware_bridge.bridge.endpoint import Overlay, Timing
 from firmware_bridge.bridge.node import NodeBridge
 from firmware_bridge.interfaces import DeviceOffline
 from firmware_bridge.printer.jobs import print_data
@@ -69,15 +70,21 @@ def _start(
     return bridge
 
 
-def _controller(broker: FakeBroker, hall: HallConfig, verb: str) -> list[dict[str, Any]]:
-    """A controller stand-in that accepts every ``queue/<verb>`` and remembers it."""
+def _controller(
+    broker: FakeBroker,
+    hall: HallConfig,
+    verb: str,
+    reply: Callable[[dict[str, Any]], Reply] = lambda body: Reply.success(body["id"]),
+) -> list[dict[str, Any]]:
+    """A controller stand-in that answers every ``queue/<verb>`` (accepts it, unless ``reply``
+    says otherwise) and remembers it."""
     received: list[dict[str, Any]] = []
     bus = broker.client(hall.hall_id, "controller")
 
     def answer(message: Incoming) -> None:
         body = message.json()
         received.append(body)
-        bus.reply(message, Reply.success(body["id"]))
+        bus.reply(message, reply(body))
 
     bus.subscribe(topics.command_from_anyone(hall.hall_id, "queue", verb), answer)
     bus.start()
@@ -331,3 +338,92 @@ def test_shutdown_closes_every_nodes_devices_before_any_bus_stop(
         loop.close()
     nodes = list(process.bridges)
     assert order == [f"devices {n}" for n in nodes] + [f"bus {n}" for n in nodes]
+
+
+def _login_controller(broker: FakeBroker, hall: HallConfig, pin: str) -> list[dict[str, Any]]:
+    """A controller stand-in for ``queue/login``: the right PIN signs in 张敏."""
+
+    def reply(body: dict[str, Any]) -> Reply:
+        if body["pin"] != pin:
+            return Reply.failure(body["id"], "bad_pin", "工号或密码错误 / wrong")
+        return Reply.success(body["id"], LoginResult(window=body["window"], staff="S001",
+                                                     name="张敏"))  # fmt: skip
+
+    return _controller(broker, hall, "login", reply)
+
+
+def _taps(*codes: int) -> list[Any]:
+    from evdev import InputEvent, ecodes
+
+    return [InputEvent(0, 0, ecodes.EV_KEY, c, v) for c in codes for v in (1, 0)]
+
+
+def test_a_keypad_sign_in_shows_on_the_windows_led_calls_nothing_and_publishes_no_pin(
+    hall: HallConfig, broker: FakeBroker, bridges: list[NodeBridge]
+) -> None:
+    """登录 1 Enter 4829 Enter on the caller keypad: the LED of the window's display (another
+    node, same bridge process) asks for 工号 and 密码 (****), then says 欢迎 张敏 and gives the
+    window view back; the digits call no ticket and none is on ``…/keys/key``."""
+    from evdev import ecodes
+
+    calls = _controller(broker, hall, "call")
+    logins = _login_controller(broker, hall, pin="4829")
+    display = RecordingDisplay()
+    overlay = Overlay()
+    caller_node, display_node = hall.node("caller-W01"), hall.node("display-W01")
+    assert caller_node is not None and display_node is not None
+    caller = _start(hall, caller_node, broker.client(hall.hall_id, caller_node.id), bridges,
+                    overlay=overlay)
+    _start(hall, display_node, broker.client(hall.hall_id, display_node.id), bridges,
+           overlay=overlay, build=lambda kind, port, options: display)
+    _retained_view(broker, hall, "W01", window="W01", number=1, department_name="社保医保")
+    wait_until(lambda: display.lines == {0: "1号窗口 社保医保", 1: "欢迎光临"})
+    keys: Any = caller.endpoints["keys"]
+    clock = [1000.0]
+    keys.clock = lambda: clock[0]
+    device = keys.device
+
+    device.inject(_taps(ecodes.KEY_KPASTERISK))
+    wait_until(lambda: display.lines == {0: "请输入工号", 1: ""})
+    device.inject(_taps(ecodes.KEY_KP1))  # types 1: no 叫号
+    wait_until(lambda: display.lines == {0: "请输入工号", 1: "1"})
+    device.inject(_taps(ecodes.KEY_KPENTER, ecodes.KEY_KP4, ecodes.KEY_KP8))
+    wait_until(lambda: display.lines == {0: "请输入密码", 1: "**"})
+    device.inject(_taps(ecodes.KEY_KP2, ecodes.KEY_KP9, ecodes.KEY_KPENTER))
+    wait_until(lambda: display.lines == {0: "欢迎 张敏", 1: "登录成功"})
+    assert calls == []
+    assert [(b["window"], b["staff_number"], b["pin"]) for b in logins] == [("W01", "1", "4829")]
+    published = broker.messages(topics.device(hall.hall_id, "caller-W01", "keys", "key"))
+    assert [json.loads(m.payload)["action"] for m in published] == ["login"]
+
+    clock[0] += FAST.sign_in_answer_s
+    keys.tick()
+    wait_until(lambda: display.lines == {0: "1号窗口 社保医保", 1: "欢迎光临"})
+    device.inject(_taps(ecodes.KEY_KP1))  # the view is back: 1 is 叫号 again
+    assert [c["window"] for c in calls] == ["W01"]
+
+
+def test_a_wrong_pin_is_said_and_a_sign_in_left_alone_is_given_up(
+    hall: HallConfig, broker: FakeBroker, bridges: list[NodeBridge]
+) -> None:
+    from evdev import ecodes
+
+    _login_controller(broker, hall, pin="4829")
+    node = hall.node("caller-W02")
+    assert node is not None
+    caller = _start(hall, node, broker.client(hall.hall_id, node.id), bridges)
+    keys: Any = caller.endpoints["keys"]
+    clock = [50.0]
+    keys.clock = lambda: clock[0]
+    kp = ecodes.KEY_KP1
+    keys.device.inject(_taps(ecodes.KEY_KPASTERISK, kp, ecodes.KEY_KPENTER, kp, kp, kp, kp,
+                             ecodes.KEY_KPENTER))
+    assert caller.overlay.lines == ("登录失败", "工号或密码错误")
+    keys.device.inject(_taps(ecodes.KEY_KPASTERISK, kp))
+    assert caller.overlay.lines == ("请输入工号", "1")
+    clock[0] += FAST.sign_in_timeout_s - 1
+    keys.tick()
+    assert caller.overlay.lines == ("请输入工号", "1")
+    clock[0] += 1
+    keys.tick()
+    assert caller.overlay.lines is None

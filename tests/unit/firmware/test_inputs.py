@@ -24,7 +24,7 @@ from firmware_bridge.inputs.hotplug import DeviceMatch, find_device, udev_identi
 from firmware_bridge.inputs.keys import caller_translator, evaluator_translator
 from firmware_bridge.inputs.scanner import ScannerTranslator, events_for_text
 from firmware_bridge.inputs.source import EvdevKeySource, SimKeySource
-from firmware_bridge.interfaces import KeySource
+from firmware_bridge.interfaces import KeySource, split_caller_key
 
 DOWN, UP, REPEAT = 1, 0, 2
 
@@ -43,25 +43,36 @@ def tap(code: int) -> list[InputEvent]:
 
 
 def test_caller_keypad_default_map() -> None:
+    """Each key's action, and what it types in a sign-in after 登录 (``next/1``)."""
     stream = tap(ecodes.KEY_KP1) + tap(ecodes.KEY_KP2) + tap(ecodes.KEY_KP6) + tap(ecodes.KEY_KP8)
     assert list(caller_translator().translate(stream)) == [
-        ("key", "next"), ("key", "recall"), ("key", "pause"), ("key", "finish"),
+        ("key", "next/1"), ("key", "recall/2"), ("key", "pause/6"), ("key", "finish/8"),
+    ]
+    signing = [ecodes.KEY_KPASTERISK, ecodes.KEY_KP0, ecodes.KEY_KP9, ecodes.KEY_KPENTER,
+               ecodes.KEY_KPDOT, ecodes.KEY_BACKSPACE, ecodes.KEY_KPSLASH]
+    assert [v for _, v in caller_translator().translate(e for c in signing for e in tap(c))] == [
+        "login", "0", "9", "enter", "clear", "clear", "logout",
+    ]
+    assert [split_caller_key(v) for v in ("next/1", "0", "login")] == [
+        ("next", "1"), (None, "0"), ("login", None),
     ]
 
 
 def test_held_key_calls_once_and_unmapped_keys_are_ignored() -> None:
     stream = (key(ecodes.KEY_KP1, DOWN) + key(ecodes.KEY_KP1, REPEAT) * 5
               + key(ecodes.KEY_KP1, UP) + tap(ecodes.KEY_A))
-    assert list(caller_translator().translate(stream)) == [("key", "next")]
+    assert list(caller_translator().translate(stream)) == [("key", "next/1")]
 
 
 def test_caller_keymap_is_configurable() -> None:
+    """The actions are the keymap's; the digits type in a sign-in whatever it maps."""
     opts = CallerKeypadOptions.model_validate(
-        {"keymap": {"KEY_F1": "next", "KEY_F2": "transfer", "KEY_F3": "resume"}}
+        {"keymap": {"KEY_F1": "next", "KEY_F2": "transfer", "KEY_F3": "resume",
+                    "KEY_F4": "login"}}
     )
-    stream = tap(ecodes.KEY_F2) + tap(ecodes.KEY_KP1) + tap(ecodes.KEY_F3)
+    stream = tap(ecodes.KEY_F2) + tap(ecodes.KEY_KP1) + tap(ecodes.KEY_F3) + tap(ecodes.KEY_F4)
     assert list(caller_translator(opts.keymap).translate(stream)) == [
-        ("key", "transfer"), ("key", "resume"),
+        ("key", "transfer"), ("key", "1"), ("key", "resume"), ("key", "login"),
     ]
 
 
@@ -122,7 +133,7 @@ def test_scanner_drops_a_runaway_code() -> None:
 @pytest.mark.parametrize(
     ("factory", "events", "expected"),
     [
-        (keypad_from_config, tap(ecodes.KEY_KP3), ("key", "skip")),
+        (keypad_from_config, tap(ecodes.KEY_KP3), ("key", "skip/3")),
         (evaluator_from_config, tap(ecodes.KEY_KP2), ("rating", "2")),
         (scanner_from_config, events_for_text("A001"), ("scan", "A001")),
     ],
@@ -374,3 +385,13 @@ def test_a_device_it_may_not_open_is_one_warning_however_often_it_rescans(
         source.close()
     assert len(tries) >= 4
     assert len([r for r in caplog.records if "cannot open" in r.getMessage()]) == 1
+
+
+def test_a_board_without_digit_keys_may_sign_out_but_not_in() -> None:
+    """The microcontroller caller (protocol v1) has no digits to type a PIN with."""
+    from firmware_bridge.mcu.caller import McuKeypadOptions
+
+    board = {"port": "sim", "keymap": {6: "logout"}}
+    assert McuKeypadOptions.model_validate(board).keymap == {6: "logout"}
+    with pytest.raises(ValueError, match="key 0x06: login types 工号 and PIN"):
+        McuKeypadOptions.model_validate({"port": "sim", "keymap": {6: "login"}})
