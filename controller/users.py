@@ -310,14 +310,7 @@ class UsersService:
         if record is None or record.pin_hash is None:
             self._verify(self._dummy_hash(), cmd.pin)
             return bad_credentials()
-        if cmd.window is not None and cmd.window not in record.windows:
-            return refused(
-                "forbidden",
-                f"{record.display_name} 不能在窗口 {cmd.window} 签到",
-                f"{record.user} may not sign in at window {cmd.window}",
-                window=cmd.window,
-            )
-        return self._sign_in(conn, record, "pin_hash", cmd.pin, now)
+        return self._sign_in(conn, record, "pin_hash", cmd.pin, now, window=cmd.window)
 
     def _by_staff_number(self, number: str) -> UserRecord | None:
         """The user of the staff member whose 工号 (or staff id) this is; digits alone, as a
@@ -340,11 +333,22 @@ class UsersService:
         which: Literal["password_hash", "pin_hash"],
         secret: SecretStr,
         now: dt.datetime,
+        *,
+        window: str | None = None,
     ) -> Outcome:
+        """Check ``secret``, then (with ``window``) that the user may sign in there: only
+        after the secret, so that a keypad typing a 工号 without its PIN learns no name."""
         stored_hash = getattr(record, which)
         wrong = self._check_secret(conn, record, stored_hash, secret, now)
         if wrong is not None:
             return wrong
+        if window is not None and window not in record.windows:
+            return refused(
+                "forbidden",
+                f"{record.display_name} 不能在窗口 {window} 签到",
+                f"{record.user} may not sign in at window {window}",
+                window=window,
+            )
         if record.disabled:
             return refused("disabled", "账号已停用", "this user is disabled")
         changed = record

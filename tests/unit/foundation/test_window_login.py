@@ -137,6 +137,10 @@ def test_a_caller_signs_in_no_one_who_is_not_bound_to_its_window(h: Hall) -> Non
     assert not reply["ok"] and reply["error"]["code"] == "forbidden"
     assert "不能在窗口 W05 签到" in reply["error"]["message"]
     assert h.staff("W05") is None and h.user().failed_attempts == 0
+    # A wrong PIN at W05 says only that it is wrong: no name of whose 工号 that was.
+    guessed = h.keypad("999999", window="W05")
+    assert guessed["error"]["code"] == "bad_pin" and "张敏" not in guessed["error"]["message"]
+    assert h.user().failed_attempts == 1
     other = h.send("caller-W01", "login", window="W05", staff_number="1", pin=PIN)
     assert other["error"]["code"] == "forbidden"
     assert h.staff("W05") is None
