@@ -27,7 +27,10 @@ from hallqueue.engine.model import RatingStatus, Ticket, TicketStatus, Workorder
 from hallqueue.engine.records import from_record
 
 PEAK_HOURS = 3
-DIMENSIONS = ("category", "window", "staff", "hour")
+DIMENSIONS = ("category", "window", "staff", "hour", "weekday_hour")
+"""The groups of every scope: a ticket counts once in each, by the category, window and staff
+that last had it (a transferred ticket under the category it was transferred to), the hour
+it was taken, and that hour's weekday (ISO, 1 = Monday) for the peak-hours heat map."""
 
 
 def percentile(values: list[float], p: float) -> float | None:
@@ -39,6 +42,12 @@ def percentile(values: list[float], p: float) -> float | None:
     return ordered[rank - 1]
 
 
+def weekday_hour(day: dt.date, hour: int) -> str:
+    """The heat map's cell of a ticket taken on ``day`` at ``hour``: ``"1-09"`` (ISO weekday,
+    1 = Monday; the hour in hall time)."""
+    return f"{day.isoweekday()}-{hour:02d}"
+
+
 @dataclass
 class Counts:
     """Ticket counts and times of one group (a day, a category, a window, …)."""
@@ -46,6 +55,7 @@ class Counts:
     issued: int = 0
     served: int = 0
     skipped: int = 0
+    transferred: int = 0
     expired: int = 0
     rated: int = 0
     satisfied: int = 0
@@ -63,6 +73,8 @@ class Counts:
             self.expired += 1
         if any(step.status is TicketStatus.SKIPPED for step in t.history):
             self.skipped += 1
+        if t.transferred:
+            self.transferred += 1
         if t.first_called_at is not None:
             self.waits.append((t.first_called_at - t.issued_at).total_seconds() / 60)
         if t.status is TicketStatus.DONE and t.called_at and t.finished_at:
@@ -87,6 +99,7 @@ class Counts:
             issued=self.issued,
             served=self.served,
             skipped=self.skipped,
+            transferred=self.transferred,
             expired=self.expired,
             wait_mean_min=mean(self.waits),
             wait_p90_min=p90(self.waits),
@@ -112,6 +125,7 @@ class Block:
             "window": t.window or "-",
             "staff": t.staff or "-",
             "hour": f"{t.issued_at.hour:02d}",
+            "weekday_hour": weekday_hour(t.day, t.issued_at.hour),
         }
         for dim, key in keys.items():
             self.by[dim].setdefault(key, Counts()).add(t)
@@ -133,6 +147,7 @@ class Block:
             by_window=groups("window"),
             by_staff=groups("staff"),
             by_hour=groups("hour"),
+            by_weekday_hour=groups("weekday_hour"),
         )
 
 
@@ -172,22 +187,8 @@ class Stats:
         return rows
 
 
-CSV_FIELDS = (
-    "scope",
-    "dimension",
-    "group",
-    "issued",
-    "served",
-    "skipped",
-    "expired",
-    "wait_mean_min",
-    "wait_p90_min",
-    "service_mean_min",
-    "service_p90_min",
-    "rated",
-    "not_rated",
-    "satisfaction_rate",
-)
+CSV_FIELDS = ("scope", "dimension", "group", *GroupStats.model_fields)
+"""The columns of ``hall stats --csv``: where a row is, then its group's numbers."""
 
 
 def write_csv(stats: Stats, out: TextIO) -> None:

@@ -146,6 +146,7 @@ def _group(issued: int, served: int, wait: float, service: float, rated: int) ->
         issued=issued,
         served=served,
         skipped=issued - served,
+        transferred=1,
         expired=0,
         wait_mean_min=wait,
         wait_p90_min=round(wait * 1.8, 1),
@@ -162,6 +163,7 @@ def _block(a: GroupStats, b: GroupStats) -> StatsBlock:
         issued=a.issued + b.issued,
         served=a.served + b.served,
         skipped=a.skipped + b.skipped,
+        transferred=a.transferred + b.transferred,
         expired=0,
         wait_mean_min=a.wait_mean_min,
         wait_p90_min=b.wait_p90_min,
@@ -178,6 +180,7 @@ def _block(a: GroupStats, b: GroupStats) -> StatsBlock:
         by_window={"W01": a, "W03": b},
         by_staff={"S001": a, "S003": b},
         by_hour={"09": a, "10": b},
+        by_weekday_hour={"1-09": a, "1-10": b},
     )
 
 

@@ -310,6 +310,9 @@ class GroupStats(Result):
     served: int
     skipped: int
     """Tickets skipped at least once (过号), whatever became of them."""
+    transferred: int = 0
+    """Tickets transferred at least once (转移); a group by category counts them under the
+    category they were transferred to."""
     expired: int
     wait_mean_min: float | None
     """Issue to first call."""
@@ -336,6 +339,9 @@ class StatsBlock(GroupStats):
     """By staff id; ``-`` for none."""
     by_hour: dict[str, GroupStats]
     """By issue hour, ``"09"``."""
+    by_weekday_hour: dict[str, GroupStats] = Field(default_factory=dict)
+    """By the weekday and hour a ticket was taken, ``"1-09"`` (ISO weekday, 1 = Monday): the
+    peak hours as an hour × weekday heat map."""
 
 
 class WorkorderStats(Result):

@@ -30,6 +30,7 @@ ALLOWED: dict[str, str] = {
     "StatsBlock.by_window": _STATS,
     "StatsBlock.by_staff": _STATS,
     "StatsBlock.by_hour": _STATS,
+    "StatsBlock.by_weekday_hour": _STATS,
     "WorkorderStats.by_staff": _STATS,
     "ReviewGrades.staff": _STATS,
     "MonthReportResult.staff": _REPORT,
