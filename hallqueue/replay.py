@@ -17,7 +17,7 @@ import json
 import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -134,6 +134,37 @@ def _words(op: str, fname: str, e: ErrorDetails) -> str:
     return f"{where if fname else op}: {e['msg']}"
 
 
+def timed_op(
+    hall: HallConfig, data: Mapping[str, Any], op_id: str, last_at: dt.datetime | None
+) -> tuple[dt.datetime, QueueOp]:
+    """One line's hall time and operation; ValueError for a line that is not a valid one
+    (no ``at``, a time before the previous line's, a bad operation)."""
+    if "at" not in data:
+        raise ValueError('missing "at" (ISO 8601 time of the operation)')
+    at = to_hall_time(hall, parse_time(data["at"], "at"))
+    if last_at is not None and at < last_at:
+        raise ValueError(f"time goes backwards: {at.isoformat()} < {last_at.isoformat()}")
+    return at, parse_op(data, op_id)
+
+
+@dataclass
+class BookingNames:
+    """The names a script gives its bookings (``"ref"``), and the codes they got."""
+
+    codes: dict[str, str] = field(default_factory=dict)
+
+    def resolve(self, op: QueueOp) -> QueueOp:
+        """A check-in by the script's booking name uses the code the booking got."""
+        if isinstance(op, Checkin) and not op.code and op.ref is not None:
+            return op.model_copy(update={"code": self.codes.get(op.ref, "")})
+        return op
+
+    def remember(self, op: QueueOp, result: Mapping[str, Any] | None) -> None:
+        """After a booking that was made: its name now stands for its code."""
+        if isinstance(op, Book) and op.ref and result is not None and "code" in result:
+            self.codes[op.ref] = str(result["code"])
+
+
 @dataclass
 class Replay:
     """A replay in progress: the state, the booking names the script gave, the last time."""
@@ -141,26 +172,23 @@ class Replay:
     hall: HallConfig
     calendar: WorkdayCalendarProtocol
     all_events: bool = False
+    detail: bool = False
     state: QueueState | None = None
-    refs: dict[str, str] = field(default_factory=dict)
+    refs: BookingNames = field(default_factory=BookingNames)
     last_at: dt.datetime | None = None
     errors: int = 0
     refused: int = 0
     history: dict[tuple[str, str], Any] = field(default_factory=dict)
     """Last version of every entity the day touched, as a store would keep it (for stats)."""
 
-    def step(self, data: dict[str, Any], op_id: str = "script") -> list[Event]:
+    def step(self, data: Mapping[str, Any], op_id: str = "script") -> list[Event]:
         """Apply one parsed line; ValueError for a line that is not a valid operation.
 
         Unknown keys are ignored (``run`` warns about them): the operation still happens.
         ``op_id`` is the command id the operation carries (which line it came from).
         """
-        if "at" not in data:
-            raise ValueError('missing "at" (ISO 8601 time of the operation)')
-        at = to_hall_time(self.hall, parse_time(data["at"], "at"))
-        if self.last_at is not None and at < self.last_at:
-            raise ValueError(f"time goes backwards: {at.isoformat()} < {self.last_at.isoformat()}")
-        op = self._resolve(parse_op(data, op_id))
+        at, op = timed_op(self.hall, data, op_id, self.last_at)
+        op = self.refs.resolve(op)
         if self.state is None:
             self.state = initial_state(self.hall, at)
             for kind, key, initial in records_of(self.state):
@@ -181,19 +209,23 @@ class Replay:
         self.last_at = at
         if not outcome.ok:
             self.refused += 1
-        elif isinstance(op, Book) and op.ref and outcome.result is not None:
-            self.refs[op.ref] = str(outcome.result["code"])
+        else:
+            self.refs.remember(op, outcome.result)
         return [e for e in outcome.events if self.all_events or not e.housekeeping]
+
+    def printed(self, data: Mapping[str, Any], op_id: str) -> list[dict[str, Any]]:
+        """One line's events as the replay prints them (§5 form, ``detail`` when asked)."""
+        lines = []
+        for event in self.step(data, op_id):
+            payload = event.public()
+            if self.detail:
+                payload["detail"] = _jsonable(event.detail())
+            lines.append(payload)
+        return lines
 
     def records(self) -> list[tuple[str, str, Any]]:
         """Every entity's last version, as ``hallqueue.stats.compute_stats`` takes them."""
         return [(kind, key, entity) for (kind, key), entity in self.history.items()]
-
-    def _resolve(self, op: QueueOp) -> QueueOp:
-        """A check-in by the script's booking name uses the code the booking got."""
-        if isinstance(op, Checkin) and not op.code and op.ref is not None:
-            return op.model_copy(update={"code": self.refs.get(op.ref, "")})
-        return op
 
 
 def parse_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
@@ -213,6 +245,38 @@ def parse_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | st
         yield number, data
 
 
+class Script(Protocol):
+    """What plays a script's lines: this module's engine replay, or a hall's controller
+    (``hall queue replay --data-dir``)."""
+
+    errors: int
+
+    def printed(self, data: Mapping[str, Any], op_id: str) -> list[dict[str, Any]]:
+        """Apply one line (ValueError: not a valid operation) and give what to print."""
+        ...
+
+
+def feed(script: Script, lines: Iterable[str], out: TextIO, err: TextIO, source: str) -> None:
+    """Play ``lines`` one by one: events to ``out`` as JSON lines, line errors to ``err``
+    with the line's number (the line is skipped, the replay goes on: RULES §5)."""
+    for number, item in parse_lines(lines):
+        if isinstance(item, str):
+            script.errors += 1
+            print(f"{source}:{number}: {item}; line skipped", file=err)
+            continue
+        try:
+            printed = script.printed(item, f"line-{number}")
+        except ValueError as exc:
+            script.errors += 1
+            print(f"{source}:{number}: {exc}; line skipped", file=err)
+            continue
+        extra = unknown_fields(item)
+        if extra:
+            print(f"{source}:{number}: ignored unknown field(s) {', '.join(extra)}", file=err)
+        for payload in printed:
+            out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+
+
 def run(
     hall: HallConfig,
     calendar: WorkdayCalendarProtocol,
@@ -224,27 +288,10 @@ def run(
     detail: bool = False,
     source: str = "<script>",
 ) -> Replay:
-    """Replay ``lines``, writing events to ``out`` and line errors to ``err``."""
-    replay = Replay(hall, calendar, all_events)
-    for number, item in parse_lines(lines):
-        if isinstance(item, str):
-            replay.errors += 1
-            print(f"{source}:{number}: {item}; line skipped", file=err)
-            continue
-        try:
-            events = replay.step(item, f"line-{number}")
-        except ValueError as exc:
-            replay.errors += 1
-            print(f"{source}:{number}: {exc}; line skipped", file=err)
-            continue
-        extra = unknown_fields(item)
-        if extra:
-            print(f"{source}:{number}: ignored unknown field(s) {', '.join(extra)}", file=err)
-        for event in events:
-            payload = event.public()
-            if detail:
-                payload["detail"] = _jsonable(event.detail())
-            out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    """Replay ``lines`` through the engine, writing events to ``out`` and line errors to
+    ``err``."""
+    replay = Replay(hall, calendar, all_events, detail)
+    feed(replay, lines, out, err, source)
     return replay
 
 
