@@ -15,7 +15,7 @@ from collections.abc import Sequence
 _COMMAND_MODULES = (
     "hall.config_cli",
     "hall.controller_cli",
-    "hallqueue.cli",
+    "hall.queue_cli",
     "hallqueue.stats_cli",
     "attendance.cli",
     "attendance.manage_cli",

@@ -25,6 +25,7 @@ from hallqueue.service import QueueService
 from store.calendar_store import HallCalendar
 from store.database import open_engine
 from store.events import EventFactory
+from store.lock import DataDirBusy, hold_data_dir
 from store.service import Service
 
 log = logging.getLogger("controller")
@@ -36,18 +37,23 @@ def build_controller(
     bus: Bus,
     clock: Clock | None = None,
     faces: tuple[Path, Path] | None = None,
+    *,
+    script_replay: bool = False,
 ) -> Controller:
     """The hall controller with every service, on a migrated store and a bus not yet started.
 
-    The one place the controller is assembled: the controller process, the demo, the tests
-    and the bench all come through here, so they cannot drift apart. ``faces`` is (template
-    store directory, transport key file); without it the controller publishes no templates.
+    The one place the controller is assembled: the controller process, the demo, the tests,
+    the bench and ``hall queue replay --data-dir`` all come through here, so they cannot
+    drift apart. ``faces`` is (template store directory, transport key file); without it the
+    controller publishes no templates. ``script_replay`` is the replay's reading of RULES §5:
+    a window the script never signs in counts as signed in by an unnamed staff member.
     """
     calendar = HallCalendar(hall.attendance)
     with engine.begin() as conn:
         calendar.load(conn)
     events = EventFactory(hall.hall_id)
-    services: list[Service] = [QueueService(hall, calendar, events), NoticeService(hall, events)]
+    queue = QueueService(hall, calendar, events, anonymous_staff_until_logout=script_replay)
+    services: list[Service] = [queue, NoticeService(hall, events)]
     if faces is not None:
         services.append(FaceTemplateService(hall, *faces))
     services.append(AttendanceService(hall, calendar, events))
@@ -80,6 +86,25 @@ def run_controller(
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    try:
+        with hold_data_dir(data_dir):
+            return _run_controller(
+                hall, data_dir, broker_url, db_url, clock_start, faces_dir, transport_key
+            )
+    except DataDirBusy as exc:
+        log.error("%s", exc)
+        return 2
+
+
+def _run_controller(
+    hall: HallConfig,
+    data_dir: str | Path,
+    broker_url: str | None,
+    db_url: str | None,
+    clock_start: dt.datetime | None,
+    faces_dir: Path | None,
+    transport_key: Path | None,
+) -> int:
     engine = open_engine(data_dir, db_url)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, TextIO
 
 from config.cli import add_hall_argument
 
 
-def register(sub: Any) -> None:
+def register(sub: Any) -> argparse.ArgumentParser:
+    """Add ``hall queue``; the replay's parser is returned (``hall.queue_cli`` adds to it the
+    replay into a hall's data directory, which needs the controller)."""
     queue = sub.add_parser("queue", help="queue tools / 排队叫号工具").add_subparsers(
         dest="queue_command", metavar="ACTION"
     )
@@ -22,7 +24,8 @@ def register(sub: Any) -> None:
         ),
     )
     add_hall_argument(p)
-    p.add_argument("--script", required=True, help="operations file (JSON lines); - for stdin")
+    p.add_argument("script_file", nargs="?", metavar="SCRIPT", help="the operations file")
+    p.add_argument("--script", help="the operations file (JSON lines); - for stdin")
     p.add_argument(
         "--all-events",
         action="store_true",
@@ -34,10 +37,38 @@ def register(sub: Any) -> None:
         metavar="FILE",
         help="also write the replayed days' statistics (Q15) as CSV / 导出统计",
     )
-    p.set_defaults(handler=_replay)
+    p.set_defaults(handler=replay_command)
+    parser: argparse.ArgumentParser = p
+    return parser
 
 
-def _replay(args: argparse.Namespace) -> int:
+def script_of(args: argparse.Namespace) -> str:
+    """The script the command line names (``SCRIPT`` or ``--script``); exits 2 without one."""
+    import sys
+
+    script = args.script or args.script_file
+    if not script or (args.script and args.script_file):
+        print(
+            "hall queue replay: 请给出一个脚本 / give one script: SCRIPT or --script",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    return str(script)
+
+
+def open_script(script: str) -> TextIO | None:
+    """The script's lines (``-``: standard input); None, said on stderr, when unreadable."""
+    import sys
+
+    try:
+        return sys.stdin if script == "-" else open(script, encoding="utf-8")
+    except OSError as exc:
+        print(f"{script}: cannot read: {exc.strerror}", file=sys.stderr)
+        return None
+
+
+def replay_command(args: argparse.Namespace) -> int:
+    """The replay in memory: the events printed, the day forgotten (or its statistics)."""
     import sys
 
     from config.loader import load_hall_or_exit
@@ -45,10 +76,9 @@ def _replay(args: argparse.Namespace) -> int:
     from workdays.fixed import hall_calendar
 
     hall = load_hall_or_exit(args.config)
-    try:
-        stream = sys.stdin if args.script == "-" else open(args.script, encoding="utf-8")  # noqa: SIM115
-    except OSError as exc:
-        print(f"{args.script}: cannot read: {exc.strerror}", file=sys.stderr)
+    args.script = script_of(args)
+    stream = open_script(args.script)
+    if stream is None:
         return 2
     with stream:
         replay = run(

@@ -88,12 +88,16 @@ class QueueService:
         events: EventFactory,
         *,
         new_token: Callable[[], str] = new_status_token,
+        anonymous_staff_until_logout: bool = False,
     ) -> None:
         self.hall = hall
         self.calendar = calendar
         self.events = events
         self.new_token = new_token
         """Makes each new ticket's status token (the engine is pure: it is given one)."""
+        self.anonymous_staff_until_logout = anonymous_staff_until_logout
+        """RULES §5 for ``hall queue replay --data-dir``: a window its script never signs in
+        counts as signed in by an unnamed staff member (False in the hall: Q5)."""
         self.state: engine.QueueState | None = None
         self._published: dict[str, ViewData] = {}
         """Last retained view per topic, so a command republishes only what changed."""
@@ -132,11 +136,11 @@ class QueueService:
             return self._stats(conn, cmd, now)
         if isinstance(cmd, TodayQuery):
             return Outcome(result=self._today(now))
-        if isinstance(cmd, TicketStatusQuery):
-            return self._ticket_status(cmd.token)
         answer = booking_query(self.hall, self.calendar, self._require_state(), cmd, now)
         if answer is not None:
             return answer
+        if isinstance(cmd, TicketStatusQuery):
+            return self._ticket_status(cmd.token)
         if not isinstance(cmd, QueueOp):
             return Outcome.refused("unknown_command", f"未知命令 / not a queue command: {cmd.verb}")
         refusal = self._wrong_ticket(cmd)
@@ -169,7 +173,10 @@ class QueueService:
     def _apply(self, conn: Connection, op: QueueOp, now: dt.datetime) -> Outcome:
         old = self._require_state()
         try:
-            result = engine.apply(self.hall, self.calendar, old, op, now)
+            result = engine.apply(
+                self.hall, self.calendar, old, op, now,
+                anonymous_staff_until_logout=self.anonymous_staff_until_logout,
+            )  # fmt: skip
         except OverflowError:
             # A date next to year 9999 in a command: the engine is pure, nothing changed.
             return Outcome.refused("invalid", "日期超出范围 / a time or date is out of range")
@@ -219,7 +226,10 @@ class QueueService:
             topics.catalog_state(hall_id): engine.catalog_view(
                 self.hall, state, now, self.calendar
             ),
-            topics.queue_state(hall_id): engine.queue_view(self.hall, state, now, self.calendar),
+            topics.queue_state(hall_id): engine.queue_view(
+                self.hall, state, now, self.calendar,
+                anonymous_staff_until_logout=self.anonymous_staff_until_logout,
+            ),
         }
         for w in self.hall.windows:
             views[topics.window_state(hall_id, w.id)] = engine.window_view(
