@@ -21,7 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
-from console import routes_bookings, routes_desks, sse
+from console import routes_bookings, routes_desks, routes_stats, sse
 from console.auth import HALL_ROLES, Authenticator, Refusal, Session, Sessions, Throttle
 from console.commands import CommandSender
 from console.i18n import Lang, tr
@@ -38,6 +38,7 @@ from console.pages import (
 )
 from console.sse import expired
 from console.state import HallState
+from console.stats import STATS_ROLES
 from console.verbs import VERBS, answer_text, resolve
 
 HERE = Path(__file__).resolve().parent
@@ -127,6 +128,8 @@ def create_app(
             return "/hall"
         if user.role == "staff" and len(user.windows) == 1:
             return f"/caller/{user.windows[0]}"
+        if user.role in STATS_ROLES:
+            return "/stats"  # patrol and auditor: the statistics are what they may read
         return "/caller"
 
     def may_call(session: Session, window: str) -> bool:
@@ -305,5 +308,6 @@ def create_app(
     )
     routes_desks.register(app, kit)
     routes_bookings.register(app, kit)
+    routes_stats.register(app, kit)
 
     return app

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from console.i18n_booking import BOOKING_STRINGS
+from console.i18n_stats import STATS_STRINGS
 
 Lang = Literal["zh", "en"]
 
@@ -312,6 +313,7 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
             "Please wait a moment before refreshing the page.",
         ),
         **BOOKING_STRINGS,
+        **STATS_STRINGS,
     }
 )
 
