@@ -185,7 +185,10 @@ class McuDeviceSim:
                     continue
                 result = self.endpoint.send(*item)
                 if result is not SendResult.ACKED:
-                    log.warning("sim: message 0x%02x not acknowledged (%s)", item[0], result.value)
+                    # The simulated board's own loss, not the host's fault: a board replugged
+                    # before the host reopens the port says hello into a pty nobody reads yet,
+                    # and the host's handshake recovers (tests assert that, not this line).
+                    log.info("sim: message 0x%02x not acknowledged (%s)", item[0], result.value)
             finally:
                 self._outbox.task_done()
                 with self._changed:
