@@ -8,8 +8,9 @@ roles (``bus.models.users.UserRole``):
   (``queue/bookings`` with ``full_numbers``, to tell them of a cancelled slot).
 - 首席代表 ``chief``: the windows and service items of their department (window commands,
   open/close, suspend/unsuspend, cancelling an appointment slot), the approvals of their
-  department's staff and the work orders (差评工单) of their department's items; read-only
-  queries (mobile numbers masked).
+  department's staff and the work orders (差评工单) of their department's items (their steps
+  and the appeal, 申诉复核, but not its decision, which is the hall centre's); read-only
+  queries (mobile numbers masked; the work-order list of their own department only).
 - 窗口人员 ``staff``: only window commands (call, recall, skip, reactivate, transfer, hold,
   resume_ticket, finish, pause, resume, login as themselves, logout) at the windows they are
   bound to.
@@ -28,6 +29,7 @@ import re
 from dataclasses import dataclass
 
 from bus.models.base import Command
+from bus.models.queue import APPEAL_DECISIONS
 from config.schema import HallConfig
 
 WINDOW_VERBS = frozenset(
@@ -127,6 +129,18 @@ def may(actor: Actor, command: Command, target: Target) -> Allowed | Refusal:
     if getattr(command, "full_numbers", False) is True:
         return Refusal(
             "只有中心管理员可以查看完整手机号", "only the hall manager sees mobile numbers whole"
+        )
+    if (area, verb) == ("queue", "update_workorder") and (
+        getattr(command, "step", None) in APPEAL_DECISIONS
+    ):
+        return Refusal("只有中心管理员可以决定申诉", "only the hall manager decides an appeal")
+    chief_lists_another = actor.role == "chief" and getattr(command, "department", None) != (
+        actor.department
+    )
+    if (area, verb) == ("queue", "workorders") and chief_lists_another:
+        return Refusal(
+            f"首席代表只能查看本部门（{actor.department}）的工单",
+            f"a chief lists their own department's ({actor.department}) work orders only",
         )
     if actor.role == "staff":
         return _staff(actor, area, verb, target)

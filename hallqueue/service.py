@@ -47,6 +47,7 @@ from config.schema import HallConfig
 from hallqueue import engine
 from hallqueue.booking_queries import booking_query
 from hallqueue.engine.hours import WorkdayCalendarProtocol
+from hallqueue.workorder_queries import workorder_query
 from store import tables
 from store.events import EventFactory
 from store.service import Outcome, Publication
@@ -136,9 +137,10 @@ class QueueService:
             return self._stats(conn, cmd, now)
         if isinstance(cmd, TodayQuery):
             return Outcome(result=self._today(now))
-        answer = booking_query(self.hall, self.calendar, self._require_state(), cmd, now)
-        if answer is not None:
-            return answer
+        for query in (booking_query, workorder_query):
+            answer = query(self.hall, self.calendar, self._require_state(), cmd, now)
+            if answer is not None:
+                return answer
         if isinstance(cmd, TicketStatusQuery):
             return self._ticket_status(cmd.token)
         if not isinstance(cmd, QueueOp):

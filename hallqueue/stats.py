@@ -23,7 +23,14 @@ from bus.models.replies import (
     StatsResult,
     WorkorderStats,
 )
-from hallqueue.engine.model import RatingStatus, Ticket, TicketStatus, Workorder, WorkorderStatus
+from hallqueue.engine.model import (
+    AppealStatus,
+    RatingStatus,
+    Ticket,
+    TicketStatus,
+    Workorder,
+    WorkorderStatus,
+)
 from hallqueue.engine.records import from_record
 
 PEAK_HOURS = 3
@@ -246,23 +253,29 @@ def compute_stats(
 
 def staff_review_grades(records: Iterable[tuple[str, str, Any]], year: int) -> ReviewGrades:
     """Q7 (003 (六)(3)): two verified bad reviews in a year make the staff member 不合格 for
-    the year; any bad review bars 优秀."""
+    the year; any bad review bars 优秀. A rating whose appeal was upheld (申诉复核: mistaken or
+    malicious) counts for neither; it is only counted as such."""
     bad: Tally[str] = Tally()
     verified: Tally[str] = Tally()
+    upheld: Tally[str] = Tally()
     for kind, entity in _entities(records):
         if kind != "workorder" or not isinstance(entity, Workorder) or entity.staff is None:
             continue
         if entity.created_at.year != year:
             continue
+        if entity.appeal is AppealStatus.UPHELD:
+            upheld[entity.staff] += 1
+            continue
         bad[entity.staff] += 1
-        verified[entity.staff] += entity.verified is True
+        verified[entity.staff] += entity.counts
     staff = {
         s: ReviewGrade(
-            bad_reviews=n,
+            bad_reviews=bad[s],
             verified=verified[s],
             unqualified=verified[s] >= 2,
-            excellent_barred=n > 0,
+            excellent_barred=bad[s] > 0,
+            appeals_upheld=upheld[s],
         )
-        for s, n in bad.items()
+        for s in sorted(bad.keys() | upheld.keys())
     }
     return ReviewGrades(year=year, staff=staff)

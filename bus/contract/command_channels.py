@@ -12,6 +12,7 @@ from bus.contract.examples import _REPLY_OK, _REPLY_REFUSED, _at
 from bus.contract.registry import CommandChannel, Example, Role
 from bus.contract.reply_examples import ok
 from bus.contract.user_channels import USER_CHANNELS
+from bus.contract.workorder_channels import WORKORDER_CHANNELS
 from bus.models import attendance, notices, queue
 from bus.models.base import RefusalDetails, Reply
 
@@ -236,26 +237,7 @@ COMMAND_CHANNELS: list[CommandChannel] = [
         "Open a closed window again.",
         reply_examples=(ok(_id(20), rx.OPENED),),
     ),
-    CommandChannel(
-        queue.UpdateWorkorder,
-        (_M,),
-        (
-            queue.UpdateWorkorder(
-                id=_id(21), workorder=rx.WORKORDER, step="verify", note="电话回访", verified=True
-            ),
-            queue.UpdateWorkorder(id=_id(32), workorder=rx.WORKORDER, step="reply", note="已答复"),
-        ),
-        reply_examples=(
-            ok(_id(21), rx.VERIFIED),
-            ok(_id(32), rx.REPLIED),
-        ),
-    ),
-    CommandChannel(
-        queue.CloseWorkorder,
-        (_M,),
-        (queue.CloseWorkorder(id=_id(33), workorder=rx.WORKORDER),),
-        reply_examples=(ok(_id(33), rx.WORKORDER_CLOSED),),
-    ),
+    *WORKORDER_CHANNELS,
     CommandChannel(
         queue.StatsQuery,
         (_M,),

@@ -165,8 +165,8 @@ EVENT_CHANNELS: list[EventChannel] = [
         events.WorkorderCreated,
         {
             "ticket": "A012",
-            "due": "2026-11-27T17:00:00+08:00",
-            "workorder": "wo-0007",
+            "due": "2026-12-08",
+            "workorder": "WO-2026-11-24/A012",
             "level": 1,
             "staff": "S001",
             "window": "W01",
@@ -175,16 +175,24 @@ EVENT_CHANNELS: list[EventChannel] = [
     ),
     EventChannel(
         events.WorkorderUpdated,
-        {"workorder": "wo-0007", "step": "verify", "verified": True, "staff": "S001"},
+        {
+            "workorder": "WO-2026-11-24/A012",
+            "step": "verify",
+            "verified": True,
+            "staff": "S001",
+            "appeal": "none",
+            "by": "chief-shebao",
+        },
     ),
     EventChannel(
         events.WorkorderClosed,
         {
-            "workorder": "wo-0007",
+            "workorder": "WO-2026-11-24/A012",
             "ticket": "A012",
             "verified": True,
             "overdue": False,
             "staff": "S001",
+            "by": "chief-shebao",
         },
     ),
     EventChannel(

@@ -427,7 +427,8 @@ class WorkorderCreatedData(EventData):
     """差评工单: a bad rating opened a work order (Q7)."""
 
     ticket: str
-    due: dt.datetime
+    due: dt.date
+    """The day it is due: the N-th workday after the rating (a date, as RULES §5 prints it)."""
     workorder: str
     level: int
     staff: str | None
@@ -442,6 +443,10 @@ class WorkorderUpdatedData(EventData):
     step: str
     verified: bool | None
     staff: str | None
+    appeal: str = "none"
+    """申诉复核: ``none``, ``pending`` (made), ``upheld`` or ``rejected`` (decided)."""
+    by: str | None = None
+    """The console user who recorded the step."""
 
 
 class WorkorderClosedData(EventData):
@@ -452,6 +457,8 @@ class WorkorderClosedData(EventData):
     verified: bool | None
     overdue: bool
     staff: str | None
+    by: str | None = None
+    """The console user who closed it."""
 
 
 @event_model

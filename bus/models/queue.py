@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
@@ -367,6 +367,12 @@ class OpenWindow(_AtWindow):
     """Open a closed window again."""
 
 
+WORKORDER_STEPS = ("verify", "rectify", "reply", "appeal", "appeal_upheld", "appeal_rejected")
+"""The steps of a work order (RULES §5): 回访核实, 整改 or 解释说明, 答复; 申诉 and its decision."""
+APPEAL_DECISIONS = frozenset({"appeal_upheld", "appeal_rejected"})
+"""The steps only the hall manager gives (the hall centre decides an appeal, Q7)."""
+
+
 @queue_op("update_workorder")
 class UpdateWorkorder(_QueueCommand):
     """差评工单 follow-up (Q7): a step towards closing the work order of a bad review."""
@@ -374,8 +380,10 @@ class UpdateWorkorder(_QueueCommand):
     ident_fields = ("workorder",)
     workorder: Code
     step: Code
-    """``verify`` (回访核实), ``rectify`` (整改) or ``reply`` (答复); another step is refused
-    ``bad_step``."""
+    """``verify`` (回访核实: the call-back, what the citizen said), ``rectify`` (整改 of a
+    verified complaint, else 解释说明), ``reply`` (答复), ``appeal`` (申诉复核: the department
+    finds the rating mistaken or malicious; ``note`` says why), ``appeal_upheld`` or
+    ``appeal_rejected`` (the hall manager's decision); another step is refused ``bad_step``."""
     note: Note = ""
     verified: bool | None = None
     """For ``verify``: whether the bad review was confirmed (two confirmed → 不合格, Q7)."""
@@ -383,7 +391,8 @@ class UpdateWorkorder(_QueueCommand):
 
 @queue_op("close_workorder")
 class CloseWorkorder(_QueueCommand):
-    """Close a work order once its call-back, reply and (if verified) rectification are in."""
+    """Close a work order once its call-back, reply and (if verified) rectification are in;
+    after an upheld appeal the reply alone; never while an appeal awaits its decision."""
 
     ident_fields = ("workorder",)
     workorder: Code
@@ -435,6 +444,27 @@ class BookingsQuery(_DayRange):
 
     service: Code | None = None
     full_numbers: bool = False
+
+
+WorkorderListStatus = Literal["open", "closed"]
+
+
+@command_model("queue", "workorders")
+class WorkordersQuery(Command):
+    """The bad-review work orders (差评工单, Q7): each with its due date and the workdays left
+    (counted by the controller's workday calendar), its steps and its appeal, and the review
+    grades of the year of its staff. Open and closed ones unless ``status`` says which; made
+    from ``from`` to ``to`` (hall days, both included) when given. A chief names their
+    department (``controller/permissions.py`` refuses any other), and gets its orders only."""
+
+    model_config = ConfigDict(validate_by_name=True, serialize_by_alias=True)
+
+    readonly = True
+    status: WorkorderListStatus | None = None
+    date_from: dt.date | None = Field(default=None, alias="from")
+    date_to: dt.date | None = Field(default=None, alias="to")
+    department: Code | None = None
+    """Only the orders of this department's items (a chief's own)."""
 
 
 @command_model("queue", "ticket_status")

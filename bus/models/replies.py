@@ -286,6 +286,8 @@ class WorkorderUpdateResult(Result):
     workorder: str
     step: str
     verified: bool | None
+    appeal: str = "none"
+    """申诉复核 after the step: ``none``, ``pending``, ``upheld`` or ``rejected``."""
 
 
 class WorkorderCloseResult(Result):
@@ -360,12 +362,15 @@ class ReviewGrade(Result):
     """One staff member's bad reviews of the year and what they mean for the grade (Q7)."""
 
     bad_reviews: int
+    """Bad reviews of the year, those whose appeal was upheld left out."""
     verified: int
-    """Bad reviews the work order verified."""
+    """Bad reviews the work order verified (an upheld appeal takes one out)."""
     unqualified: bool
     """不合格: two verified bad reviews in the year."""
     excellent_barred: bool
     """No 优秀 after any bad review."""
+    appeals_upheld: int = 0
+    """Bad reviews taken out of the count by an upheld appeal (申诉复核, Q7)."""
 
 
 class ReviewGrades(Result):
@@ -374,6 +379,70 @@ class ReviewGrades(Result):
     year: int
     staff: dict[str, ReviewGrade]
     """By staff id; staff without a bad review are not listed."""
+
+
+
+class WorkorderStepEntry(Result):
+    """One recorded step of a work order, in the ``queue/workorders`` reply."""
+
+    step: str
+    """``verify``, ``rectify``, ``reply``, ``appeal``, ``appeal_upheld``, ``appeal_rejected``
+    or ``close``."""
+    at: dt.datetime
+    by: str | None
+    """The console user who recorded it; none from the hall's own tools or a replay."""
+    note: str
+    verified: bool | None = None
+    """For ``verify``: whether the call-back found the complaint justified."""
+
+
+class WorkorderEntry(Result):
+    """One bad-review work order (差评工单, Q7) as the work-order list shows it."""
+
+    workorder: str
+    ticket: str
+    """The ticket's number (A007)."""
+    day: dt.date
+    """The hall day of the rating."""
+    service: str
+    department: str | None
+    window: str | None
+    staff: str | None
+    level: int
+    """The rating: 2 不满意 or 1 非常不满意."""
+    created_at: dt.datetime
+    due: dt.date
+    """The N-th workday after the rating (Q7: 10 workdays, 002 四(六)6)."""
+    status: Literal["open", "closed"]
+    workdays_left: int | None
+    """An open order: workdays after today up to its due day (0: due today; below 0: that
+    many workdays overdue), by the controller's workday calendar. None once closed."""
+    overdue: bool
+    """Open past its due day, or closed after it."""
+    verified: bool | None
+    """回访核实: None before the call-back; True when the complaint was found justified."""
+    visit_note: str
+    rectification: str
+    """整改 of a verified complaint, or the 解释说明 given otherwise."""
+    reply: str
+    appeal: Literal["none", "pending", "upheld", "rejected"]
+    appeal_note: str
+    decision_note: str
+    counts: bool
+    """Counts toward 不合格: verified, and no appeal upheld."""
+    closed_at: dt.datetime | None
+    steps: tuple[WorkorderStepEntry, ...]
+
+
+class WorkordersResult(Result):
+    """The reply to ``queue/workorders``: the work orders asked for, open ones first (soonest
+    due first), then the closed (last closed first); and the review grades of this year of
+    the staff they name (不合格 after two verified bad reviews, an upheld appeal left out)."""
+
+    today: dt.date
+    """The controller's hall day, which ``workdays_left`` counts from."""
+    workorders: tuple[WorkorderEntry, ...]
+    review_grades: ReviewGrades
 
 
 class StatsResult(Result):
@@ -738,6 +807,7 @@ COMMAND_RESULTS: dict[tuple[str, str], type[BaseModel]] = {
     ("queue", "bookings"): BookingsResult,
     ("queue", "update_workorder"): WorkorderUpdateResult,
     ("queue", "close_workorder"): WorkorderCloseResult,
+    ("queue", "workorders"): WorkordersResult,
     ("queue", "stats"): StatsResult,
     ("queue", "today"): TodayResult,
     ("queue", "ticket_status"): TicketStatusResult,

@@ -10,6 +10,7 @@ from hallqueue.engine.apply import advance, apply, initial_state
 from hallqueue.engine.events import HOUSEKEEPING, Event, Outcome, Refusal
 from hallqueue.engine.hours import WorkdayCalendarProtocol, add_workdays
 from hallqueue.engine.model import (
+    AppealStatus,
     Appointment,
     BookingStatus,
     Closure,
@@ -24,6 +25,7 @@ from hallqueue.engine.model import (
     WindowState,
     Workorder,
     WorkorderStatus,
+    WorkorderStep,
 )
 from hallqueue.engine.records import (
     KINDS,
@@ -39,6 +41,7 @@ from hallqueue.engine.views import catalog_view, guide_view, queue_view, window_
 __all__ = [
     "HOUSEKEEPING",
     "KINDS",
+    "AppealStatus",
     "Appointment",
     "BookingStatus",
     "Closure",
@@ -57,6 +60,7 @@ __all__ = [
     "WorkdayCalendarProtocol",
     "Workorder",
     "WorkorderStatus",
+    "WorkorderStep",
     "add_workdays",
     "advance",
     "apply",

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from bus.models import queue as ops
 from bus.models.queue import QueueOp
 from config.schema import HallConfig
-from hallqueue.engine import appointments, ratings, services, tickets, windows
+from hallqueue.engine import appointments, ratings, services, tickets, windows, workorders
 from hallqueue.engine.common import Handled
 from hallqueue.engine.draft import Draft
 from hallqueue.engine.events import Event, Outcome, Refusal
@@ -73,9 +73,9 @@ def _handle(ctx: Ctx, d: Draft, op: QueueOp) -> Handled:
         case ops.Rate():
             return ratings.rate(ctx, d, op)
         case ops.UpdateWorkorder():
-            return ratings.update_workorder(ctx, d, op)
+            return workorders.update_workorder(ctx, d, op)
         case ops.CloseWorkorder():
-            return ratings.close_workorder(ctx, d, op)
+            return workorders.close_workorder(ctx, d, op)
         case ops.Suspend():
             return services.suspend(ctx, d, op)
         case ops.Unsuspend():

@@ -138,7 +138,35 @@ MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "not_closed": ("窗口未关闭", "The window is not closed"),
         "unknown_workorder": ("没有该工单：{workorder}", "Unknown work order {workorder}"),
         "workorder_closed": ("工单已办结", "The work order is closed"),
-        "bad_step": ("工单步骤须为 verify/rectify/reply", "Step must be verify, rectify or reply"),
+        "workorder_closed:appeal": (
+            "工单已办结，不能再申诉",
+            "The work order is closed: it can no longer be appealed",
+        ),
+        "bad_step": (
+            "没有该工单步骤：{step}（可用 verify、rectify、reply、appeal、appeal_upheld、"
+            "appeal_rejected）",
+            "Unknown step {step} (verify, rectify, reply, appeal, appeal_upheld, appeal_rejected)",
+        ),
+        "appeal_pending": (
+            "已提出申诉，等待中心决定",
+            "An appeal was made and awaits the hall centre's decision",
+        ),
+        "appeal_pending:close": (
+            "申诉尚待中心决定，决定后才能办结",
+            "The appeal awaits the hall centre's decision: close the order after it",
+        ),
+        "appeal_decided": (
+            "该工单的申诉已有决定（{decision}），不能再申诉或改判",
+            "The appeal of this work order has been decided ({decision_en}): it is final",
+        ),
+        "appeal_reason_missing": (
+            "申诉须写明理由（误评或恶意差评的依据）",
+            "An appeal needs its reason (why the rating is mistaken or malicious)",
+        ),
+        "no_appeal": (
+            "该工单没有待决定的申诉",
+            "No appeal awaits a decision on this work order",
+        ),
         "steps_missing": (
             "工单办结前须完成：{missing}",
             "Before closing, record: {missing}",

@@ -223,6 +223,30 @@ class WorkorderStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+class AppealStatus(enum.StrEnum):
+    """申诉复核 of a work order's rating (Q7): made by the department, decided by the hall."""
+
+    NONE = "none"
+    PENDING = "pending"
+    """The department appealed; the hall manager has not decided yet."""
+    UPHELD = "upheld"
+    """The rating was found mistaken or malicious: it leaves the staff member's count."""
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkorderStep:
+    """One recorded step of a work order: what, when, by whom, and what was noted."""
+
+    step: str
+    at: dt.datetime
+    by: str | None = None
+    """The console user who recorded it (None from a replay or the hall's own tools)."""
+    note: str = ""
+    verified: bool | None = None
+    """For ``verify``: the call-back's finding."""
+
+
 @dataclass(frozen=True, slots=True)
 class Workorder:
     """差评工单: created by a rating of 1 or 2, due N workdays later (Q7)."""
@@ -244,6 +268,18 @@ class Workorder:
     rectification: str = ""
     reply: str = ""
     closed_at: dt.datetime | None = None
+    appeal: AppealStatus = AppealStatus.NONE
+    appeal_note: str = ""
+    """Why the department appeals (申诉理由)."""
+    decision_note: str = ""
+    """The hall manager's reasons for upholding or rejecting the appeal."""
+    steps: tuple[WorkorderStep, ...] = ()
+    """Every step recorded, oldest first (closing included)."""
+
+    @property
+    def counts(self) -> bool:
+        """Whether it counts toward 不合格 (Q7): verified, and no appeal upheld."""
+        return self.verified is True and self.appeal is not AppealStatus.UPHELD
 
 
 @dataclass(frozen=True, slots=True)

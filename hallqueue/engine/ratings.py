@@ -1,16 +1,17 @@
-"""好差评 (Q6) and bad-review work orders (Q7)."""
+"""好差评 (Q6), and the bad-review work order a rating of 1 or 2 opens (Q7; its steps are in
+``workorders``)."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from bus.models.queue import BAD_LEVELS, CloseWorkorder, Rate, UpdateWorkorder
+from bus.models.queue import BAD_LEVELS, Rate
 from bus.models.queue import RATING_LABELS as LEVELS
 from hallqueue.engine.common import Handled, window_config, window_detail
 from hallqueue.engine.draft import Draft
 from hallqueue.engine.events import Refusal
 from hallqueue.engine.hours import Ctx, add_workdays
-from hallqueue.engine.model import RatingStatus, Ticket, Workorder, WorkorderStatus
+from hallqueue.engine.model import RatingStatus, Ticket, Workorder
 
 
 def rate(ctx: Ctx, d: Draft, op: Rate) -> Handled:
@@ -80,52 +81,3 @@ def _open_workorder(ctx: Ctx, d: Draft, ticket: Ticket) -> Workorder:
         department=cat.department if cat is not None else None,
     )
     return order
-
-
-STEPS = ("verify", "rectify", "reply")
-
-
-def update_workorder(ctx: Ctx, d: Draft, op: UpdateWorkorder) -> Handled:
-    """Record a step towards closure: 回访核实 (verify), rectification, reply (Q7)."""
-    order = d.workorders.get(op.workorder)
-    if order is None:
-        return Refusal.of("unknown_workorder", workorder=op.workorder)
-    if order.status is WorkorderStatus.CLOSED:
-        return Refusal.of("workorder_closed")
-    if op.step not in STEPS:
-        return Refusal.of("bad_step")
-    if op.step == "verify":
-        verified = True if op.verified is None else op.verified
-        new = dataclasses.replace(order, verified=verified, visit_note=op.note)
-    elif op.step == "rectify":
-        new = dataclasses.replace(order, rectification=op.note or "已整改")
-    else:
-        new = dataclasses.replace(order, reply=op.note or "已答复")
-    d.put_workorder(new)
-    public = {"workorder": order.key, "step": op.step}
-    d.emit("workorder.updated", public, verified=new.verified, staff=order.staff)
-    return {**public, "verified": new.verified}
-
-
-def close_workorder(ctx: Ctx, d: Draft, op: CloseWorkorder) -> Handled:
-    """Close after the call-back and the reply; a verified complaint also needs rectification."""
-    order = d.workorders.get(op.workorder)
-    if order is None:
-        return Refusal.of("unknown_workorder", workorder=op.workorder)
-    if order.status is WorkorderStatus.CLOSED:
-        return Refusal.of("workorder_closed")
-    missing = []
-    if order.verified is None:
-        missing.append("回访核实 verify")
-    if order.verified and not order.rectification:
-        missing.append("整改 rectify")
-    if not order.reply:
-        missing.append("答复 reply")
-    if missing:
-        return Refusal.of("steps_missing", missing=", ".join(missing))
-    closed = dataclasses.replace(order, status=WorkorderStatus.CLOSED, closed_at=ctx.now)
-    d.put_workorder(closed)
-    overdue = ctx.day > order.due
-    public = {"workorder": order.key, "ticket": order.number}
-    d.emit("workorder.closed", public, verified=order.verified, overdue=overdue, staff=order.staff)
-    return {**public, "verified": order.verified, "overdue": overdue}

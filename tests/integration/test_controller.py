@@ -357,6 +357,7 @@ def test_two_verified_bad_reviews_mark_the_staff_unqualified_for_the_year(
         "verified": 0,
         "unqualified": False,
         "excellent_barred": True,
+        "appeals_upheld": 0,
     }
     for order in orders:
         reply = node.send(

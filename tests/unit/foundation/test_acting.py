@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -72,22 +72,28 @@ class Hall:
             return list(conn.execute(query))
 
 
-@pytest.fixture
-def h(hall: HallConfig, tmp_path: Path) -> Iterator[Hall]:
+def start_hall(hall: HallConfig, tmp_path: Path, accounts: Iterable[dict[str, Any]]) -> Hall:
+    """The controller on a FakeBroker at ``NOW`` with these console users, added by the
+    manager (``hall users add``); dispose of ``h.controller.engine`` after."""
     broker = FakeBroker()
     bus = broker.client(hall.hall_id, "controller", role="controller")
-    engine = open_engine(tmp_path)
-    controller = build_controller(hall, engine, bus, lambda: NOW)
+    controller = build_controller(hall, open_engine(tmp_path), bus, lambda: NOW)
     controller.start()
     bus.start()
     h = Hall(hall, controller, broker)
-    for account in USERS:
+    for account in accounts:
         assert h.send("manager", "users", "add", **account)["ok"], account
+    return h
+
+
+@pytest.fixture
+def h(hall: HallConfig, tmp_path: Path) -> Iterator[Hall]:
+    h = start_hall(hall, tmp_path, USERS)
     assert h.send("manager", "users", "disable", user="gone")["ok"]
     assert h.send("kiosk-1", "queue", "issue", service="B01")["ok"]
     assert h.send("kiosk-1", "queue", "issue", service="C01")["ok"]
     yield h
-    engine.dispose()
+    h.controller.engine.dispose()
 
 
 def _forbidden(reply: dict[str, Any], text: str) -> None:

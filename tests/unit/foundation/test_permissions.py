@@ -59,6 +59,18 @@ COMMANDS: dict[str, tuple[Command, Command]] = {
         queue.UpdateWorkorder(id="1", workorder="wo-1", step="reply"),
         queue.UpdateWorkorder(id="1", workorder="wo-2", step="reply"),
     ),
+    "appeal": (
+        queue.UpdateWorkorder(id="1", workorder="wo-1", step="appeal", note="恶意差评"),
+        queue.UpdateWorkorder(id="1", workorder="wo-2", step="appeal", note="恶意差评"),
+    ),
+    "decide_appeal": (
+        queue.UpdateWorkorder(id="1", workorder="wo-1", step="appeal_upheld"),
+        queue.UpdateWorkorder(id="1", workorder="wo-2", step="appeal_rejected"),
+    ),
+    "workorders": (
+        queue.WorkordersQuery(id="1", department="shebao"),
+        queue.WorkordersQuery(id="1"),
+    ),
     "device_failure": (
         attendance.WriteoffRequest.model_validate(
             {
@@ -115,6 +127,9 @@ close_window     YY      Yn     nn     nn      nn
 suspend          YY      Yn     nn     nn      nn
 approve          YY      Yn     nn     nn      nn
 update_workorder YY      Yn     nn     nn      nn
+appeal           YY      Yn     nn     nn      nn
+decide_appeal    YY      nn     nn     nn      nn
+workorders       YY      Yn     nn     YY      YY
 device_failure   YY      nn     nn     Yn      nn
 stats            YY      YY     nn     YY      YY
 notice           YY      nY     nn     nY      nY
@@ -179,3 +194,19 @@ def test_the_windows_of_a_ticket_are_those_serving_its_category(hall: HallConfig
     assert target == Target(
         windows=frozenset({"W03", "W04", "W09", "W10"}), department="budongchan"
     )
+
+
+def test_only_the_hall_manager_decides_an_appeal_even_of_the_chiefs_own_department(
+    hall: HallConfig,
+) -> None:
+    command = queue.UpdateWorkorder(id="1", workorder="wo-1", step="appeal_upheld")
+    verdict = may(ACTORS["chief"], command, target_of(command, hall, service="A01"))
+    assert isinstance(verdict, Refusal)
+    assert verdict.message == "只有中心管理员可以决定申诉 / only the hall manager decides an appeal"
+
+
+def test_a_chief_lists_the_work_orders_of_their_own_department_only(hall: HallConfig) -> None:
+    command = queue.WorkordersQuery(id="1", department="qiye")
+    verdict = may(ACTORS["chief"], command, target_of(command, hall))
+    assert isinstance(verdict, Refusal)
+    assert verdict.reason_zh == "首席代表只能查看本部门（shebao）的工单"
