@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from console.i18n_booking import BOOKING_STRINGS
 from console.i18n_stats import STATS_STRINGS
+from console.i18n_workorders import WORKORDER_STRINGS
 
 Lang = Literal["zh", "en"]
 
@@ -314,6 +315,7 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         ),
         **BOOKING_STRINGS,
         **STATS_STRINGS,
+        **WORKORDER_STRINGS,
     }
 )
 

@@ -53,7 +53,9 @@ HALL_REGIONS: tuple[Region, ...] = (
     Region("categories", frozenset({"queue", "catalog", "tickets", "clock"}), "_hall_cats.html"),
     Region("windows", frozenset({"windows", "clock"}), "_hall_windows.html"),
     Region(
-        "alarms", frozenset({"queue", "tickets", "windows", "nodes", "clock"}), "_hall_alarms.html"
+        "alarms",
+        frozenset({"queue", "tickets", "windows", "nodes", "clock", "workorders"}),
+        "_hall_alarms.html",
     ),
     Region("nodes", frozenset({"nodes", "conn"}), "_hall_nodes.html"),
     Region("counters", frozenset({"counters", "tickets"}), "_hall_counters.html"),
@@ -249,8 +251,9 @@ def hall_context(state: HallState, lang: Lang) -> dict[str, Any]:
 
 
 def window_alarms(state: HallState, lang: Lang) -> list[str]:
-    """A window paused longer than ``console.pause_alarm_minutes``, and today's bad reviews
-    (1 or 2: each opened a work order, Q7), newest first."""
+    """A window paused longer than ``console.pause_alarm_minutes``, today's bad reviews
+    (1 or 2: each opened a work order, Q7), newest first, and the work orders past their due
+    day, soonest due first (``queue/today`` brings them: ``console.today``)."""
     hall = state.hall
     limit = hall.console.pause_alarm_minutes
     now = state.now()
@@ -277,6 +280,17 @@ def window_alarms(state: HallState, lang: Lang) -> list[str]:
                 window=where.number if where is not None else "—",
             )
         )
+    for late in state.day_tickets.overdue_workorders.values():
+        where = hall.window(late.window) if late.window is not None else None
+        member = hall.staff_member(late.staff) if late.staff is not None else None
+        out.append(
+            tr(
+                "alarm_workorder_overdue", lang, ticket=late.ticket,
+                window=tr("window_n", lang, n=where.number) if where is not None else "—",
+                staff=member.name if member is not None else (late.staff or "—"),
+                due=late.due.isoformat(),
+            )
+        )  # fmt: skip
     return out
 
 

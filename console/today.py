@@ -10,6 +10,10 @@ started at 08:00 would.
 The counters count as the statistics do (Q15, ``hallqueue/stats.py``): a ticket is skipped
 once however often it was skipped, the wait runs from issue to the first call, the service
 from the last call to finish, and satisfaction is 基本满意 or better among the rated.
+
+The same load brings the open work orders past their due day (the live hall's alarms, Q7):
+one becomes overdue only when the hall day changes, which loads the day again, and leaves
+the list by its ``workorder.closed`` event.
 """
 
 from __future__ import annotations
@@ -30,9 +34,10 @@ from bus.models.events import (
     TicketResumed,
     TicketSkipped,
     TicketTransferred,
+    WorkorderClosed,
 )
 from bus.models.queue import BAD_LEVELS, SATISFIED_LEVELS
-from bus.models.replies import TodayResult
+from bus.models.replies import OverdueWorkorder, TodayResult
 from config.schema import HallConfig
 
 
@@ -113,6 +118,8 @@ class Today:
         self._counters: Counters | None = None
         self._by_window: dict[str, WindowCounts] | None = None
         self._lists: dict[tuple[str, frozenset[str]], list[Tracked]] = {}
+        self.overdue_workorders: dict[str, OverdueWorkorder] = {}
+        """Open work orders past their due day (Q7), as loaded; a closing event removes one."""
 
     # Loading -----------------------------------------------------------------------------
 
@@ -145,6 +152,7 @@ class Today:
             )
             for t in result.tickets
         }
+        self.overdue_workorders = {o.workorder: o for o in result.overdue_workorders}
         self._loaded_seq = result.seq
         self.loaded = True
         self._changed()
@@ -219,6 +227,9 @@ class Today:
             if found is not None:
                 found.state = "expired"
             parts.add("tickets")
+        elif isinstance(event, WorkorderClosed):
+            if self.overdue_workorders.pop(event.data.workorder, None) is not None:
+                parts.add("workorders")
         elif isinstance(event, TicketRated):
             found = self.tickets.get(event.data.ticket)
             if found is not None:

@@ -32,7 +32,13 @@ from bus.models.queue import (
     TicketStatusQuery,
     TodayQuery,
 )
-from bus.models.replies import TicketStatusResult, TodayResult, TodayTicket, result_of
+from bus.models.replies import (
+    OverdueWorkorder,
+    TicketStatusResult,
+    TodayResult,
+    TodayTicket,
+    result_of,
+)
 from bus.models.views import (
     CatalogData,
     CatalogView,
@@ -46,7 +52,7 @@ from bus.models.views import (
 from config.schema import HallConfig
 from hallqueue import engine
 from hallqueue.booking_queries import booking_query
-from hallqueue.engine.hours import WorkdayCalendarProtocol
+from hallqueue.engine.hours import WorkdayCalendarProtocol, to_hall_time
 from hallqueue.workorder_queries import workorder_query
 from store import tables
 from store.events import EventFactory
@@ -306,6 +312,29 @@ class QueueService:
                 )
                 for t in rows
             ),
+            overdue_workorders=self._overdue_workorders(state, now),
+        )
+
+    def _overdue_workorders(
+        self, state: engine.QueueState, now: dt.datetime
+    ) -> tuple[OverdueWorkorder, ...]:
+        """The open work orders past their due day: the live hall's alarms (Q7). They come
+        with the day's load rather than on a retained view of their own: an order becomes
+        overdue only when the hall day changes, which reloads ``queue/today`` anyway, and
+        leaves the list by its ``workorder.closed`` event; no retained topic (and no ACL for
+        one) carries staff complaints, and ``state/queue``, which every kiosk and screen
+        reads, stays about the queue."""
+        today = to_hall_time(self.hall, now).date()
+        late = sorted(
+            (o for o in state.workorders.values()
+             if o.status is engine.WorkorderStatus.OPEN and today > o.due),
+            key=lambda o: (o.due, o.key),
+        )  # fmt: skip
+        return tuple(
+            OverdueWorkorder(
+                workorder=o.key, ticket=o.number, window=o.window, staff=o.staff, due=o.due
+            )
+            for o in late
         )
 
     def _ticket_status(self, token: str) -> Outcome:

@@ -503,13 +503,27 @@ class TicketStatusResult(Result):
     issued_at: dt.datetime
 
 
+class OverdueWorkorder(Result):
+    """An open work order past its due day, in the ``queue/today`` reply (the live hall's
+    alarm: 差评工单逾期, Q7)."""
+
+    workorder: str
+    ticket: str
+    window: str | None
+    staff: str | None
+    due: dt.date
+
+
 class TodayResult(Result):
     """The reply to ``queue/today``: the hall day's tickets, oldest first, and the sequence of
-    the last event they include (a listener applies only later events on top)."""
+    the last event they include (a listener applies only later events on top); and the open
+    work orders past their due day, soonest due first (a ``workorder.closed`` event takes one
+    off; a new hall day, which may make more overdue, is loaded again)."""
 
     day: dt.date
     seq: int
     tickets: tuple[TodayTicket, ...]
+    overdue_workorders: tuple[OverdueWorkorder, ...] = ()
 
 
 # Notices ---------------------------------------------------------------------------------

@@ -29,9 +29,15 @@ FRIDAY_1000 = dt.datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)
 class Office:
     """The controller (``FakeHall``) with its users, and a console signed in as one of them."""
 
-    def __init__(self, hall: HallConfig, data_dir: Path) -> None:
-        self.h = FakeHall(hall, data_dir)
-        for user in (MANAGER, CHIEF, STAFF):
+    def __init__(
+        self,
+        hall: HallConfig,
+        data_dir: Path,
+        users: tuple[SignedIn, ...] = (MANAGER, CHIEF, STAFF),
+        start: dt.datetime | None = None,
+    ) -> None:
+        self.h = FakeHall(hall, data_dir, *(() if start is None else (start,)))
+        for user in users:
             account: dict[str, object] = {"user": user.user, "role": user.role,
                                           "password": "pw-long-enough"}  # fmt: skip
             if user.department:
@@ -44,7 +50,7 @@ class Office:
         self.state.start()
         bus.start()
         self.sessions = Sessions()
-        auth = StaticAuthenticator([(u, "pw") for u in (MANAGER, CHIEF, STAFF)])
+        auth = StaticAuthenticator([(u, "pw") for u in users])
         app = create_app(self.state, BusCommandSender(bus), auth, sessions=self.sessions)
         self.client = TestClient(app, follow_redirects=False)
 

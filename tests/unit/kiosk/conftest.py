@@ -45,10 +45,10 @@ class Ticks:
 class FakeHall:
     """The controller on a FakeBroker plus a staff node that sends commands."""
 
-    def __init__(self, hall: HallConfig, data_dir: Path) -> None:
+    def __init__(self, hall: HallConfig, data_dir: Path, start: dt.datetime = TUESDAY_0930) -> None:
         self.hall = hall
         self.broker = FakeBroker()
-        self.now = TUESDAY_0930
+        self.now = start
         self.ticks = Ticks()
         self.engine = open_engine(data_dir)
         self.controller_bus = self.broker.client(hall.hall_id, "controller", role="controller")
