@@ -9,6 +9,9 @@ from types import MappingProxyType
 WORKORDER_STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
         "wo_page": ("差评工单", "Bad-review work orders"),
+        "wo_nav": ("差评工单", "Work orders"),
+        "wo_level_1": ("1 非常不满意", "1 very dissatisfied"),
+        "wo_level_2": ("2 不满意", "2 dissatisfied"),
         "wo_hint": (
             "评价为“不满意”或“非常不满意”自动生成差评工单，须在{n}个工作日内回访核实、整改或"
             "解释说明并答复（按法定节假日和调休计算工作日，由大厅控制器计算）。经核实的差评一年"
@@ -37,8 +40,10 @@ WORKORDER_STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "wo_rated_at": ("评价于 {at}", "rated {at}"),
         "wo_due": ("办结期限", "Due"),
         "wo_left_n": ("剩 {n} 个工作日", "{n} workdays left"),
+        "wo_left_one": ("剩 1 个工作日", "1 workday left"),
         "wo_due_today": ("今天到期", "Due today"),
         "wo_overdue_n": ("已逾期 {n} 个工作日", "Overdue by {n} workdays"),
+        "wo_overdue_one": ("已逾期 1 个工作日", "Overdue by 1 workday"),
         "wo_overdue": ("已逾期", "Overdue"),
         "wo_closed_in_time": ("已按期办结", "Closed in time"),
         "wo_closed_late": ("逾期办结", "Closed late"),

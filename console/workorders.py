@@ -96,10 +96,19 @@ def countdown(order: WorkorderEntry, lang: Lang) -> str:
     if order.status == "closed" or left is None:
         return tr("wo_closed_late" if order.overdue else "wo_closed_in_time", lang)
     if order.overdue:
-        return tr("wo_overdue_n", lang, n=-left) if left < 0 else tr("wo_overdue", lang)
+        if left >= 0:
+            return tr("wo_overdue", lang)  # past the due day, no workday since (a weekend)
+        return tr("wo_overdue_one", lang) if left == -1 else tr("wo_overdue_n", lang, n=-left)
     if left == 0:
         return tr("wo_due_today", lang)
-    return tr("wo_left_n", lang, n=left)
+    return tr("wo_left_one", lang) if left == 1 else tr("wo_left_n", lang, n=left)
+
+
+def level_label(level: int, lang: Lang) -> str:
+    """``2 不满意`` / ``2 dissatisfied`` (a bad review is 1 or 2)."""
+    if level in (1, 2):
+        return tr(f"wo_level_{level}", lang)
+    return f"{level} {RATING_LABELS.get(level, '')}".strip()
 
 
 def staff_label(hall: HallConfig, staff: str | None, lang: Lang) -> str:
@@ -150,7 +159,7 @@ def workorders_context(
         "staff_label": lambda s: staff_label(hall, s, lang),
         "window_label": lambda w: window_label(hall, w, lang),
         "service_label": lambda code: service_label(hall, code, lang),
-        "level_label": lambda level: f"{level} {RATING_LABELS.get(level, '')}",
+        "level_label": lambda level: level_label(level, lang),
         "day_label": lambda day: day_label(day, lang),
         "at_label": lambda at: at.astimezone(hall.tz).strftime("%Y-%m-%d %H:%M"),
     }
