@@ -11,6 +11,7 @@ the same command and the controller applies it once.
 from __future__ import annotations
 
 import asyncio
+import secrets
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -22,6 +23,13 @@ from bus.models.base import COMMANDS, Reply, ResultData
 from bus.remote import invalid_arguments
 from console.auth import Refusal, SignedIn
 from console.i18n import split_message
+
+
+def fresh_id(verb: str) -> str:
+    """A command id of its own for a command no page handed out an id for (a query, a
+    revoke): 64 random bits, and the verb for whoever reads the audit log."""
+    return f"console-{secrets.token_hex(8)}-{verb}"
+
 
 REQUEST_TIMEOUT = 8.0
 """How long a click waits for the controller before saying it did not answer."""

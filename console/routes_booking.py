@@ -33,7 +33,7 @@ from bus.models.mobile import MOBILE_MESSAGE, is_mobile, normalise_mobile
 from bus.models.replies import SlotDay, SlotsResult
 from config.schema import Item
 from console.bookings import day_label
-from console.commands import Answer
+from console.commands import Answer, fresh_id
 from console.i18n import Lang, split_message, tr
 from console.qr import qr_svg
 
@@ -135,7 +135,7 @@ def register(app: FastAPI, kit: PublicKit) -> None:
 
     async def slots_of(service: str, first: dt.date, last: dt.date) -> SlotsResult | None:
         answer = await sender.send(
-            "queue", "slots", f"citizen-slots-{secrets.token_hex(6)}",
+            "queue", "slots", fresh_id("slots"),
             {"service": service, "from": first.isoformat(), "to": last.isoformat()},
             acting_user=None,
         )  # fmt: skip

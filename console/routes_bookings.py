@@ -7,8 +7,6 @@ every action; the manager's ask carries ``full_numbers``, a chief's does not.
 
 from __future__ import annotations
 
-import secrets
-
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -23,6 +21,7 @@ from console.bookings import (
     query_fields,
     read_bookings,
 )
+from console.commands import fresh_id
 from console.i18n import tr
 from console.routes_desks import Kit
 
@@ -35,7 +34,7 @@ def register(app: FastAPI, kit: Kit) -> None:
     async def listed(session: Session) -> BookingsResult | None:
         """The controller's bookings as this user may see them (None: it did not answer)."""
         answer = await sender.send(
-            "queue", "bookings", f"console-{secrets.token_hex(8)}-bookings",
+            "queue", "bookings", fresh_id("bookings"),
             query_fields(state, session), acting_user=session.user.user,
         )  # fmt: skip
         return read_bookings(answer)

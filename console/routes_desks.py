@@ -7,7 +7,6 @@ session lookup, the session/role/CSRF check of ``require``, the SSE stream of ``
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
 from console.auth import Session
-from console.commands import CommandSender
+from console.commands import CommandSender, fresh_id
 from console.i18n import Lang, tr
 from console.notices import (
     NOTICE_REGIONS,
@@ -96,7 +95,7 @@ def register(app: FastAPI, kit: Kit) -> None:
         else:
             notice_id = str(form.get("notice_id") or "")
             fields = {"notice_id": notice_id} if notice_id else "forbidden"
-            command_id = f"console-{secrets.token_hex(8)}-revoke"
+            command_id = fresh_id("revoke")
         if isinstance(fields, str):
             return page(request, "_answer.html", 200, ok=False, text=tr(fields, lang),
                         next_cid=session.new_cid())
@@ -136,7 +135,7 @@ def register(app: FastAPI, kit: Kit) -> None:
         if not may_act(state, session, fields):
             return forbidden(request)
         answer = await sender.send(
-            "queue", verb, f"console-{secrets.token_hex(8)}-{verb}", fields,
+            "queue", verb, fresh_id(verb), fields,
             acting_user=session.user.user,
         )
         ok, text = windows_answer(verb, fields, answer, lang, state)

@@ -8,13 +8,12 @@ files and ``hall stats`` always show the same numbers.
 
 from __future__ import annotations
 
-import secrets
-
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from bus.models.replies import StatsResult
 from console.auth import Session
+from console.commands import fresh_id
 from console.i18n import tr
 from console.routes_desks import Kit
 from console.stats import STATS_ROLES, DayRange, day_range, read_stats, stats_context
@@ -31,7 +30,7 @@ def register(app: FastAPI, kit: Kit) -> None:
 
     async def asked(session: Session, days: DayRange) -> StatsResult | None:
         answer = await sender.send(
-            "queue", "stats", f"console-{secrets.token_hex(8)}-stats", days.fields(),
+            "queue", "stats", fresh_id("stats"), days.fields(),
             acting_user=session.user.user,
         )  # fmt: skip
         return read_stats(answer)

@@ -7,7 +7,6 @@ all get the same page, ``未找到该号票``, with the same status: nothing say
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import ValidationError
 
 from bus.models.replies import TicketStatusResult
+from console.commands import fresh_id
 from console.pages import Region
 from console.sse import RETRY_MS, expired, message
 from console.state import HallState
@@ -45,7 +45,7 @@ def register(app: FastAPI, kit: PublicKit) -> None:
         if found is not None:
             return found
         answer = await sender.send(
-            "queue", "ticket_status", f"console-status-{secrets.token_hex(6)}",
+            "queue", "ticket_status", fresh_id("ticket_status"),
             {"token": token}, acting_user=None,
         )
         if not answer.ok:

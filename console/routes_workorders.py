@@ -7,13 +7,12 @@ signed-in user; a step's answer is shown in words on its order, in the list sent
 
 from __future__ import annotations
 
-import secrets
-
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
 from bus.models.replies import WorkordersResult
 from console.auth import Session
+from console.commands import fresh_id
 from console.i18n import tr
 from console.routes_desks import Kit
 from console.workorders import (
@@ -38,7 +37,7 @@ def register(app: FastAPI, kit: Kit) -> None:
     async def listed(session: Session, chosen: Filter) -> WorkordersResult | None:
         """The controller's work orders as this user may see them (None: not answered)."""
         answer = await sender.send(
-            "queue", "workorders", f"console-{secrets.token_hex(8)}-workorders",
+            "queue", "workorders", fresh_id("workorders"),
             chosen.fields(session), acting_user=session.user.user,
         )  # fmt: skip
         return read_workorders(answer)

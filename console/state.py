@@ -40,7 +40,7 @@ from bus.models.views import (
     WindowView,
 )
 from config.schema import HallConfig, Node
-from console.commands import CommandSender
+from console.commands import CommandSender, fresh_id
 from console.today import Today, Tracked
 
 log = logging.getLogger(__name__)
@@ -311,7 +311,7 @@ class HallState:
             self._load_again = False
             self.day_tickets.loading()
             answer = await sender.send(
-                "queue", "today", f"console-today-{secrets.token_hex(6)}", {}, acting_user=None
+                "queue", "today", fresh_id("today"), {}, acting_user=None
             )
             if answer.ok:
                 try:
