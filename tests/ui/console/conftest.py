@@ -7,9 +7,10 @@ where a missing browser is a failure.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,32 +60,66 @@ class ConsoleHall:
     browser: Any
 
 
+@dataclass
+class Stack:
+    """What every browser module runs on: a broker, the controller on a manual clock, the
+    console (with the citizens' listener when asked), a manager node and Chromium."""
+
+    hall: HallConfig
+    broker: Broker
+    clock: ManualClock
+    controller: ControllerThread
+    console: ConsoleThread
+    manager: Node
+    browser: Any
+
+
+@contextlib.contextmanager
+def console_stack(
+    hall: HallConfig,
+    base: Path,
+    *,
+    clock: ManualClock | None = None,
+    data: Path | None = None,
+    public_port: int | None = None,
+    users: Sequence[dict[str, object]] = USERS,
+) -> Iterator[Stack]:
+    """Start the stack in ``base`` (the controller's store in ``data``, default ``base``),
+    add ``users`` as `hall users add` would, and stop it all afterwards."""
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    clock = clock or ManualClock(TUESDAY_0930)
+    broker = start_mosquitto(base)
+    controller = ControllerThread(hall, data or base, broker.url, clock).start()
+    console = ConsoleThread(hall, broker.url, free_port(), public_port=public_port).start()
+    manager = Node(hall, broker.url, node=MANAGER_USER)
+    try:
+        for account in users:
+            reply = manager.send("users", "add", password=PASSWORD, **account)
+            assert reply.ok, reply.error
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+            try:
+                yield Stack(hall, broker, clock, controller, console, manager, browser)
+            finally:
+                browser.close()
+    finally:
+        manager.close()
+        console.stop()
+        controller.stop()
+        broker.process.terminate()
+        broker.process.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def console_hall(
     hall: HallConfig, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ConsoleHall]:
     """One stack per test module (starting Chromium and the controller takes seconds)."""
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    base = tmp_path_factory.mktemp("console")
-    broker = start_mosquitto(base)
-    controller = ControllerThread(hall, base, broker.url, ManualClock(TUESDAY_0930)).start()
-    console = ConsoleThread(hall, broker.url, free_port()).start()
-    kiosk = Node(hall, broker.url, node="kiosk-1")
-    manager = Node(hall, broker.url, node=MANAGER_USER)
-    for account in USERS:  # the console's users, added as `hall users add` would
-        reply = manager.send("users", "add", password=PASSWORD, **account)
-        assert reply.ok, reply.error
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+    with console_stack(hall, tmp_path_factory.mktemp("console")) as s:
+        kiosk = Node(hall, s.broker.url, node="kiosk-1")
         try:
-            yield ConsoleHall(hall, broker, controller, console, kiosk, manager, browser)
+            yield ConsoleHall(hall, s.broker, s.controller, s.console, kiosk, s.manager, s.browser)
         finally:
-            browser.close()
-            manager.close()
             kiosk.close()
-            console.stop()
-            controller.stop()
-            broker.process.terminate()
-            broker.process.wait(timeout=10)

@@ -21,15 +21,14 @@ import pytest
 from bus import topics
 from bus.client import PahoBus
 from bus.models.devices import ScanEvent
-from bus.remote import MANAGER_USER
 from config.schema import HallConfig
 from controller.broker import free_port
 from kiosk.model_kiosk import KioskModel
-from tests.conftest import REPO, Broker, start_mosquitto
+from tests.conftest import REPO, Broker
 from tests.integration.harness import ControllerThread, ManualClock, Node
-from tests.ui.conftest import SHANGHAI, TUESDAY_0930
-from tests.ui.console.conftest import chromium_path
-from tests.ui.console.harness import PASSWORD, USERS, ConsoleThread
+from tests.ui.conftest import SHANGHAI
+from tests.ui.console.conftest import console_stack
+from tests.ui.console.harness import USERS, ConsoleThread
 from tests.ui.console.test_console_browser import manager_page
 from tests.waiting import wait_until
 
@@ -55,29 +54,11 @@ class BookingHall:
 
 @pytest.fixture(scope="module")
 def h(hall: HallConfig, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BookingHall]:
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
     hall = hall.model_copy(update={"public_url": ""})  # the listener reached directly
-    base = tmp_path_factory.mktemp("booking")
-    broker = start_mosquitto(base)
-    clock = ManualClock(TUESDAY_0930)
-    controller = ControllerThread(hall, base, broker.url, clock).start()
-    console = ConsoleThread(hall, broker.url, free_port(), public_port=free_port()).start()
-    manager = Node(hall, broker.url, node=MANAGER_USER)
-    for account in (*USERS, CHIEF):
-        assert manager.send("users", "add", password=PASSWORD, **account).ok
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        try:
-            yield BookingHall(hall, broker, clock, controller, console, manager, browser)
-        finally:
-            browser.close()
-            manager.close()
-            console.stop()
-            controller.stop()
-            broker.process.terminate()
-            broker.process.wait(timeout=10)
+    with console_stack(
+        hall, tmp_path_factory.mktemp("booking"), public_port=free_port(), users=(*USERS, CHIEF)
+    ) as s:
+        yield BookingHall(hall, s.broker, s.clock, s.controller, s.console, s.manager, s.browser)
 
 
 def citizen(h: BookingHall, lang: str = "zh") -> Any:

@@ -18,14 +18,11 @@ from typing import Any
 
 import pytest
 
-from bus.remote import MANAGER_USER
 from config.schema import HallConfig
-from controller.broker import free_port
-from tests.conftest import REPO, Broker, start_mosquitto
-from tests.integration.harness import ControllerThread, ManualClock, Node
+from tests.conftest import REPO, Broker
+from tests.integration.harness import ControllerThread
 from tests.replay_figures import figures, timed_events
-from tests.ui.conftest import TUESDAY_0930
-from tests.ui.console.conftest import VIEWPORT, chromium_path
+from tests.ui.console.conftest import VIEWPORT, console_stack
 from tests.ui.console.harness import PASSWORD, USERS, ConsoleThread
 
 SCRIPT = REPO / "tests" / "scenarios" / "statistics_day.jsonl"
@@ -48,9 +45,6 @@ class StatsHall:
 
 @pytest.fixture(scope="module")
 def stats_hall(hall: HallConfig, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StatsHall]:
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
     base = tmp_path_factory.mktemp("stats")
     data = base / "controller"
     replayed = subprocess.run(
@@ -59,25 +53,9 @@ def stats_hall(hall: HallConfig, tmp_path_factory: pytest.TempPathFactory) -> It
         cwd=REPO, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert replayed.returncode == 0, replayed.stderr
-    broker = start_mosquitto(base)
-    controller = ControllerThread(hall, data, broker.url, ManualClock(TUESDAY_0930)).start()
-    console = ConsoleThread(hall, broker.url, free_port()).start()
-    manager = Node(hall, broker.url, node=MANAGER_USER)
-    for account in (*USERS, AUDITOR):
-        reply = manager.send("users", "add", password=PASSWORD, **account)
-        assert reply.ok, reply.error
-    manager.close()
     expected = figures(hall, timed_events(hall, SCRIPT))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        try:
-            yield StatsHall(hall, broker, controller, console, browser, expected)
-        finally:
-            browser.close()
-            console.stop()
-            controller.stop()
-            broker.process.terminate()
-            broker.process.wait(timeout=10)
+    with console_stack(hall, base, data=data, users=(*USERS, AUDITOR)) as s:
+        yield StatsHall(hall, s.broker, s.controller, s.console, s.browser, expected)
 
 
 def signed_in(h: StatsHall, user: str, lang: str = "zh") -> Any:

@@ -24,7 +24,6 @@ import pytest
 from bus import topics
 from bus.client import PahoBus
 from bus.models.devices import PrintJob
-from bus.remote import MANAGER_USER
 from config.schema import HallConfig
 from controller.broker import free_port
 from firmware_bridge.printer.driver import EscposUsbPrinter
@@ -32,10 +31,9 @@ from firmware_bridge.printer.jobs import document_from_job
 from firmware_bridge.printer.render import render_printed
 from firmware_bridge.printer.usb_emulator import MODEL_80MM, EmulatedPrinter, EmulatedUsbBackend
 from kiosk.model_kiosk import KioskModel
-from tests.conftest import REPO, Broker, start_mosquitto
-from tests.integration.harness import ControllerThread, ManualClock, Node
-from tests.ui.conftest import TUESDAY_0930
-from tests.ui.console.conftest import chromium_path
+from tests.conftest import REPO, Broker
+from tests.integration.harness import ControllerThread, Node
+from tests.ui.console.conftest import console_stack
 from tests.ui.console.harness import ConsoleThread
 from tests.waiting import wait_until
 
@@ -71,28 +69,13 @@ class StatusHall:
 
 @pytest.fixture(scope="module")
 def sh(hall: HallConfig, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StatusHall]:
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
     public_port = free_port()
     hall = hall.model_copy(update={"public_url": f"http://127.0.0.1:{public_port}/chengdong"})
-    base = tmp_path_factory.mktemp("status")
-    broker = start_mosquitto(base)
-    controller = ControllerThread(hall, base, broker.url, ManualClock(TUESDAY_0930)).start()
-    console = ConsoleThread(hall, broker.url, free_port(), public_port=public_port).start()
-    manager = Node(hall, broker.url, node=MANAGER_USER)
-    manager.staff_in("W03", "W04")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        try:
-            yield StatusHall(hall, broker, controller, console, manager, browser)
-        finally:
-            browser.close()
-            manager.close()
-            console.stop()
-            controller.stop()
-            broker.process.terminate()
-            broker.process.wait(timeout=10)
+    with console_stack(
+        hall, tmp_path_factory.mktemp("status"), public_port=public_port, users=()
+    ) as s:
+        s.manager.staff_in("W03", "W04")
+        yield StatusHall(hall, s.broker, s.controller, s.console, s.manager, s.browser)
 
 
 def take_at_the_kiosk(sh: StatusHall, item: str = "B01") -> tuple[str, PrintJob]:

@@ -17,14 +17,12 @@ from typing import Any
 
 import pytest
 
-from bus.remote import MANAGER_USER
 from config.schema import HallConfig
-from controller.broker import free_port
-from tests.conftest import REPO, Broker, start_mosquitto
+from tests.conftest import REPO, Broker
 from tests.integration.harness import ControllerThread, ManualClock, Node
 from tests.ui.conftest import SHANGHAI
-from tests.ui.console.conftest import chromium_path
-from tests.ui.console.harness import PASSWORD, USERS, ConsoleThread
+from tests.ui.console.conftest import console_stack
+from tests.ui.console.harness import USERS, ConsoleThread
 from tests.ui.console.test_console_browser import manager_page
 
 SHOTS = REPO / "docs" / "screenshots"
@@ -49,33 +47,19 @@ class OrderHall:
 
 @pytest.fixture(scope="module")
 def h(hall: HallConfig, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OrderHall]:
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    base = tmp_path_factory.mktemp("workorders")
-    broker = start_mosquitto(base)
-    clock = ManualClock(BEFORE_NATIONAL_DAY)
-    controller = ControllerThread(hall, base, broker.url, clock).start()
-    console = ConsoleThread(hall, broker.url, free_port()).start()
-    manager = Node(hall, broker.url, node=MANAGER_USER)
-    kiosk = Node(hall, broker.url, node="kiosk-1")
-    evaluator = Node(hall, broker.url, node="evaluator-W03")
-    for account in (*USERS, CHIEF):
-        assert manager.send("users", "add", password=PASSWORD, **account).ok
-    assert manager.send("queue", "login", window="W03", staff="S003").ok
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+    with console_stack(
+        hall, tmp_path_factory.mktemp("workorders"), clock=ManualClock(BEFORE_NATIONAL_DAY),
+        users=(*USERS, CHIEF),
+    ) as s:  # fmt: skip
+        kiosk = Node(hall, s.broker.url, node="kiosk-1")
+        evaluator = Node(hall, s.broker.url, node="evaluator-W03")
         try:
-            yield OrderHall(hall, broker, clock, controller, console, manager, kiosk, evaluator,
-                            browser)  # fmt: skip
+            assert s.manager.send("queue", "login", window="W03", staff="S003").ok
+            yield OrderHall(hall, s.broker, s.clock, s.controller, s.console, s.manager, kiosk,
+                            evaluator, s.browser)  # fmt: skip
         finally:
-            browser.close()
-            for node in (evaluator, kiosk, manager):
-                node.close()
-            console.stop()
-            controller.stop()
-            broker.process.terminate()
-            broker.process.wait(timeout=10)
+            evaluator.close()
+            kiosk.close()
 
 
 def rated_2(h: OrderHall) -> str:
