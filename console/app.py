@@ -21,7 +21,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
-from console import routes_bookings, routes_desks, routes_stats, routes_workorders, sse
+from console import (
+    routes_bookings,
+    routes_desks,
+    routes_stats,
+    routes_users,
+    routes_workorders,
+    sse,
+)
 from console.auth import HALL_ROLES, Authenticator, Refusal, Session, Sessions, Throttle
 from console.commands import CommandSender
 from console.i18n import Lang, tr
@@ -310,5 +317,6 @@ def create_app(
     routes_bookings.register(app, kit)
     routes_stats.register(app, kit)
     routes_workorders.register(app, kit)
+    routes_users.register(app, kit)
 
     return app

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from console.i18n_booking import BOOKING_STRINGS
 from console.i18n_stats import STATS_STRINGS
+from console.i18n_users import USER_STRINGS
 from console.i18n_workorders import WORKORDER_STRINGS
 
 Lang = Literal["zh", "en"]
@@ -316,6 +317,7 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         **BOOKING_STRINGS,
         **STATS_STRINGS,
         **WORKORDER_STRINGS,
+        **USER_STRINGS,
     }
 )
 
