@@ -60,26 +60,25 @@ def sign_in(h: Stack, user: str, password: str) -> Any:
     return page
 
 
+def add_s001(page: Any, password: str) -> None:
+    """The add form: 张敏 (S001), window staff at W01 and W03, with ``password`` or none."""
+    add = page.locator("form.useradd")
+    add.locator("input[name=user]").fill("s001")
+    add.locator("input[name=display_name]").fill("张敏")
+    add.locator("input[name=password]").fill(password)
+    add.locator("select[name=staff_id]").select_option("S001")
+    for window in ("W01", "W03"):
+        add.locator(f"input[name=windows][value='{window}']").check()
+    add.locator("button[type=submit]").click()
+
+
 def test_the_manager_adds_resets_and_disables_a_staff_user(h: Stack, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
     page = users_page(h)
-    add = page.locator("form.useradd")
-    add.locator("input[name=user]").fill("s001")
-    add.locator("input[name=display_name]").fill("张敏")
-    add.locator("input[name=password]").fill("short")
-    add.locator("select[name=staff_id]").select_option("S001")
-    for window in ("W01", "W03"):
-        add.locator(f"input[name=windows][value='{window}']").check()
-    add.locator("button[type=submit]").click()
+    add_s001(page, "short")
     expect(page.locator("#user-add .answer")).to_contain_text("未执行：密码至少 8 个字符")
-    add = page.locator("form.useradd")
-    add.locator("input[name=user]").fill("s001")
-    add.locator("input[name=display_name]").fill("张敏")
-    add.locator("select[name=staff_id]").select_option("S001")
-    for window in ("W01", "W03"):
-        add.locator(f"input[name=windows][value='{window}']").check()
-    add.locator("button[type=submit]").click()
+    add_s001(page, "")
     expect(page.locator("#user-add .answer")).to_contain_text("已添加用户 s001")
     assert "（只显示这一次）" in page.inner_text("#user-add .answer")  # left blank: made one
     r = row(page, "s001")
