@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from bus.models.attendance import Approve, Reject
 from bus.models.base import Command
+from bus.models.patrol import FindingPhoto, HandleFinding
 from bus.models.queue import CloseWorkorder, UpdateWorkorder
 from bus.models.users import SetPassword, SetPin
 from config.schema import HallConfig
@@ -73,7 +74,9 @@ class ActingUsers:
             if isinstance(cmd, SetPin) and own and cmd.password is None:
                 return Refusal("修改本人 PIN 须提供密码", "changing your PIN needs your password")
         staff, service = self._looked_up(cmd)
-        verdict = may(actor, cmd, target_of(cmd, self.hall, staff=staff, service=service))
+        department = self._finding_department(cmd)
+        target = target_of(cmd, self.hall, staff=staff, service=service, department=department)
+        verdict = may(actor, cmd, target)
         if isinstance(verdict, Denied):
             return Refusal(verdict.reason_zh, verdict.reason_en, verdict.code)
         return None
@@ -90,6 +93,18 @@ class ActingUsers:
         if isinstance(cmd, UpdateWorkorder | CloseWorkorder):
             return None, self._workorder_service(cmd.workorder)
         return None, None
+
+    def _finding_department(self, cmd: Command) -> str | None:
+        """The department of the patrol finding a handle or a photo names (None: unknown, or
+        a finding no department owns, which only the manager may handle)."""
+        if not isinstance(cmd, HandleFinding | FindingPhoto):
+            return None
+        f = tables.patrol_findings.c
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                sa.select(f.department).where(f.finding_id == cmd.finding)
+            ).scalar()
+        return found if isinstance(found, str) else None
 
     def _request_staff(self, request_id: str) -> str | None:
         w = tables.writeoffs.c

@@ -14,8 +14,12 @@ roles (``bus.models.users.UserRole``):
 - 窗口人员 ``staff``: only window commands (call, recall, skip, reactivate, transfer, hold,
   resume_ticket, finish, pause, resume, login as themselves, logout) at the windows they are
   bound to.
-- 巡查员 ``patrol``: patrol records (``cmd/patrol/…``) and device-failure registration (a
-  ``device_failure`` write-off request); read-only queries.
+- 巡查员 ``patrol``: patrol records (``patrol/record``, 巡查记录, seed 001 巡查制度) and
+  device-failure registration (a ``device_failure`` write-off request); read-only queries
+  (every department's findings). Marking a finding handled is its department's chief's (or
+  the manager's), not the patrol's.
+- 首席代表 ``chief`` also sees the patrol's findings of their own department only (the list
+  names it, a photo must be of one of them) and marks them handled (``patrol/handle``).
 - 只读 ``auditor``: read-only queries only (statistics, lists).
 
 Everyone may change their own password and PIN (the users service asks for the old
@@ -63,7 +67,9 @@ CHIEF_ATT_VERBS = frozenset({"approve", "reject"})
 SELF_SERVICE = frozenset({("users", "passwd"), ("users", "set_pin")})
 """What every user may do to their own account."""
 PATROL_AREAS = frozenset({"patrol"})
-"""The patrol's own records (a later issue)."""
+"""The patrol's own records (巡查记录, ``controller/patrol.py``)."""
+PATROL_HANDLE = ("patrol", "handle")
+"""Marking a finding handled: the chief of its department's, or the manager's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +148,18 @@ def may(actor: Actor, command: Command, target: Target) -> Allowed | Refusal:
             f"首席代表只能查看本部门（{actor.department}）的工单",
             f"a chief lists their own department's ({actor.department}) work orders only",
         )
+    if (area, verb) == ("patrol", "findings") and chief_lists_another:
+        return Refusal(
+            f"首席代表只能查看本部门（{actor.department}）的巡查记录",
+            f"a chief sees their own department's ({actor.department}) patrol findings only",
+        )
+    if (area, verb) == ("patrol", "photo") and actor.role == "chief" and (
+        target.department is None or target.department != actor.department
+    ):
+        return Refusal(
+            f"首席代表只能查看本部门（{actor.department}）巡查记录的照片",
+            f"a chief sees photos of their own department's ({actor.department}) findings only",
+        )
     if actor.role == "staff":
         return _staff(actor, area, verb, target)
     if command.readonly and actor.role in ("chief", "patrol", "auditor"):
@@ -149,6 +167,11 @@ def may(actor: Actor, command: Command, target: Target) -> Allowed | Refusal:
     if actor.role == "chief":
         return _chief(actor, area, verb, target)
     if actor.role == "patrol":
+        if (area, verb) == PATROL_HANDLE:
+            return Refusal(
+                "巡查记录由所属部门首席代表或中心管理员标记处理",
+                "a finding is marked handled by its department's chief or the hall manager",
+            )
         if area in PATROL_AREAS:
             return ALLOWED
         if (area, verb) == ("att", "request") and getattr(command, "kind", None) == (
@@ -181,8 +204,10 @@ def _staff(actor: Actor, area: str, verb: str, target: Target) -> Allowed | Refu
 
 
 def _chief(actor: Actor, area: str, verb: str, target: Target) -> Allowed | Refusal:
-    theirs = (area == "queue" and verb in CHIEF_QUEUE_VERBS) or (
-        area == "att" and verb in CHIEF_ATT_VERBS
+    theirs = (
+        (area == "queue" and verb in CHIEF_QUEUE_VERBS)
+        or (area == "att" and verb in CHIEF_ATT_VERBS)
+        or (area, verb) == PATROL_HANDLE
     )
     if not theirs:
         return Refusal("首席代表不能执行此操作", "a chief may not do this")
@@ -204,15 +229,18 @@ def target_of(
     *,
     staff: str | None = None,
     service: str | None = None,
+    department: str | None = None,
 ) -> Target:
     """What ``command`` acts on, from its fields and the hall config.
 
-    ``staff`` and ``service`` are what the controller found in its state for a command that
-    names neither itself: the staff member of a write-off request being approved, the item
-    of a work order."""
+    ``staff``, ``service`` and ``department`` are what the controller found in its state for
+    a command that names none itself: the staff member of a write-off request being
+    approved, the item of a work order, the department of a patrol finding."""
     user = getattr(command, "user", None) if command.area == "users" else None
     named_staff = getattr(command, "staff", None) or getattr(command, "staff_id", None)
     staff = staff or (named_staff if isinstance(named_staff, str) else None)
+    if department is not None:
+        return Target(department=department, user=user, staff=staff)
     window_id = getattr(command, "window", None)
     if isinstance(window_id, str):
         window = hall.window(window_id)

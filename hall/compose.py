@@ -19,6 +19,7 @@ from config.schema import HallConfig
 from controller.app import Clock, Controller, hall_clock, run_forever
 from controller.faces import DEFAULT_TRANSPORT_KEY, FaceTemplateService
 from controller.notices import NoticeService
+from controller.patrol import PatrolService
 from controller.users import UsersService
 from hallqueue.engine.hours import WorkdayCalendarProtocol, make_ctx
 from hallqueue.service import QueueService
@@ -58,6 +59,7 @@ def build_controller(
         services.append(FaceTemplateService(hall, *faces))
     services.append(AttendanceService(hall, calendar, events))
     services.append(UsersService(hall))
+    services.append(PatrolService(hall))
     return Controller(hall, engine, bus, services, clock)
 
 

@@ -120,3 +120,33 @@ users = sa.Table(
 )
 """Console users (``controller/users.py``): Argon2id hashes of password and keypad PIN, never
 the secrets; failed sign-ins and the lockout they caused."""
+
+patrol_findings = sa.Table(
+    "patrol_findings",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("finding_id", sa.String(16), nullable=False, unique=True),
+    sa.Column("month", sa.String(7), nullable=False),
+    sa.Column("department", sa.String(32), nullable=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Index("ix_patrol_findings_month_department", "month", "department"),
+)
+"""The patrol log (巡查记录, ``controller/patrol.py``): one row per finding, ``data`` the
+``PatrolFinding``; ``month`` (the hall's ``YYYY-MM``) and ``department`` are what the month's
+list and the chief's look-up read, so a query reads one month, not the whole log."""
+
+patrol_photos = sa.Table(
+    "patrol_photos",
+    metadata,
+    sa.Column(
+        "finding_id",
+        sa.String(16),
+        sa.ForeignKey("patrol_findings.finding_id"),
+        primary_key=True,
+    ),
+    sa.Column("media_type", sa.String(16), nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+"""A finding's photo (at most 24 KiB), in the hall's own store, apart from the log so that the
+month's list never reads them."""

@@ -9,6 +9,7 @@ from pydantic import SecretStr
 from bus.contract import reply_examples as rx
 from bus.contract.booking_channels import BOOKING_CHANNELS, EXAMPLE_MOBILE
 from bus.contract.examples import _REPLY_OK, _REPLY_REFUSED, _at
+from bus.contract.patrol_channels import PATROL_CHANNELS
 from bus.contract.registry import CommandChannel, Example, Role
 from bus.contract.reply_examples import ok
 from bus.contract.user_channels import USER_CHANNELS
@@ -380,5 +381,6 @@ COMMAND_CHANNELS: list[CommandChannel] = [
         reply_examples=(ok(_id(31), rx.NOTICES),),
     ),
     *USER_CHANNELS,
+    *PATROL_CHANNELS,
 ]
 """One entry per command model of ``bus.models.COMMANDS``."""

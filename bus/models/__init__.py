@@ -9,6 +9,7 @@ from bus.models import (  # noqa: F401  (registers commands)
     attendance,
     devices,
     notices,
+    patrol,
     queue,
     state,
     users,

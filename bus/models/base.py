@@ -192,7 +192,7 @@ class CommandError(Exception):
         self.command_id = limits.reply_id(command_id)
 
 
-MAX_COMMAND_BYTES = limits.NOTICE_MAX_BYTES
+MAX_COMMAND_BYTES = max(limits.NOTICE_MAX_BYTES, limits.PATROL_RECORD_MAX_BYTES)
 """The largest ``max_bytes`` of any command: a bigger message is refused without a look."""
 
 

@@ -127,3 +127,11 @@ def reply_id(raw: object) -> str:
     if isinstance(raw, str) and 0 < len(raw) <= ID_MAX and raw.isprintable() and _utf8(raw):
         return raw
     return ""
+
+PHOTO_MAX_BYTES = 24 * 1024
+"""A patrol finding's photo (``patrol/record``), decoded: a JPEG or PNG the console has
+scaled down; what the hall keeps as evidence of what was seen, not a camera's original."""
+PHOTO_MAX_CHARS = 4 * PHOTO_MAX_BYTES // 3
+"""The same photo in base64 (no line breaks): 32,768 characters."""
+PATROL_RECORD_MAX_BYTES = 40 * 1024
+"""A patrol record: the photo's base64 and a note; the largest command of all."""

@@ -74,10 +74,13 @@ def _largest(node: dict[str, Any], defs: dict[str, Any]) -> int:
         return _largest(defs[node["$ref"].split("/")[-1]], defs)
     options = node.get("anyOf")
     if options:
-        return max(_largest(o, defs) for o in options)
+        encoding = {k: node[k] for k in ("contentEncoding",) if k in node}
+        return max(_largest({**o, **encoding}, defs) for o in options)
     kind = node.get("type")
     if kind == "string":
         length = int(node.get("maxLength", 40))  # a date-time is 32 characters at most
+        if node.get("contentEncoding") == "base64":  # a photo: ASCII, one byte a character
+            return 2 + length
         return 2 + (length if length <= L.ID_MAX else 3 * length)
     if kind == "array":
         return 2 + int(node.get("maxItems", 0)) * (1 + _largest(node["items"], defs))
