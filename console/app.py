@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from console import (
     routes_bookings,
     routes_desks,
+    routes_patrol,
     routes_stats,
     routes_users,
     routes_workorders,
@@ -135,8 +136,10 @@ def create_app(
             return "/hall"
         if user.role == "staff" and len(user.windows) == 1:
             return f"/caller/{user.windows[0]}"
+        if user.role == "patrol":
+            return "/patrol"  # the patrol's rounds (巡查记录)
         if user.role in STATS_ROLES:
-            return "/stats"  # patrol and auditor: the statistics are what they may read
+            return "/stats"  # the auditor: the statistics are what they may read
         return "/caller"
 
     def may_call(session: Session, window: str) -> bool:
@@ -318,5 +321,6 @@ def create_app(
     routes_stats.register(app, kit)
     routes_workorders.register(app, kit)
     routes_users.register(app, kit)
+    routes_patrol.register(app, kit)
 
     return app

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from console.i18n_booking import BOOKING_STRINGS
+from console.i18n_patrol import PATROL_STRINGS
 from console.i18n_stats import STATS_STRINGS
 from console.i18n_users import USER_STRINGS
 from console.i18n_workorders import WORKORDER_STRINGS
@@ -318,6 +319,7 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         **STATS_STRINGS,
         **WORKORDER_STRINGS,
         **USER_STRINGS,
+        **PATROL_STRINGS,
     }
 )
 

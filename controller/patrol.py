@@ -157,7 +157,9 @@ class PatrolService:
 
     def _photo(self, conn: Connection, finding_id: str) -> Outcome:
         p = tables.patrol_photos.c
-        row = conn.execute(sa.select(p.media_type, p.data).where(p.finding_id == finding_id)).first()
+        row = conn.execute(
+            sa.select(p.media_type, p.data).where(p.finding_id == finding_id)
+        ).first()
         if row is None:
             if self.finding(conn, finding_id) is None:
                 return _unknown(finding_id)

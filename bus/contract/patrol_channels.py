@@ -22,14 +22,14 @@ _M = Role.CONSOLE
 EXAMPLE_PHOTO = (
     "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERX"
     "RTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2Nj"
-    "Y2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCAAGAAgDASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAEC"
-    "AwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2Jy"
-    "ggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWW"
-    "l5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEA"
-    "AwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMi"
-    "MoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0"
-    "dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn"
-    "6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwCjRRRXnn0R/9k="
+    "Y2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCAAGAAgDASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAA"
+    "AAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAk"
+    "M2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKT"
+    "lJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QA"
+    "HwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdh"
+    "cRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hp"
+    "anN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk"
+    "5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwCjRRRXnn0R/9k="
 )
 """An 8 × 6 JPEG (632 bytes): a real photo is the console's scaled copy, at most 24 KiB."""
 
@@ -83,15 +83,19 @@ PATROL_CHANNELS: list[CommandChannel] = [
         (
             Example(
                 patrol.RecordFinding(
-                    id=_id(1), category="on_duty", window="W03", staff="S003",
-                    note=_EMPTY_W03.note, photo=EXAMPLE_PHOTO,
+                    id=_id(1),
+                    category="on_duty",
+                    window="W03",
+                    staff="S003",
+                    note=_EMPTY_W03.note,
+                    photo=EXAMPLE_PHOTO,
                 ),
                 "空岗 at window 3, with a photo (base64 JPEG, at most 24 KiB decoded)",
             ),
             patrol.RecordFinding(
                 id=_id(2), category="one_time_notice", window="W05", note=_NOTICE_W05.note
             ),
-        ),  # fmt: skip
+        ),
         reply_examples=(
             ok(_id(1), FindingResult(finding=_EMPTY_W03)),
             Example(
@@ -152,9 +156,7 @@ PATROL_CHANNELS: list[CommandChannel] = [
         (_M,),
         (patrol.FindingPhoto(id=_id(9), finding="P00007"),),
         reply_examples=(
-            ok(
-                _id(9), PhotoResult(finding="P00007", media_type="image/jpeg", photo=EXAMPLE_PHOTO)
-            ),
+            ok(_id(9), PhotoResult(finding="P00007", media_type="image/jpeg", photo=EXAMPLE_PHOTO)),
         ),
     ),
 ]
