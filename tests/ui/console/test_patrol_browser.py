@@ -123,7 +123,7 @@ def test_the_manager_sees_the_counts_per_department_and_category(s: Stack, tmp_p
     from playwright.sync_api import expect
 
     for fields in (
-        {"category": "one_time_notice", "window": "W05", "note": "企业开办一次性告知单缺少“变更登记”一页"},
+        {"category": "one_time_notice", "window": "W05", "note": "告知单缺少“变更登记”一页"},
         {"category": "dress_badge", "window": "W01", "staff": "S001", "note": "未佩戴工牌"},
         {"category": "self_service_devices", "window": "W10", "note": "绿色通道旁自助打印机卡纸"},
     ):  # fmt: skip
