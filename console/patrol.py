@@ -32,6 +32,7 @@ from config.schema import HallConfig
 from console.auth import Session
 from console.commands import Answer
 from console.i18n import Lang, tr
+from console.workorders import staff_label, window_label
 
 PATROL_ROLES = frozenset({"patrol", "manager", "chief", "auditor"})
 """Who may open the page; the auditor reads it only."""
@@ -78,16 +79,6 @@ def department_label(hall: HallConfig, code: str | None, lang: Lang) -> str:
     if found is None:
         return code
     return found.name_en if lang == "en" and found.name_en else found.name
-
-
-def staff_label(hall: HallConfig, staff: str | None) -> str:
-    member = hall.staff_member(staff) if staff else None
-    return f"{staff} {member.name}" if member is not None else (staff or "")
-
-
-def window_label(hall: HallConfig, window: str | None, lang: Lang) -> str:
-    found = hall.window(window) if window else None
-    return tr("window_n", lang, n=found.number) if found is not None else (window or "")
 
 
 def count_table(
@@ -143,7 +134,7 @@ def patrol_context(
         "answers": answers or {},
         "category_label": lambda c: category_label(c, lang),
         "department_label": lambda d: department_label(hall, d, lang),
-        "staff_label": lambda s: staff_label(hall, s),
+        "staff_label": lambda s: staff_label(hall, s, lang),
         "window_label": lambda w: window_label(hall, w, lang),
         "at_label": lambda at: at.astimezone(hall.tz).strftime("%m-%d %H:%M"),
     }
