@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from console.i18n_booking import BOOKING_STRINGS
+from console.i18n_bulletin import BULLETIN_STRINGS
 from console.i18n_patrol import PATROL_STRINGS
 from console.i18n_stats import STATS_STRINGS
 from console.i18n_users import USER_STRINGS
@@ -316,6 +317,7 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
             "Please wait a moment before refreshing the page.",
         ),
         **BOOKING_STRINGS,
+        **BULLETIN_STRINGS,
         **STATS_STRINGS,
         **WORKORDER_STRINGS,
         **USER_STRINGS,

@@ -17,6 +17,7 @@ _COMMAND_MODULES = (
     "hall.controller_cli",
     "hall.queue_cli",
     "hallqueue.stats_cli",
+    "hall.report_cli",
     "attendance.cli",
     "attendance.manage_cli",
     "attendance.faces_cli",
