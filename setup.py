@@ -21,6 +21,7 @@ INSTALL_REQUIRES = [
     "argon2-cffi>=23.1",
     "numpy>=1.26",
     "openpyxl>=3.1",
+    "fpdf2>=2.8",
     "sdnotify>=0.3",
     "kivy>=2.3,<2.4",
     "opencv-python-headless>=4.9",

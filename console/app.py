@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 
 from console import (
     routes_bookings,
+    routes_bulletin,
     routes_desks,
     routes_patrol,
     routes_stats,
@@ -319,6 +320,7 @@ def create_app(
     routes_desks.register(app, kit)
     routes_bookings.register(app, kit)
     routes_stats.register(app, kit)
+    routes_bulletin.register(app, kit)
     routes_workorders.register(app, kit)
     routes_users.register(app, kit)
     routes_patrol.register(app, kit)

@@ -121,28 +121,24 @@ def by_department(
 ) -> list[DepartmentAttendance]:
     """The monthly report per department, in the hall's order (staff without one last), with
     each department's approved write-offs (``written_off``)."""
-    sums: dict[str, dict[str, float]] = {}
+    rows: dict[str, DepartmentAttendance] = {}
     for staff_id, person in report.staff.items():
-        s = sums.setdefault(person.department, {})
         t, d = person.totals, person.deductions
-        excused = writeoffs.get(staff_id, 0)
-        for name, value in (
-            ("staff", 1), ("late", t.late), ("early", t.early), ("absent_days", t.absent_days),
-            ("converted", t.converted_absences), ("written_off", excused),
-            ("leave_days", t.leave_days), ("deduction", d.total),
-            ("returned", int(d.returned_to_unit)),
-        ):  # fmt: skip
-            s[name] = s.get(name, 0) + value
-    order = {d.code: i for i, d in enumerate(hall.departments)}
-    rows = []
-    for code in sorted(sums, key=lambda c: (c == "", order.get(c, len(order)), c)):
-        s = sums[code]
-        rows.append(
-            DepartmentAttendance(
-                code, **{k: (v if k == "deduction" else int(v)) for k, v in s.items()}
-            )  # type: ignore[arg-type]
+        r = rows.get(person.department) or DepartmentAttendance(person.department)
+        rows[person.department] = DepartmentAttendance(
+            department=r.department,
+            staff=r.staff + 1,
+            late=r.late + t.late,
+            early=r.early + t.early,
+            absent_days=r.absent_days + t.absent_days,
+            converted=r.converted + t.converted_absences,
+            written_off=r.written_off + writeoffs.get(staff_id, 0),
+            leave_days=r.leave_days + t.leave_days,
+            deduction=r.deduction + d.total,
+            returned=r.returned + d.returned_to_unit,
         )
-    return rows
+    order = {d.code: i for i, d in enumerate(hall.departments)}
+    return [rows[c] for c in sorted(rows, key=lambda c: (c == "", order.get(c, len(order)), c))]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ so the file opens the same on any office PC.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from collections.abc import Sequence
@@ -179,7 +178,7 @@ def cover(pdf: BulletinPDF, b: Bulletin, lang: Lang, hall_name: str) -> None:
     pdf.ln(16)
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, size=11.5)
-    at = b.generated_at.strftime("%Y-%m-%d %H:%M")
+    at = b.generated_at.astimezone(b.hall.tz).strftime("%Y-%m-%d %H:%M")
     lines = [
         tr("bl_issuer", lang, hall=hall_name),
         tr("bl_range", lang, start=first.isoformat(), end=last.isoformat()),
@@ -238,13 +237,17 @@ def reviews_section(pdf: FPDF, b: Bulletin, lang: Lang) -> None:
     block = b.stats.total
     heading(pdf, tr("bl_sec_reviews", lang))
     orders = b.orders()
-    first, last = b.days
-    open_at_end = [o for o in orders if o.status == "open" or
-                   (o.closed_at is not None and o.closed_at.astimezone(b.hall.tz).date() > last)]
+    _first, last = b.days
+    open_at_end = [
+        o
+        for o in orders
+        if o.status == "open"
+        or (o.closed_at is not None and o.closed_at.astimezone(b.hall.tz).date() > last)
+    ]
     para(pdf, tr("bl_satisfaction", lang, rated=block.rated, rate=percent(block.satisfaction_rate),
                  not_rated=block.not_rated, created=b.stats.workorders.created_in_range,
                  closed=b.stats.workorders.closed_in_range, open=len(open_at_end),
-                 overdue=sum(o.overdue for o in open_at_end)))  # fmt: skip
+                 overdue=sum(o.due < last for o in open_at_end)))  # fmt: skip
     staff_keys = [k for k in ordered(b.hall, "staff", list(block.by_staff))
                   if block.by_staff[k].rated or block.by_staff[k].not_rated]  # fmt: skip
     if staff_keys:
@@ -389,8 +392,3 @@ def patrol_section(pdf: FPDF, b: Bulletin, lang: Lang) -> None:
     rows.append([tr("stats_totals", lang), "", str(sum(c.count for c in counts))])
     head = [tr("bl_col_department", lang), tr("bl_col_category", lang), tr("bl_col_count", lang)]
     table(pdf, head, rows, (60, 84, 30))
-
-
-def generated_now(tz: dt.tzinfo) -> dt.datetime:
-    """Hall time now, to the minute (the cover's generated time)."""
-    return dt.datetime.now(tz).replace(second=0, microsecond=0)

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from bus.models.replies import StatsResult
 from console.auth import Session
+from console.bulletin import BULLETIN_ROLES, previous_month
 from console.commands import fresh_id
 from console.i18n import tr
 from console.routes_desks import Kit
@@ -49,6 +50,7 @@ def register(app: FastAPI, kit: Kit) -> None:
         found = await asked(session, chosen) if not error else None
         return page(
             request, "stats.html", 200 if not error else 400, session=session, error=error,
+            may_bulletin=session.user.role in BULLETIN_ROLES, bulletin_month=previous_month(today),
             **stats_context(state.hall, found, chosen, today, lang),
         )  # fmt: skip
 

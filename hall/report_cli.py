@@ -90,7 +90,7 @@ def bulletin_from_store(
         return outcome.result
 
     first, last = days
-    stats = ask(queue, StatsQuery(id="bulletin", date_from=first, date_to=last))
+    stats = ask(queue, StatsQuery.model_validate({"id": "bulletin", "from": first, "to": last}))
     orders = ask(queue, WorkordersQuery(id="bulletin"))
     report = ask(attendance, MonthReportQuery(id="bulletin", month=month, days=True))
     writeoffs = ask(attendance, ListRequests(id="bulletin", status="approved"))

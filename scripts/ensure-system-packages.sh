@@ -6,7 +6,8 @@ packages=(
   mosquitto mosquitto-clients   # the hall's MQTT broker, and mosquitto_pub for checks
   xvfb xauth                    # Kivy windows in tests and screenshots
   libgl1-mesa-dri libegl1 libmtdev1 libgl1  # OpenGL and input libraries Kivy loads
-  fonts-wqy-microhei            # the CJK font the front ends register
+  fonts-wqy-microhei            # the CJK font the front ends register and the bulletin PDF embeds
+  poppler-utils                 # pdftotext/pdftoppm: the tests read the bulletin PDF back
   espeak-ng sox                 # offline Mandarin voice for the hall screen
   systemd                       # systemd-analyze verify for the unit files
   python3-venv                  # .venv on a fresh machine
