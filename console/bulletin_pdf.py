@@ -126,6 +126,7 @@ def table(
 ) -> None:
     """A table with its header repeated on each page it runs over; numbers right-aligned."""
     pdf.set_font(FONT, size=9)
+    pdf.set_fill_color(255, 255, 255)  # the body unfilled, whatever was filled before
     align = ["LEFT"] + ["RIGHT"] * (len(head) - 1)
     with pdf.table(
         col_widths=tuple(widths), width=TEXT_W, text_align=tuple(align), line_height=5.6,
@@ -282,7 +283,7 @@ def work_order(pdf: FPDF, b: Bulletin, o: WorkorderEntry, lang: Lang) -> None:
     pdf.set_font(FONT, size=10)
     head = tr("bl_order_head", lang, wo=o.workorder, ticket=o.ticket, day=o.day.isoformat(),
               service=f"{o.service} {service}".strip(), staff=_staff(b, o.staff, lang),
-              level=o.level)  # fmt: skip
+              level=tr(f"wo_level_{o.level}", lang))  # fmt: skip
     pdf.multi_cell(TEXT_W, 6, head, fill=True, new_x="LMARGIN", new_y="NEXT")
     tz = b.hall.tz
     status = (tr("bl_order_closed", lang, at=o.closed_at.astimezone(tz).strftime("%Y-%m-%d"))
@@ -290,8 +291,9 @@ def work_order(pdf: FPDF, b: Bulletin, o: WorkorderEntry, lang: Lang) -> None:
     overdue = tr("bl_order_overdue", lang) if o.overdue else ""
     pdf.set_font(FONT, size=9)
     state = tr("bl_order_state", lang, status=status, due=o.due.isoformat(), overdue=overdue)
+    semi, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
     if o.appeal != "none":
-        state += f"；{tr('wo_appeal', lang)}：{tr(f'wo_appeal_{o.appeal}', lang)}"
+        state += f"{semi}{tr('wo_appeal', lang)}{colon}{tr(f'wo_appeal_{o.appeal}', lang)}"
     pdf.set_x(MARGIN + 4)
     pdf.multi_cell(TEXT_W - 4, 5, state, new_x="LMARGIN", new_y="NEXT")
     if not o.steps:
@@ -303,10 +305,11 @@ def work_order(pdf: FPDF, b: Bulletin, o: WorkorderEntry, lang: Lang) -> None:
     for step in o.steps:
         name = tr(f"wo_step_{step.step}", lang)
         if step.step == "verify" and step.verified is not None:
-            name += "（" + tr("wo_justified" if step.verified else "wo_not_justified", lang) + "）"
+            found = tr("wo_justified" if step.verified else "wo_not_justified", lang)
+            name += f"（{found}）" if lang == "zh" else f" ({found})"
         by = f" · {step.by}" if step.by else ""
         at = step.at.astimezone(tz).strftime("%m-%d %H:%M")
-        note = f"：{step.note}" if step.note else ""
+        note = f"{colon}{step.note}" if step.note else ""
         pdf.set_x(MARGIN + 4)
         pdf.multi_cell(TEXT_W - 4, 5, f"{at}{by}  {name}{note}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)

@@ -41,8 +41,8 @@ BULLETIN_STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "bl_sec_attendance": ("三、各部门考勤情况", "3. Attendance by department"),
         "bl_sec_patrol": ("四、巡查发现问题", "4. Patrol findings"),
         "bl_summary": (
-            "本月取号 {issued} 人次，办结 {served} 人次，过号 {skipped} 人次，转办 {transferred}"
-            " 人次，作废 {expired} 人次；平均等候 {wait} 分钟，90% 的群众等候不超过 {p90} 分钟；"
+            "本月取号 {issued} 人次，办结 {served} 人次，过号 {skipped} 人次，转移 {transferred}"
+            " 人次，过期 {expired} 人次；平均等候 {wait} 分钟，90% 的群众等候不超过 {p90} 分钟；"
             "高峰时段：{peaks}。",
             "{issued} tickets taken, {served} served, {skipped} skipped, {transferred} "
             "transferred, {expired} expired; mean wait {wait} min, 90% waited at most {p90} "
@@ -60,7 +60,7 @@ BULLETIN_STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "bl_by_staff": ("窗口人员评价", "Ratings by staff"),
         "bl_no_orders": ("本月无差评工单。", "No bad-review work orders this month."),
         "bl_order_head": (
-            "工单 {wo}  号票 {ticket}  {day}  {service}  {staff}  评价 {level} 级",
+            "工单 {wo}  号票 {ticket}  {day}  {service}  {staff}  评价 {level}",
             "Order {wo}  ticket {ticket}  {day}  {service}  {staff}  rating {level}",
         ),
         "bl_order_state": (

@@ -82,7 +82,8 @@ def test_the_bulletin_says_what_hall_stats_and_the_attendance_report_say(
     # The order worked to closure in the month, with each recorded step.
     assert f"工单{WORKORDER}号票B002" in flat
     order = flat[flat.index(WORKORDER) :]
-    for step in ("回访核实（问题属实）：回访群众", "整改/解释说明：约谈", "答复：已电话答复", "办结"):
+    steps = ("回访核实（问题属实）：回访群众", "整改/解释说明：约谈", "答复：已电话答复", "办结")
+    for step in steps:
         assert step in order[:400], step
     # The appeal upheld leaves 杨丽's count; the open order is overdue at the month's end.
     assert "S007杨丽：差评1次，核实0次，申诉成立1次，不得评为优秀" in flat
