@@ -34,10 +34,10 @@ MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 class PatrolCountLike(Protocol):
     """One patrol result count (``bus.models.patrol.PatrolCount``, the patrol's
-    ``patrol/findings``): findings of a category in a department."""
+    ``patrol/findings``): findings of a category in a department (None: no department's)."""
 
     @property
-    def department(self) -> str: ...
+    def department(self) -> str | None: ...
     @property
     def category(self) -> str: ...
     @property
@@ -156,8 +156,6 @@ class Bulletin:
     """The approved write-off requests (``att/list``)."""
     patrol: Sequence[PatrolCountLike] = field(default_factory=tuple)
     """The month's patrol findings per department × category; empty: 本月无巡查记录."""
-    patrol_labels: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Category code → (Chinese, English) names (``PATROL_CATEGORY_LABELS``)."""
 
     @property
     def days(self) -> tuple[dt.date, dt.date]:

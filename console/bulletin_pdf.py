@@ -18,6 +18,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from bus.models.patrol import PATROL_CATEGORY_LABELS
 from bus.models.replies import StatsBlock, WorkorderEntry
 from console.bulletin import Bulletin
 from console.charts import FONT_FAMILY
@@ -122,12 +123,17 @@ def para(pdf: FPDF, text: str, size: float = 10.5, muted: bool = False) -> None:
 
 
 def table(
-    pdf: FPDF, head: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
+    pdf: FPDF,
+    head: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    words: int = 1,
 ) -> None:
-    """A table with its header repeated on each page it runs over; numbers right-aligned."""
+    """A table with its header repeated on each page it runs over; the first ``words``
+    columns left-aligned, the numbers after them right-aligned."""
     pdf.set_font(FONT, size=9)
     pdf.set_fill_color(255, 255, 255)  # the body unfilled, whatever was filled before
-    align = ["LEFT"] + ["RIGHT"] * (len(head) - 1)
+    align = ["LEFT"] * words + ["RIGHT"] * (len(head) - words)
     with pdf.table(
         col_widths=tuple(widths), width=TEXT_W, text_align=tuple(align), line_height=5.6,
         headings_style=FontFace(emphasis=None, fill_color=HEAD_FILL, color=INK),
@@ -387,11 +393,12 @@ def patrol_section(pdf: FPDF, b: Bulletin, lang: Lang) -> None:
         return
 
     def label(code: str) -> str:
-        names = b.patrol_labels.get(code)
+        names = PATROL_CATEGORY_LABELS.get(code)
         return code if names is None else names[0] if lang == "zh" else names[1]
 
-    rows = [[department_name(b, c.department, lang), label(c.category), str(c.count)]
-            for c in sorted(counts, key=lambda c: (c.department, c.category))]  # fmt: skip
+    # In the order patrol_counts gives: departments by code (none last), the seed's categories.
+    rows = [[department_name(b, c.department or "", lang), label(c.category), str(c.count)]
+            for c in counts]  # fmt: skip
     rows.append([tr("stats_totals", lang), "", str(sum(c.count for c in counts))])
     head = [tr("bl_col_department", lang), tr("bl_col_category", lang), tr("bl_col_count", lang)]
-    table(pdf, head, rows, (60, 84, 30))
+    table(pdf, head, rows, (60, 84, 30), words=2)

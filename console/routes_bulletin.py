@@ -4,7 +4,8 @@ Registered by ``create_app`` like the other pages (``register(app, kit)``); the 
 the statistics page. Each download asks the controller, as the signed-in user (the controller
 checks the role again), the same queries ``hall report bulletin`` answers from the store:
 ``queue/stats`` for the month, ``queue/workorders``, ``att/report`` with the days, and the
-approved write-offs (``att/list``). Nothing is cached: the PDF says what the hall says now.
+approved write-offs (``att/list``) and the patrol's counts (``patrol/findings``). Nothing is
+cached: the PDF says what the hall says now.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
+from bus.models.patrol import FindingsResult
 from bus.models.replies import MonthReportResult, StatsResult, WorkordersResult, WriteoffList
 from console.auth import Session
 from console.bulletin import BULLETIN_ROLES, Bulletin, month_days, previous_month
@@ -59,11 +61,12 @@ def register(app: FastAPI, kit: Kit) -> None:
             return page(request, "error.html", 400, message=tr("bl_bad_month", lang))
         first, last = days
         span = {"from": first.isoformat(), "to": last.isoformat()}
-        stats, orders, report, writeoffs = await asyncio.gather(
+        stats, orders, report, writeoffs, patrol = await asyncio.gather(
             asked(session, "queue", "stats", span, StatsResult),
             asked(session, "queue", "workorders", {}, WorkordersResult),
             asked(session, "att", "report", {"month": month, "days": True}, MonthReportResult),
             asked(session, "att", "list", {"status": "approved"}, WriteoffList),
+            asked(session, "patrol", "findings", {"month": month}, FindingsResult),
         )
         if stats is None:
             return page(request, "error.html", 503, message=tr("bl_unavailable", lang))
@@ -71,6 +74,7 @@ def register(app: FastAPI, kit: Kit) -> None:
             hall=state.hall, month=month, generated_at=state.now().astimezone(state.hall.tz),
             stats=stats, attendance=report, workorders=orders,
             writeoffs=writeoffs.requests if writeoffs is not None else (),
+            patrol=patrol.counts if patrol is not None else (),
         )  # fmt: skip
         # Laying out and subsetting the font takes a moment: off the event loop (SSE, callers).
         body = await asyncio.to_thread(render, bulletin, lang)

@@ -55,11 +55,12 @@ def bulletin_from_store(
     conn: Connection, hall: HallConfig, month: str, now: dt.datetime
 ) -> Bulletin:
     """The month's bulletin from the answers the controller's services give the console's
-    queries (``queue/stats``, ``queue/workorders``, ``att/report``, ``att/list``): the very
-    ``handle`` of each service, on the store, at ``now``."""
+    queries (``queue/stats``, ``queue/workorders``, ``att/report``, ``att/list``,
+    ``patrol/findings``): the very ``handle`` of each service, on the store, at ``now``."""
     from attendance.service import AttendanceService
     from bus.models.attendance import ListRequests, MonthReportQuery
     from bus.models.base import Command
+    from bus.models.patrol import FindingsQuery, FindingsResult
     from bus.models.queue import StatsQuery, WorkordersQuery
     from bus.models.replies import (
         MonthReportResult,
@@ -68,6 +69,7 @@ def bulletin_from_store(
         WriteoffList,
     )
     from console.bulletin import Bulletin, month_days
+    from controller.patrol import PatrolService
     from hallqueue.service import QueueService
     from store.calendar_store import HallCalendar
     from store.events import EventFactory
@@ -94,11 +96,14 @@ def bulletin_from_store(
     orders = ask(queue, WorkordersQuery(id="bulletin"))
     report = ask(attendance, MonthReportQuery(id="bulletin", month=month, days=True))
     writeoffs = ask(attendance, ListRequests(id="bulletin", status="approved"))
+    patrol = ask(PatrolService(hall), FindingsQuery(id="bulletin", month=month))
     assert isinstance(stats, StatsResult) and isinstance(report, MonthReportResult)
     assert isinstance(orders, WorkordersResult) and isinstance(writeoffs, WriteoffList)
+    assert isinstance(patrol, FindingsResult)
     return Bulletin(
         hall=hall, month=month, generated_at=now.astimezone(hall.tz).replace(microsecond=0),
         stats=stats, attendance=report, workorders=orders, writeoffs=writeoffs.requests,
+        patrol=patrol.counts,
     )  # fmt: skip
 
 

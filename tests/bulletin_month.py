@@ -4,7 +4,8 @@ The queue: ``tests/scenarios/bulletin_month.jsonl`` (five days, three bad review
 month) and then ``statistics_day.jsonl`` (Monday 11-23), both by ``hall queue replay
 --data-dir``'s own path. Attendance: punches from the punch terminal for every workday through
 the real controller (on a FakeBroker; its clock on 2026-12-01, the terminal's outbox sending
-the month), a few late, early and missing, and two write-offs approved by both approvers.
+the month), a few late, early and missing, and two write-offs approved; four patrol findings
+recorded in the last week.
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ EARLY = {("S004", 6): "16:40", ("S008", 20): "16:15"}
 ABSENT = {("S011", 24)}
 MISSED_SIGN_OUT = ("S010", 10)
 SICK = ("S004", 19)
+FINDINGS = (
+    (25, "10:05", dict(category="on_duty", window="W03", note="10:05 巡查时3号窗口空岗约10分钟")),
+    (25, "10:20", dict(category="dress_badge", staff="S008", note="未佩戴工牌")),
+    (26, "15:10", dict(category="on_duty", window="W07", note="窗口人员串岗聊天")),
+    (27, "09:40", dict(category="self_service_devices", window="W10", note="自助填单机触屏失灵")),
+)
+"""The patrol's rounds of the last week (巡查记录), recorded on their days by the hall clock."""
 
 
 def _at(day: int, clock: str) -> dt.datetime:
@@ -59,10 +67,14 @@ def fill_month(hall: HallConfig, data_dir: Path) -> None:
     """Replay the month's queue into ``data_dir`` and punch its attendance."""
     for script in SCRIPTS:
         replay_into(hall, data_dir, script.read_text().splitlines(), io.StringIO(), io.StringIO())
-    h = FakeHall(hall, data_dir, start=AFTER)
+    h = FakeHall(hall, data_dir, start=_at(*FINDINGS[0][:2]))
     # The intake's rate limit on its own clock: the outbox sends a punch a second, not 450 at once.
     h.controller.intake.clock = h.ticks
     try:
+        for day, clock, fields in FINDINGS:
+            h.at(_at(day, clock))
+            _send(h, h.staff, "patrol", "record", **fields)
+        h.at(AFTER)
         terminal = h.broker.client(hall.hall_id, "terminal-1", role="terminal")
         terminal.start()
         for day in range(1, 31):

@@ -1,7 +1,7 @@
 """``hall report bulletin`` (月通报) on a replayed month: the PDF's text as poppler reads it
 (Chinese headings, the month's served count equal to ``hall stats``, a work order's number and
 steps, the departments' attendance as ``hall attendance report`` counts it), its pages as PNG,
-its embedded font, and the English version. With SERVICEHALL_SCREENSHOTS=1 the Chinese pages
+its embedded font, the patrol's findings, and the English version. With SERVICEHALL_SCREENSHOTS=1 the Chinese pages
 go to docs/screenshots/bulletin-page-N.png."""
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_the_bulletin_says_what_hall_stats_and_the_attendance_report_say(
     flat = "".join(text.split())  # lines wrap anywhere in Chinese
     for heading in ("2026年11月督查情况通报", "城东区政务服务中心大厅管理室",
                     "一、排队叫号情况", "二、群众满意度与差评处理", "三、各部门考勤情况",
-                    "四、巡查发现问题", "本月无巡查记录。", "年度评价等次（2026年）"):  # fmt: skip
+                    "四、巡查发现问题", "年度评价等次（2026年）"):  # fmt: skip
         assert heading in flat, heading
     stats = printed("stats", "--data-dir", str(month_dir), "--from", "2026-11-01",
                     "--to", "2026-11-30", "--today", "2026-12-01")["total"]  # fmt: skip
@@ -98,6 +98,12 @@ def test_the_bulletin_says_what_hall_stats_and_the_attendance_report_say(
     assert row is not None and row.groups() == (str(len(shebao)), str(late), f"{points:g}")
     assert re.search(r"不动产登记\s+2\s+0\s+1\s+0\s+0\s+1\s+1\s+2\s+0", text)  # sick leave, 核销
 
+    # The patrol's findings per department × category (patrol/findings, patrol_counts).
+    assert "本月无巡查记录" not in flat
+    assert re.search(r"不动产登记\s+在岗/串岗/空岗\s+1\n", text)
+    assert re.search(r"税务\s+在岗/串岗/空岗\s+1\n", text)
+    assert re.search(r"税务\s+着装与工牌\s+1\n", text)
+    assert re.search(r"总体\s+4\n", text)
     info = run("pdfinfo", str(pdf))
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
     assert "A4" in info and pages >= 4
@@ -118,7 +124,7 @@ def test_the_english_bulletin_and_a_bad_month(month_dir: Path, tmp_path: Path) -
     pdf = bulletin(month_dir, tmp_path / "en.pdf", "--lang", "en")
     text = run("pdftotext", str(pdf), "-")
     for heading in ("Supervision bulletin, November 2026", "1. Queue and calls",
-                    "3. Attendance by department", "No patrol records this month."):  # fmt: skip
+                    "3. Attendance by department", "Dress and badge"):  # fmt: skip
         assert heading in text, heading
     assert WORKORDER in text
     wrong = hall_cli("report", "bulletin", "--data-dir", str(month_dir), "--month", "2026-13")
