@@ -1,8 +1,8 @@
 """``hall report bulletin`` (月通报) on a replayed month: the PDF's text as poppler reads it
 (Chinese headings, the month's served count equal to ``hall stats``, a work order's number and
 steps, the departments' attendance as ``hall attendance report`` counts it), its pages as PNG,
-its embedded font, the patrol's findings, and the English version. With SERVICEHALL_SCREENSHOTS=1 the Chinese pages
-go to docs/screenshots/bulletin-page-N.png."""
+its embedded font, the patrol's findings, and the English version. With
+SERVICEHALL_SCREENSHOTS=1 the Chinese pages go to docs/screenshots/bulletin-page-N.png."""
 
 from __future__ import annotations
 
