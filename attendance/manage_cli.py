@@ -88,7 +88,6 @@ def _register_requests(group: Any) -> None:
     request.add_argument(
         "--emergency", action="store_true", help="紧急请假（当天 9:30 前报告）/ emergency leave"
     )
-    request.add_argument("--reported-at", help="紧急请假报告时间 / when it was reported")
     request.add_argument(
         "--also",
         action="append",
@@ -101,8 +100,12 @@ def _register_requests(group: Any) -> None:
         p = group.add_parser(verb, help=f"审批核销申请：{label}")
         _bus_args(p)
         p.add_argument("request_id", help="申请编号 / request id, e.g. R00001")
-        p.add_argument("--role", required=True, choices=roles, help="审批角色 / approver role")
-        p.add_argument("--approver", default="", help="审批人 / approver's name")
+        p.add_argument(
+            "--role",
+            choices=roles,
+            help="审批步骤（默认：正等待的一步）/ the step (default: the one waiting); the "
+            "command line signs as the hall manager: the centre's and department leader's steps",
+        )
         p.add_argument("--note", default="", help="意见 / note")
         if verb == "approve":
             p.add_argument("--substitute", help="顶岗人员工号 / name the substitute now")
@@ -186,7 +189,6 @@ def _request(args: argparse.Namespace) -> int:
 
     end = args.end or args.start
     start_at, end_at = _time(args.start), _time(end, end_of_day=args.end is not None)
-    reported_at = _time(args.reported_at) if args.reported_at else None
     return _ask(
         args,
         lambda command_id: WriteoffRequest(
@@ -198,7 +200,6 @@ def _request(args: argparse.Namespace) -> int:
             reason=args.reason,
             substitute=args.substitute,
             emergency=args.emergency,
-            reported_at=reported_at,
             staff_ids=args.also,
         ),
     )
@@ -214,7 +215,6 @@ def _sign(args: argparse.Namespace) -> int:
                 id=command_id,
                 request_id=args.request_id,
                 approver_role=args.role,
-                approver=args.approver,
                 note=args.note,
                 substitute=getattr(args, "substitute", None) or None,
             ),
@@ -225,7 +225,6 @@ def _sign(args: argparse.Namespace) -> int:
             id=command_id,
             request_id=args.request_id,
             approver_role=args.role,
-            approver=args.approver,
             note=args.note,
         ),
     )

@@ -169,11 +169,9 @@ def new_request(
         raise RequestRefused("invalid", "结束时间须晚于开始时间 / end must be after start")
     substitute = check_substitute(hall, staff_id, fields.get("substitute"))
     emergency = bool(fields.get("emergency"))
-    reported_at: dt.datetime | None = None
-    if emergency:
-        reported_at = aware(fields.get("reported_at") or now, hall)
-        if reported_at > now:
-            raise RequestRefused("invalid", "报告时间晚于当前时间 / reported_at is in the future")
+    # Reported when the controller received it (the hall clock), never at a typed time:
+    # a requester could otherwise date a 10:15 report 09:25 (请休假制度 第八条).
+    reported_at = now if emergency else None
     days = 0.0
     if kind in COVERING_KINDS:
         days = leave_length(profile, calendar, start, end, tz)

@@ -18,18 +18,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from attendance import punchlog
+from attendance.approvers import Signer, signing_step
 from attendance.intake import clock_flags, judge_punch
 from attendance.report import month_report
 from attendance.requests import (
     RequestRefused,
     StoredRequest,
     aware,
-    check_role,
     check_substitute,
     describe,
     new_request,
 )
-from attendance.rules import Approval, ApprovalError, parse_month, record_approval
+from attendance.rules import Approval, ApprovalError, chain_state, parse_month, record_approval
 from bus.models.attendance import (
     Approve,
     CalendarOverride,
@@ -59,6 +59,8 @@ log = logging.getLogger(__name__)
 
 MANUAL_DEVICE = "manual"
 """The ``device`` of a punch typed in at the manager's console (not a terminal node)."""
+HALL_MANAGER = "manager"
+"""Who signs a command with no acting user: the hall manager (``bus.remote.MANAGER_USER``)."""
 
 
 class AttendanceService:
@@ -261,17 +263,45 @@ class AttendanceService:
         events, pubs = self._event("writeoff.requested", stored, info, now)
         return Outcome(result=info, events=events, publications=pubs)
 
+    def _signer(self, conn: Connection, acting_user: str | None) -> Signer:
+        """Who signs: the console's signed-in user as the store has them. No acting user is
+        the hall manager's own credentials (the ``hall attendance`` command line) or the
+        controller's process: the manager."""
+        u = tables.users.c
+        name = acting_user or HALL_MANAGER
+        row = conn.execute(
+            sa.select(u.role, u.display_name, u.department).where(u.user_name == name)
+        ).first()
+        if acting_user is None:
+            # The manager's credentials sign as the manager, whatever a user of that name is.
+            own = row.display_name if row is not None and row.role == "manager" else None
+            return Signer(HALL_MANAGER, "manager", own or "中心管理员")
+        if row is None:
+            raise RequestRefused(
+                "unknown_user", f"没有用户 {acting_user} / no user {acting_user!r}"
+            )
+        return Signer(name, row.role, row.display_name or name, row.department)
+
     def _sign(self, conn: Connection, cmd: Approve | Reject, now: dt.datetime) -> Outcome:
         stored = self._load_request(conn, cmd.request_id)
-        check_role(cmd.approver_role)
+        signer = self._signer(conn, cmd.acting_user)
+        member = self.hall.staff_member(stored.request.staff_id)
+        waiting = chain_state(self.profile.approvals, stored.request, stored.approvals).next_role
+        role = signing_step(
+            signer,
+            cmd.approver_role,
+            waiting,
+            stored.request_id,
+            member.department if member else None,
+        )
         if isinstance(cmd, Approve) and cmd.substitute:
             # The substitute is part of the form: named now, it holds for every later step.
             name = check_substitute(self.hall, stored.request.staff_id, cmd.substitute)
             request = dataclasses.replace(stored.request, substitute=name)
             stored = dataclasses.replace(stored, request=request)
         approval = Approval(
-            role=cmd.approver_role,
-            approver=cmd.approver,
+            role=role,
+            approver=signer.name,
             approve=isinstance(cmd, Approve),
             at=now,
             note=cmd.note,

@@ -8,16 +8,17 @@ roles (``bus.models.users.UserRole``):
   (``queue/bookings`` with ``full_numbers``, to tell them of a cancelled slot).
 - 首席代表 ``chief``: the windows and service items of their department (window commands,
   open/close, suspend/unsuspend, cancelling an appointment slot), the approvals of their
-  department's staff and the work orders (差评工单) of their department's items (their steps
-  and the appeal, 申诉复核, but not its decision, which is the hall centre's); read-only
-  queries (mobile numbers masked; the work-order list of their own department only).
+  department's staff and requests filed for them, the work orders (差评工单) of their
+  department's items (their steps and the appeal, 申诉复核, but not its decision, which is
+  the hall centre's); read-only queries (mobile numbers masked; the work-order list of
+  their own department only).
 - 窗口人员 ``staff``: only window commands (call, recall, skip, reactivate, transfer, hold,
   resume_ticket, finish, pause, resume, login as themselves, logout) at the windows they are
-  bound to.
+  bound to; their own write-off requests (leave, trip, punch correction) and their list.
 - 巡查员 ``patrol``: patrol records (``patrol/record``, 巡查记录, seed 001 巡查制度) and
-  device-failure registration (a ``device_failure`` write-off request); read-only queries
-  (every department's findings). Marking a finding handled is its department's chief's (or
-  the manager's), not the patrol's.
+  device-failure registration (a ``device_failure`` write-off request, which only the patrol
+  and the manager file); read-only queries (every department's findings). Marking a finding
+  handled is its department's chief's (or the manager's), not the patrol's.
 - 首席代表 ``chief`` also sees the patrol's findings of their own department only (the list
   names it, a photo must be of one of them) and marks them handled (``patrol/handle``).
 - 只读 ``auditor``: read-only queries only (statistics, lists).
@@ -63,7 +64,11 @@ CHIEF_QUEUE_VERBS = WINDOW_VERBS | {
     "cancel_slot",
 }
 """The ``queue/…`` commands a chief may give for their department."""
-CHIEF_ATT_VERBS = frozenset({"approve", "reject"})
+CHIEF_ATT_VERBS = frozenset({"approve", "reject", "request"})
+"""The ``att/…`` commands a chief may give for their department's staff (the steps a chief
+signs are the attendance service's to decide: ``attendance/approvers.py``)."""
+DEVICE_FAILURE = "device_failure"
+"""The write-off kind only the patrol (and the manager) registers (RULES A4)."""
 SELF_SERVICE = frozenset({("users", "passwd"), ("users", "set_pin")})
 """What every user may do to their own account."""
 PATROL_AREAS = frozenset({"patrol"})
@@ -160,7 +165,13 @@ def may(actor: Actor, command: Command, target: Target) -> Allowed | Refusal:
             f"首席代表只能查看本部门（{actor.department}）巡查记录的照片",
             f"a chief sees photos of their own department's ({actor.department}) findings only",
         )
+    if area == "att" and verb == "request" and getattr(command, "kind", None) == DEVICE_FAILURE:
+        if actor.role == "patrol":
+            return ALLOWED
+        return Refusal("设备故障由巡查员登记", "a device failure is registered by the patrol")
     if actor.role == "staff":
+        if area == "att":
+            return _staff_own_requests(actor, verb, target)
         return _staff(actor, area, verb, target)
     if command.readonly and actor.role in ("chief", "patrol", "auditor"):
         return ALLOWED
@@ -173,10 +184,6 @@ def may(actor: Actor, command: Command, target: Target) -> Allowed | Refusal:
                 "a finding is marked handled by its department's chief or the hall manager",
             )
         if area in PATROL_AREAS:
-            return ALLOWED
-        if (area, verb) == ("att", "request") and getattr(command, "kind", None) == (
-            "device_failure"
-        ):
             return ALLOWED
         return Refusal(
             "巡查员只能登记巡查记录和设备故障，或查询",
@@ -200,6 +207,17 @@ def _staff(actor: Actor, area: str, verb: str, target: Target) -> Allowed | Refu
         )
     if verb == "login" and target.staff != actor.staff_id:
         return Refusal("只能以本人身份签到", "staff sign in as themselves only")
+    return ALLOWED
+
+
+def _staff_own_requests(actor: Actor, verb: str, target: Target) -> Allowed | Refusal:
+    """Window staff file their own write-off requests and list them; they approve none."""
+    if verb in ("approve", "reject"):
+        return Refusal("窗口人员不能审批核销申请", "window staff approve no write-off request")
+    if verb not in ("request", "list"):
+        return Refusal("窗口人员不能执行此操作", "window staff may not do this")
+    if actor.staff_id is None or target.staff != actor.staff_id:
+        return Refusal("只能提交、查看本人的核销申请", "staff file and see their own requests only")
     return ALLOWED
 
 

@@ -310,10 +310,12 @@ COMMAND_CHANNELS: list[CommandChannel] = [
                 id=_id(24),
                 request_id="R00031",
                 approver_role="chief_representative",
-                approver="S010",
             ),
         ),
-        "Approve a write-off request at one step of its approval chain.",
+        "Approve a write-off request at one step of its approval chain, as the signed-in "
+        "user: a chief signs the chief representative's / window lead's step of their "
+        "department, the manager the centre's and the department leader's; approver_role "
+        "omitted signs the step waiting, one the user may not sign is refused.",
         reply_examples=(ok(_id(24), rx.SIGNED),),
     ),
     CommandChannel(
@@ -323,7 +325,6 @@ COMMAND_CHANNELS: list[CommandChannel] = [
             attendance.Reject(
                 id=_id(25),
                 request_id="R00032",
-                approver_role="chief_representative",
                 note="材料不全",
             ),
         ),

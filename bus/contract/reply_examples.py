@@ -247,7 +247,7 @@ SIGNED = _REQUEST.model_copy(
         "approvals": (
             WriteoffSignature(
                 role="chief_representative",
-                approver="S010",
+                approver="社保首席",
                 approve=True,
                 at=_at(9, 30),
                 note="",
@@ -263,7 +263,7 @@ REJECTED = _REQUEST.model_copy(
         "approvals": (
             WriteoffSignature(
                 role="chief_representative",
-                approver="",
+                approver="社保首席",
                 approve=False,
                 at=_at(9, 30),
                 note="材料不全",

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from bus.models import limits
 from bus.models.base import Command, command_model
-from bus.models.limits import Code, Name, Note
+from bus.models.limits import Code, Note
 
 WriteoffKind = Literal[
     "sick",
@@ -57,14 +57,13 @@ class WriteoffRequest(Command):
     end: dt.datetime
     reason: Note = ""
     emergency: bool = False
-    """Emergency leave reported on the day (by 09:30) and completed within 3 workdays."""
+    """Emergency leave reported on the day (by 09:30) and completed within 3 workdays. It
+    counts as reported when the controller receives this request (the hall clock), never at
+    a time the requester types."""
     substitute: Code | None = None
     """顶岗 staff id (required by some profiles before approval)."""
     staff_ids: list[Code] = Field(default=[], max_length=limits.STAFF_LIST_MAX)
     """For device_failure: everyone the patrol's manual registration lists."""
-    reported_at: dt.datetime | None = None
-    """Emergency leave: when it was reported to the centre (default: when the controller
-    receives the request)."""
 
 
 @command_model("att", "approve")
@@ -72,8 +71,11 @@ class Approve(Command):
     """An approver's yes to a write-off request at their step of the profile's chain (A5)."""
 
     request_id: Code
-    approver_role: Code
-    approver: Name = ""
+    approver_role: Code | None = None
+    """The chain step signed; omitted: the step waiting. The signer is the signed-in user
+    (``acting_user``), never a name in the payload: a chief signs the chief representative's
+    and window lead's steps of their department, the hall manager the centre's and the
+    department leader's; a step named here that the user may not sign is refused."""
     note: Note = ""
     substitute: Code | None = None
     """顶岗 staff id named while approving (衢江: the window lead arranges the substitute)."""
@@ -84,8 +86,9 @@ class Reject(Command):
     """An approver's no to a write-off request; the request ends rejected (A5)."""
 
     request_id: Code
-    approver_role: Code
-    approver: Name = ""
+    approver_role: Code | None = None
+    """As for ``att/approve``: the step, defaulting to the one waiting; the signer is the
+    signed-in user."""
     note: Note = ""
 
 

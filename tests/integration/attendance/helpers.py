@@ -75,6 +75,22 @@ def sick_day(node: Node, staff: str, day: dt.date) -> Reply:
     )
 
 
+def chief_signs(running: Running, verb: str, request_id: str, department: str) -> Reply:
+    """The department's chief approves (or rejects) the step waiting, signed in as themselves
+    (the ``acting_user`` the console sends; the manager's credentials do not sign it)."""
+    from bus.models.attendance import Approve, Reject
+
+    controller, node = running
+    user = f"chief-{department}"
+    added = node.send("users", "add", user=user, role="chief", department=department,
+                      display_name=f"{department} 首席", password="chief-pass-123")  # fmt: skip
+    assert added.ok or (added.error is not None and added.error.code == "user_exists"), added.error
+    model = Approve if verb == "approve" else Reject
+    cmd = model(id=f"{user}-{request_id}-{verb}", request_id=request_id, acting_user=user)
+    reply: Reply = controller.call(lambda: controller.controller.execute(cmd))
+    return reply
+
+
 def backup(data_dir: Path, to: Path) -> Path:
     """A consistent copy of the live database (WAL included), as an operator would take."""
     to.mkdir(parents=True)

@@ -14,6 +14,7 @@ from tests.integration.attendance.helpers import (
     TUESDAY,
     Running,
     at,
+    chief_signs,
     ok,
     refused,
     report,
@@ -40,9 +41,8 @@ def test_request_then_the_chain_in_order_makes_the_day_leave(
 
     out_of_turn = node.send("att", "approve", request_id=request_id, approver_role="hall_centre")
     assert refused(out_of_turn).code == "approval_refused"
-    first = ok(
-        node.send("att", "approve", request_id=request_id, approver_role="chief_representative")
-    )
+    first = ok(chief_signs(running, "approve", request_id, "shebao"))
+    assert first["approvals"][0]["approver"] == "shebao 首席"  # the login's name
     assert first["status"] == "pending" and first["next_role"] == "hall_centre"
     assert report(node)["staff"]["S002"]["days"][monday.isoformat()]["status"] == "absent"
 
@@ -65,7 +65,7 @@ def test_rejected_request_changes_nothing(running: Running) -> None:
     monday = TUESDAY - dt.timedelta(days=1)
     before = report(node)["staff"]["S003"]
     request_id = ok(sick_day(node, "S003", monday))["request_id"]
-    no = node.send("att", "reject", request_id=request_id, approver_role="chief_representative")
+    no = chief_signs(running, "reject", request_id, "budongchan")
     assert ok(no)["status"] == "rejected"
     assert report(node)["staff"]["S003"] == before
     late_yes = node.send("att", "approve", request_id=request_id, approver_role="hall_centre")
@@ -127,10 +127,13 @@ def test_manager_cli_requests_and_approves_through_the_controller(
     )  # fmt: skip
     assert code == 0, err
     request_id = json.loads(out)["request_id"]
-    code, out, _ = run_hall(
-        ["attendance", "approve", request_id, "--role", "hall_centre", *base], capsys
+    code, _, err = run_hall(
+        ["attendance", "approve", request_id, "--role", "chief_representative", *base], capsys
     )
+    assert code == 1 and "approver_mismatch" in err  # the command line is the manager
+    code, out, _ = run_hall(["attendance", "approve", request_id, *base], capsys)
     assert code == 0 and json.loads(out)["status"] == "approved"
+    assert json.loads(out)["approvals"][0]["role"] == "hall_centre"  # the step waiting
     code, _, err = run_hall(
         ["attendance", "reject", request_id, "--role", "hall_centre", *base], capsys
     )

@@ -17,6 +17,7 @@ from bus.models.attendance import Approve, ListRequests, MonthReportQuery, Write
 from bus.models.base import Command
 from config.attendance import AttendanceSettings
 from config.schema import HallConfig
+from store import tables
 from store.calendar_store import HallCalendar
 from store.database import open_engine
 from store.events import EventFactory
@@ -31,11 +32,51 @@ def at(day: dt.date, clock: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.fromisoformat(clock), SHANGHAI)
 
 
+CHIEF_STEPS = ("chief_representative", "window_lead")
+
+
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
     engine = open_engine(tmp_path)
+    add_users(engine)
     yield engine
     engine.dispose()
+
+
+def add_users(engine: Engine) -> None:
+    """The console users who sign: 社保's chief, 企业's chief, a window staff member, patrol."""
+    rows = [
+        ("chief-shebao", "社保首席", "chief", "shebao", None),
+        ("chief-qiye", "企业首席", "chief", "qiye", None),
+        ("s001", "张伟", "staff", "shebao", "S001"),
+        ("patrol", "巡查员", "patrol", None, None),
+    ]
+    now = dt.datetime(2026, 11, 1, tzinfo=SHANGHAI)
+    with engine.begin() as conn:
+        for user, display, role, department, staff in rows:
+            conn.execute(
+                tables.users.insert().values(
+                    user_name=user, display_name=display, role=role, department=department,
+                    staff_id=staff, windows=[], password_hash="x", pin_hash=None,
+                    disabled=False, failed_attempts=0, locked_until=None, created_at=now,
+                    updated_at=now,
+                )
+            )  # fmt: skip
+
+
+def sign(
+    engine: Engine,
+    service: AttendanceService,
+    now: dt.datetime,
+    request_id: str,
+    role: str,
+    **f: Any,
+) -> Outcome:
+    """``role``'s approval as the user who holds it: 社保's chief or the manager (no acting
+    user: the manager's own credentials)."""
+    user = {"acting_user": "chief-shebao"} if role in CHIEF_STEPS else {}
+    return run(engine, service, Approve, now, request_id=request_id, approver_role=role,
+               **user, **f)  # fmt: skip
 
 
 def service_for(hall: HallConfig, profile: str) -> AttendanceService:
@@ -80,24 +121,16 @@ def test_qujiang_needs_a_substitute_before_the_window_lead_signs(
     service = service_for(hall, "qujiang")
     now = at(TUESDAY, "08:00")
     request_id = leave(engine, service, now)
-    alone = run(engine, service, Approve, now, request_id=request_id, approver_role="window_lead")
+    alone = sign(engine, service, now, request_id, "window_lead")
     assert alone.error is not None and alone.error[0] == "approval_refused"
     assert "顶岗" in alone.error[1]
-    named = run(
-        engine,
-        service,
-        Approve,
-        now,
-        request_id=request_id,
-        approver_role="window_lead",
-        substitute="S002",
-    )
+    named = sign(engine, service, now, request_id, "window_lead", substitute="S002")
     assert (
         named.result is not None
         and named.result.model_dump(mode="json")["next_role"] == "centre_deputy"
     )
     assert named.result.model_dump(mode="json")["substitute"] == "S002"
-    done = run(engine, service, Approve, now, request_id=request_id, approver_role="centre_deputy")
+    done = sign(engine, service, now, request_id, "centre_deputy")
     assert done.result is not None and done.result.model_dump(mode="json")["status"] == "approved"
     assert day_status(engine, service, now + dt.timedelta(days=1), "S001") == "leave"
 
@@ -109,7 +142,7 @@ def test_emergency_leave_completed_in_time_becomes_leave(engine: Engine, hall: H
     friday = at(TUESDAY + dt.timedelta(days=3), "10:00")
     assert day_status(engine, service, friday, "S001") == "absent"  # pending counts for nothing
     for role in ("chief_representative", "hall_centre"):
-        run(engine, service, Approve, friday, request_id=request_id, approver_role=role)
+        sign(engine, service, friday, request_id, role)
     assert day_status(engine, service, friday, "S001") == "leave"
 
 
@@ -128,7 +161,7 @@ def test_emergency_leave_left_unsigned_past_its_deadline_is_absence(
         r["request_id"] for r in listed.model_dump(mode="json")["requests"]
     ] == [request_id]
     for role in ("chief_representative", "hall_centre"):
-        run(engine, service, Approve, monday, request_id=request_id, approver_role=role)
+        sign(engine, service, monday, request_id, role)
     assert day_status(engine, service, monday, "S001") == "absent"
 
 

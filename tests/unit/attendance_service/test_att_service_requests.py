@@ -75,11 +75,33 @@ def test_emergency_leave_must_be_reported_by_0930_on_its_first_day(hall: HallCon
     """A5 (请休假制度 第八条)."""
     assert make(hall, at(TUESDAY, "09:30"), emergency=True).request.emergency
     assert refusal(hall, at(TUESDAY, "09:31"), emergency=True) == "emergency_too_late"
-    reported_in_time = make(
-        hall, at(TUESDAY, "15:00"), emergency=True, reported_at=at(TUESDAY, "09:10")
+    assert make(hall, at(TUESDAY, "09:10"), emergency=True).request.reported_at == at(
+        TUESDAY, "09:10"
     )
-    assert reported_in_time.request.reported_at == at(TUESDAY, "09:10")
-    assert refusal(hall, emergency=True, reported_at=at(TUESDAY, "09:10")) == "invalid"  # future
+
+
+def test_late_emergency_leave_is_judged_by_when_the_controller_received_it(
+    hall: HallConfig,
+) -> None:
+    """A ``reported_at`` the requester typed (09:10) does not date a 15:00 request: it was
+    reported when the controller received it, too late (第八条)."""
+    typed = {"emergency": True, "reported_at": at(TUESDAY, "09:10")}
+    assert refusal(hall, at(TUESDAY, "15:00"), **typed) == "emergency_too_late"
+    early = make(hall, at(TUESDAY, "09:20"), emergency=True, reported_at=at(TUESDAY, "08:00"))
+    assert early.request.reported_at == at(TUESDAY, "09:20")
+
+
+def test_the_request_command_has_no_reported_at_to_type() -> None:
+    from pydantic import ValidationError
+
+    from bus.models.attendance import WriteoffRequest
+
+    with pytest.raises(ValidationError, match="reported_at"):
+        WriteoffRequest.model_validate(
+            {"id": "1", "staff_id": "S001", "kind": "sick", "emergency": True,
+             "start": "2026-11-24T00:00:00+08:00", "end": "2026-11-24T23:59:59+08:00",
+             "reported_at": "2026-11-24T09:10:00+08:00"}
+        )  # fmt: skip
 
 
 def test_a_device_failure_registration_writes_off_everyone_it_lists(hall: HallConfig) -> None:

@@ -52,8 +52,8 @@ COMMANDS: dict[str, tuple[Command, Command]] = {
     ),
     "suspend": (queue.Suspend(id="1", service="A01"), queue.Suspend(id="1", service="C01")),
     "approve": (
-        attendance.Approve(id="1", request_id="R1", approver_role="section_chief"),
-        attendance.Approve(id="1", request_id="R2", approver_role="section_chief"),
+        attendance.Approve(id="1", request_id="R1", approver_role="chief_representative"),
+        attendance.Approve(id="1", request_id="R2", approver_role="chief_representative"),
     ),
     "update_workorder": (
         queue.UpdateWorkorder(id="1", workorder="wo-1", step="reply"),
@@ -90,6 +90,30 @@ COMMANDS: dict[str, tuple[Command, Command]] = {
                 "end": "2026-11-24T17:00:00+08:00",
             }
         ),
+    ),
+    "leave": (
+        attendance.WriteoffRequest.model_validate(
+            {
+                "id": "1",
+                "staff_id": "S001",
+                "kind": "personal",
+                "start": "2026-11-24T09:00:00+08:00",
+                "end": "2026-11-24T17:00:00+08:00",
+            }
+        ),
+        attendance.WriteoffRequest.model_validate(
+            {
+                "id": "1",
+                "staff_id": "S005",
+                "kind": "business_trip",
+                "start": "2026-11-24T09:00:00+08:00",
+                "end": "2026-11-24T17:00:00+08:00",
+            }
+        ),
+    ),
+    "list_requests": (
+        attendance.ListRequests(id="1", staff_id="S001"),
+        attendance.ListRequests(id="1", status="pending"),
     ),
     "stats": (
         queue.StatsQuery.model_validate({"id": "1", "from": "2026-11-01", "to": "2026-11-24"}),
@@ -131,6 +155,8 @@ appeal           YY      Yn     nn     nn      nn
 decide_appeal    YY      nn     nn     nn      nn
 workorders       YY      Yn     nn     YY      YY
 device_failure   YY      nn     nn     Yn      nn
+leave            YY      Yn     Yn     nn      nn
+list_requests    YY      YY     Yn     YY      YY
 stats            YY      YY     nn     YY      YY
 notice           YY      nY     nn     nY      nY
 issue            YY      nn     nn     nn      nn
@@ -203,6 +229,15 @@ def test_only_the_hall_manager_decides_an_appeal_even_of_the_chiefs_own_departme
     verdict = may(ACTORS["chief"], command, target_of(command, hall, service="A01"))
     assert isinstance(verdict, Refusal)
     assert verdict.message == "只有中心管理员可以决定申诉 / only the hall manager decides an appeal"
+
+
+def test_window_staff_approve_nothing_even_of_their_own(hall: HallConfig) -> None:
+    command = attendance.Approve(id="1", request_id="R1")
+    verdict = may(ACTORS["staff"], command, target_of(command, hall, staff="S001"))
+    assert isinstance(verdict, Refusal)
+    assert verdict.message == (
+        "窗口人员不能审批核销申请 / window staff approve no write-off request"
+    )
 
 
 def test_a_chief_lists_the_work_orders_of_their_own_department_only(hall: HallConfig) -> None:
