@@ -13,17 +13,11 @@ Pure: the caller gives the user as found in the store and the step the chain wai
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from attendance.requests import RequestRefused, check_role
 from config.attendance import ROLE_LABELS
-
-USER_STEPS: Mapping[str, tuple[str, ...]] = {
-    "chief": ("chief_representative", "window_lead"),
-    "manager": ("hall_centre", "centre_deputy", "centre_head", "department_leader"),
-}
-"""The chain steps each user role signs; roles not here sign none."""
+from config.attendance import USER_ROLE_STEPS as USER_STEPS
 
 ROLE_WORDS = {
     "manager": "中心管理员 / hall manager",

@@ -53,6 +53,15 @@ ROLE_LABELS: dict[str, str] = {
     "centre_head": "中心主要领导 / centre head",
 }
 
+USER_ROLE_STEPS: dict[str, tuple[ApprovalRole, ...]] = {
+    "chief": ("chief_representative", "window_lead"),
+    "manager": ("hall_centre", "centre_deputy", "centre_head", "department_leader"),
+}
+"""Which chain steps each console user role signs (``attendance/approvers.py``): a chief
+(首席代表) holds the department's offices, for their own department's staff; the hall manager
+the centre's, and records the department leader's signature (who has no console account).
+Roles not here (window staff, patrol, auditor) sign none."""
+
 
 class PunchSlot(StrictModel):
     """One expected punch of a workday (A1): a sign-in or a sign-out and its deadline."""

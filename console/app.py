@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from fastapi.staticfiles import StaticFiles
 
 from console import (
+    routes_att_requests,
     routes_bookings,
     routes_bulletin,
     routes_desks,
@@ -322,6 +323,7 @@ def create_app(
     routes_stats.register(app, kit)
     routes_bulletin.register(app, kit)
     routes_workorders.register(app, kit)
+    routes_att_requests.register(app, kit)
     routes_users.register(app, kit)
     routes_patrol.register(app, kit)
 

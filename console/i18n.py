@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Literal
 
+from console.i18n_att_requests import ATT_REQUEST_STRINGS
 from console.i18n_booking import BOOKING_STRINGS
 from console.i18n_bulletin import BULLETIN_STRINGS
 from console.i18n_patrol import PATROL_STRINGS
@@ -322,6 +323,7 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         **WORKORDER_STRINGS,
         **USER_STRINGS,
         **PATROL_STRINGS,
+        **ATT_REQUEST_STRINGS,
     }
 )
 

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from bus.models.views import WindowData
 from config.schema import HallConfig
 from console.i18n import Lang, pick_lang, tr
+from console.nav import nav_links
 from console.state import HallState, device_names
 
 
@@ -74,11 +75,13 @@ LANG_COOKIE = "hall_lang"
 
 def template_env() -> jinja2.Environment:
     """The console's templates, autoescaped; an undefined name is an error, never blank."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html"], default=True),
         undefined=jinja2.StrictUndefined,
     )
+    env.globals["nav_links"] = nav_links
+    return env
 
 
 def request_lang(request: Request, hall: HallConfig) -> Lang:
