@@ -96,15 +96,36 @@ class NoticeService:
         for target in cmd.targets:
             if target.startswith("window:") and self.hall.window(target[7:]) is None:
                 return Outcome.refused("unknown_window", f"没有窗口 {target[7:]} / unknown window")
+        _, outcome = self.post(
+            conn, now, text=cmd.text, text_en=cmd.text_en, targets=cmd.targets, start=start,
+            until=until, priority=cmd.priority,
+        )  # fmt: skip
+        return outcome
+
+    def post(
+        self,
+        conn: Connection,
+        now: dt.datetime,
+        *,
+        text: str,
+        text_en: str,
+        targets: list[str],
+        start: dt.datetime,
+        until: dt.datetime | None,
+        priority: str,
+    ) -> tuple[str, Outcome]:
+        """Store a notice in ``conn``'s transaction: its id and the outcome that publishes it
+        after the commit. ``notice/push`` comes here, and so does an approved 业务临时停办
+        filing (the queue service's ``hallqueue.suspensions.NoticeBoard``)."""
         count = conn.execute(sa.select(sa.func.count()).select_from(tables.notices)).scalar() or 0
         notice = Notice(
             notice_id=f"N{count + 1:04d}",
-            text=cmd.text,
-            text_en=cmd.text_en,
-            targets=cmd.targets,
+            text=text,
+            text_en=text_en,
+            targets=targets,
             start=start,
             until=until,
-            priority=cmd.priority,
+            priority=priority,
             created_at=now,
         )
         conn.execute(
@@ -117,7 +138,7 @@ class NoticeService:
         def commit() -> None:
             self.notices[notice.notice_id] = notice
 
-        return Outcome(
+        return notice.notice_id, Outcome(
             result=notice,
             events=[event],
             publications=[

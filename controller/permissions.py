@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from bus.models.base import Command
 from bus.models.queue import APPEAL_DECISIONS
+from bus.models.suspensions import FileSuspension
 from config.schema import HallConfig
 
 WINDOW_VERBS = frozenset(
@@ -62,6 +63,7 @@ CHIEF_QUEUE_VERBS = WINDOW_VERBS | {
     "update_workorder",
     "close_workorder",
     "cancel_slot",
+    "file_suspension",
 }
 """The ``queue/…`` commands a chief may give for their department."""
 CHIEF_ATT_VERBS = frozenset({"approve", "reject", "request"})
@@ -145,6 +147,15 @@ def may(actor: Actor, command: Command, target: Target) -> Allowed | Refusal:
         getattr(command, "step", None) in APPEAL_DECISIONS
     ):
         return Refusal("只有中心管理员可以决定申诉", "only the hall manager decides an appeal")
+    if (area, verb) == ("queue", "decide_suspension"):
+        return Refusal(
+            "只有中心管理员可以审批业务临时停办登记",
+            "only the hall manager approves or rejects a suspension filing",
+        )
+    if (area, verb) == ("queue", "file_suspension") and getattr(command, "emergency", False):
+        return Refusal(
+            "只有中心管理员可以紧急停办业务", "only the hall manager suspends a service at once"
+        )
     chief_lists_another = actor.role == "chief" and getattr(command, "department", None) != (
         actor.department
     )
@@ -237,6 +248,24 @@ def _chief(actor: Actor, area: str, verb: str, target: Target) -> Allowed | Refu
     return ALLOWED
 
 
+def _filing_department(command: FileSuspension, hall: HallConfig) -> str | None:
+    """The department a 业务临时停办 filing acts for: the one it names, when every item,
+    category and window it names is that department's (a 综合窗口 is anyone's); else None."""
+    owners: set[str | None] = {command.department}
+    for code in command.services:
+        item = hall.item(code)
+        category = hall.category(item.category) if item else None
+        owners.add(category.department if category else None)
+    for prefix in command.categories:
+        category = hall.category(prefix)
+        owners.add(category.department if category else None)
+    for window_id in command.windows:
+        window = hall.window(window_id)
+        if window is None or window.department is not None:
+            owners.add(window.department if window else None)
+    return command.department if owners == {command.department} else None
+
+
 _TICKET = re.compile(r"^(?:\d{4}-\d{2}-\d{2}/)?([A-Z]{1,2})\d+$")
 """``A005`` or its key ``2026-11-24/A005``: the prefix names the category."""
 
@@ -255,6 +284,8 @@ def target_of(
     a command that names none itself: the staff member of a write-off request being
     approved, the item of a work order, the department of a patrol finding."""
     user = getattr(command, "user", None) if command.area == "users" else None
+    if isinstance(command, FileSuspension):
+        return Target(department=_filing_department(command, hall))
     named_staff = getattr(command, "staff", None) or getattr(command, "staff_id", None)
     staff = staff or (named_staff if isinstance(named_staff, str) else None)
     if department is not None:

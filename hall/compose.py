@@ -54,7 +54,9 @@ def build_controller(
         calendar.load(conn)
     events = EventFactory(hall.hall_id)
     queue = QueueService(hall, calendar, events, anonymous_staff_until_logout=script_replay)
-    services: list[Service] = [queue, NoticeService(hall, events)]
+    notices = NoticeService(hall, events)
+    queue.suspensions.notices = notices  # an approved 业务临时停办 posts its notice (Q10)
+    services: list[Service] = [queue, notices]
     if faces is not None:
         services.append(FaceTemplateService(hall, *faces))
     services.append(AttendanceService(hall, calendar, events))

@@ -22,12 +22,14 @@ from bus import topics
 from bus.models.base import Command, RefusalDetails
 from bus.models.events import data_model
 from bus.models.queue import (
+    Book,
     CancelBooking,
     Checkin,
     Issue,
     QueueOp,
     Rate,
     StatsQuery,
+    Suspend,
     Tick,
     TicketStatusQuery,
     TodayQuery,
@@ -53,6 +55,7 @@ from config.schema import HallConfig
 from hallqueue import engine
 from hallqueue.booking_queries import booking_query
 from hallqueue.engine.hours import WorkdayCalendarProtocol, to_hall_time
+from hallqueue.suspensions import SuspensionDesk
 from hallqueue.workorder_queries import workorder_query
 from store import tables
 from store.events import EventFactory
@@ -106,6 +109,8 @@ class QueueService:
         """RULES §5 for ``hall queue replay --data-dir``: a window its script never signs in
         counts as signed in by an unnamed staff member (False in the hall: Q5)."""
         self.state: engine.QueueState | None = None
+        self.suspensions = SuspensionDesk(hall, calendar)
+        """业务临时停办登记备案 (Q10): the filings, asked before a ticket, check-in or booking."""
         self._published: dict[str, ViewData] = {}
         """Last retained view per topic, so a command republishes only what changed."""
 
@@ -126,6 +131,7 @@ class QueueService:
             else engine.initial_state(self.hall, now)
         )
         self._published = {}
+        self.suspensions.load(conn)
 
     def startup(self, now: dt.datetime) -> list[Publication]:
         self._published = {}
@@ -143,6 +149,9 @@ class QueueService:
             return self._stats(conn, cmd, now)
         if isinstance(cmd, TodayQuery):
             return Outcome(result=self._today(now))
+        filed = self.suspensions.handle(conn, cmd, now)
+        if filed is not None:
+            return filed
         for query in (booking_query, workorder_query):
             answer = query(self.hall, self.calendar, self._require_state(), cmd, now)
             if answer is not None:
@@ -151,7 +160,7 @@ class QueueService:
             return self._ticket_status(cmd.token)
         if not isinstance(cmd, QueueOp):
             return Outcome.refused("unknown_command", f"未知命令 / not a queue command: {cmd.verb}")
-        refusal = self._wrong_ticket(cmd)
+        refusal = self._wrong_ticket(cmd) or self._filed_suspension(cmd, now)
         if refusal is not None:
             return refusal
         op = from_sender(cmd)
@@ -174,12 +183,77 @@ class QueueService:
             )
         return None
 
+    def _filed_suspension(self, cmd: QueueOp, now: dt.datetime) -> Outcome | None:
+        """Q10: no ticket, check-in or booking for an item an approved filing suspends then
+        (a ticket in the seconds before the tick sets the engine's own suspension, too)."""
+        service: str | None = None
+        at, started = now, True
+        if isinstance(cmd, Issue):
+            service = cmd.service
+        elif isinstance(cmd, Checkin) and cmd.code:
+            booked = self._require_state().appointments.get(cmd.code)
+            service = booked.service if booked is not None else None
+        elif isinstance(cmd, Book):
+            service, started = cmd.service, False
+            at = cmd.slot if cmd.slot.tzinfo else cmd.slot.replace(tzinfo=self.hall.tz)
+        if service is None:
+            return None
+        entry = self.suspensions.blocking(service, at, started=started)
+        if entry is None:
+            return None
+        zh = f"该业务临时停办：{entry.notice}"
+        en = f"This service is temporarily suspended: {entry.notice}"
+        return Outcome.refused("suspended", f"{zh} / {en}", message_en=en, service=service)
+
     def tick(self, conn: Connection, now: dt.datetime) -> Outcome | None:
         # Time passing may change state without an event (day rollover): always hand it back.
-        return self._apply(conn, Tick(), now)
+        state = self._require_state()
+        publications: list[Publication] = []
+        events: list[dict[str, Any]] = []
+        commits: list[Callable[[], None]] = []
+        for entry in self.suspensions.due(now):
+            # The filing starts: the engine's own suspension of each item, with its notice.
+            for service in entry.services:
+                op = Suspend(
+                    id=f"{entry.suspension}-{service}", service=service, notice=entry.notice,
+                    start=entry.start, end=entry.end,
+                )  # fmt: skip
+                result = engine.apply(self.hall, self.calendar, state, op, now)
+                if result.refusal is not None:
+                    log.warning("suspension %s: %s not suspended", entry.suspension, service)
+                    continue
+                self._persist(conn, result, now)
+                state = result.state
+                events += [e.public() for e in result.events]
+                publications += [
+                    self.events.publication(e.kind, event_data(e), now) for e in result.events
+                ]
+            commits.append(self.suspensions.mark_applied(conn, entry, now))
+        outcome = self._apply(conn, Tick(), now, base=state)
+        if not commits:
+            return outcome
+        outcome.events[:0] = events
+        outcome.publications[:0] = publications
+        after = outcome.on_commit
 
-    def _apply(self, conn: Connection, op: QueueOp, now: dt.datetime) -> Outcome:
-        old = self._require_state()
+        def commit() -> None:
+            for c in commits:
+                c()
+            if after is not None:
+                after()
+
+        outcome.on_commit = commit
+        return outcome
+
+    def _apply(
+        self,
+        conn: Connection,
+        op: QueueOp,
+        now: dt.datetime,
+        *,
+        base: engine.QueueState | None = None,
+    ) -> Outcome:
+        old = base if base is not None else self._require_state()
         try:
             result = engine.apply(
                 self.hall, self.calendar, old, op, now,

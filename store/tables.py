@@ -150,3 +150,17 @@ patrol_photos = sa.Table(
 )
 """A finding's photo (at most 24 KiB), in the hall's own store, apart from the log so that the
 month's list never reads them."""
+suspensions = sa.Table(
+    "suspensions",
+    metadata,
+    sa.Column("suspension_id", sa.String(40), primary_key=True),
+    sa.Column("department", sa.String(32), nullable=False, index=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""业务临时停办登记备案 (Q10): each filing, its decision and its notice
+(``hallqueue/suspensions.py``)."""

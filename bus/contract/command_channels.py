@@ -12,6 +12,7 @@ from bus.contract.examples import _REPLY_OK, _REPLY_REFUSED, _at
 from bus.contract.patrol_channels import PATROL_CHANNELS
 from bus.contract.registry import CommandChannel, Example, Role
 from bus.contract.reply_examples import ok
+from bus.contract.suspension_channels import SUSPENSION_CHANNELS
 from bus.contract.user_channels import USER_CHANNELS
 from bus.contract.workorder_channels import WORKORDER_CHANNELS
 from bus.models import attendance, notices, queue
@@ -239,6 +240,7 @@ COMMAND_CHANNELS: list[CommandChannel] = [
         reply_examples=(ok(_id(20), rx.OPENED),),
     ),
     *WORKORDER_CHANNELS,
+    *SUSPENSION_CHANNELS,
     CommandChannel(
         queue.StatsQuery,
         (_M,),

@@ -12,6 +12,7 @@ from bus.models import (  # noqa: F401  (registers commands)
     patrol,
     queue,
     state,
+    suspensions,
     users,
 )
 from bus.models.base import (

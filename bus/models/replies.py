@@ -25,6 +25,7 @@ from bus.models.attendance import WriteoffKind
 from bus.models.base import Reply, ResultData
 from bus.models.events import IssuedData, RecallData
 from bus.models.notices import NOTICE_STATUS_TEXT, Notice, NoticeStatus
+from bus.models.suspensions import SuspensionResult, SuspensionsResult
 
 
 class Result(BaseModel):
@@ -825,6 +826,9 @@ COMMAND_RESULTS: dict[tuple[str, str], type[BaseModel]] = {
     ("queue", "stats"): StatsResult,
     ("queue", "today"): TodayResult,
     ("queue", "ticket_status"): TicketStatusResult,
+    ("queue", "file_suspension"): SuspensionResult,
+    ("queue", "decide_suspension"): SuspensionResult,
+    ("queue", "suspensions"): SuspensionsResult,
     ("notice", "push"): Notice,
     ("notice", "revoke"): RevokeResult,
     ("notice", "list"): NoticeList,
