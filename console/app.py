@@ -28,6 +28,7 @@ from console import (
     routes_desks,
     routes_patrol,
     routes_stats,
+    routes_suspensions,
     routes_users,
     routes_workorders,
     sse,
@@ -326,5 +327,6 @@ def create_app(
     routes_att_requests.register(app, kit)
     routes_users.register(app, kit)
     routes_patrol.register(app, kit)
+    routes_suspensions.register(app, kit)
 
     return app

@@ -16,6 +16,7 @@ from console.i18n_bulletin import BULLETIN_STRINGS
 from console.i18n_patrol import PATROL_STRINGS
 from console.i18n_stats import STATS_STRINGS
 from console.i18n_users import USER_STRINGS
+from console.i18n_suspensions import SUSPENSION_STRINGS
 from console.i18n_workorders import WORKORDER_STRINGS
 
 Lang = Literal["zh", "en"]
@@ -324,6 +325,7 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         **USER_STRINGS,
         **PATROL_STRINGS,
         **ATT_REQUEST_STRINGS,
+        **SUSPENSION_STRINGS,
     }
 )
 

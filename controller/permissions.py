@@ -10,8 +10,9 @@ roles (``bus.models.users.UserRole``):
   open/close, suspend/unsuspend, cancelling an appointment slot), the approvals of their
   department's staff and requests filed for them, the work orders (差评工单) of their
   department's items (their steps and the appeal, 申诉复核, but not its decision, which is
-  the hall centre's); read-only queries (mobile numbers masked; the work-order list of
-  their own department only).
+  the hall centre's), the 业务临时停办 filings of their department's items and windows (not
+  an emergency one, not the decision: the manager's); read-only queries (mobile numbers
+  masked; the work-order list of their own department only).
 - 窗口人员 ``staff``: only window commands (call, recall, skip, reactivate, transfer, hold,
   resume_ticket, finish, pause, resume, login as themselves, logout) at the windows they are
   bound to; their own write-off requests (leave, trip, punch correction) and their list.

@@ -66,7 +66,9 @@ def test_a_chief_files_for_their_department_only_and_never_decides(h: Hall) -> N
     filed = h.as_user("chief-bdc", "queue", "file_suspension", **FILING)
     assert filed["ok"], filed
     entry = filed["result"]["suspension"]
-    assert (entry["suspension"], entry["status"], entry["phase"]) == ("SP0001", "pending", "pending")
+    assert (entry["suspension"], entry["status"], entry["phase"]) == (
+        "SP0001", "pending", "pending"
+    )  # fmt: skip
     assert entry["filed_by"] == "chief-bdc" and entry["start"] == START.isoformat()
     _refused(h.as_user("chief-bdc", "queue", "decide_suspension", suspension="SP0001",
                        decision="approve"), "forbidden", "只有中心管理员可以审批")  # fmt: skip
@@ -109,7 +111,9 @@ def test_approval_posts_the_notice_to_screens_and_kiosks_until_the_end(h: Hall) 
     (notice,) = h.send("manager", "notice", "list")["result"]["notices"]
     assert notice["targets"] == ["screens", "kiosks"]
     assert notice["until"] == END.isoformat() and notice["start"] == NOW.isoformat()
-    assert notice["text"].startswith("业务临时停办通知：不动产登记（3、4号窗口）「抵押登记」12月2日09:00")
+    assert notice["text"].startswith(
+        "业务临时停办通知：不动产登记（3、4号窗口）「抵押登记」12月2日09:00"
+    )
     assert "城自然资函〔2026〕58号" in notice["text"] and "0000-12345" in notice["text"]
     assert notice["text_en"].startswith("Temporary suspension: Real Estate Registration")
     retained = json.loads(h.broker.retained[topics.notice(h.hall.hall_id, "N0001")])

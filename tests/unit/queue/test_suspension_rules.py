@@ -66,7 +66,9 @@ def test_approval_must_leave_the_notice_four_workdays_ahead() -> None:
     assert approval_refusal(CAL, dt.date(2026, 10, 7), start) is None  # a holiday: still 4
     late = approval_refusal(CAL, dt.date(2026, 10, 8), start)  # 10-09, 10, 12: only 3
     assert late is not None and late.code == "notice_lead_time"
-    assert late.message_zh.startswith("停办通知须至少提前4个工作日向社会公告（001 业务临时停办 二(二)2）")
+    assert late.message_zh.startswith(
+        "停办通知须至少提前4个工作日向社会公告（001 业务临时停办 二(二)2）"
+    )
     assert "只有3个工作日" in late.message_zh and "最迟应于10月7日批准" in late.message_zh
     assert latest_approval(CAL, start) == dt.date(2026, 10, 7)
 
