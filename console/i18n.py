@@ -15,8 +15,8 @@ from console.i18n_booking import BOOKING_STRINGS
 from console.i18n_bulletin import BULLETIN_STRINGS
 from console.i18n_patrol import PATROL_STRINGS
 from console.i18n_stats import STATS_STRINGS
-from console.i18n_users import USER_STRINGS
 from console.i18n_suspensions import SUSPENSION_STRINGS
+from console.i18n_users import USER_STRINGS
 from console.i18n_workorders import WORKORDER_STRINGS
 
 Lang = Literal["zh", "en"]

@@ -27,7 +27,7 @@ NAV: tuple[NavLink, ...] = (
     NavLink("/stats", "stats_page", BACK_OFFICE | {"patrol", "auditor"}),
     NavLink("/workorders", "wo_nav", BACK_OFFICE | {"auditor"}),
     NavLink("/patrol", "pt_nav", BACK_OFFICE | {"auditor"}),
-    NavLink("/suspensions", "sp_nav", BACK_OFFICE),
+    NavLink("/suspensions", "sp_nav", BACK_OFFICE | {"auditor"}),
     NavLink("/attendance/requests", "ar_nav", BACK_OFFICE | {"patrol", "staff"}),
     NavLink("/users", "users_nav", frozenset({"manager"})),
 )

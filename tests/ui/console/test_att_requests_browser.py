@@ -111,7 +111,9 @@ def test_staff_files_the_chief_then_the_manager_approve_and_staff_sees_it(h: Sta
     page.close()
 
 
-@pytest.mark.expect_log("WARNING", r"^refused att/approve .*首席代表只能处理本部门", logger="controller.app")
+@pytest.mark.expect_log(
+    "WARNING", r"^refused att/approve .*首席代表只能处理本部门", logger="controller.app"
+)
 def test_a_chief_of_another_department_is_refused_in_words(h: Stack) -> None:
     """The page lists only the chief's own; a hand-made post is the controller's to refuse."""
     page = signed_in(h, "s003")
