@@ -425,6 +425,7 @@ class Controller:
                 events=outcome.events,
                 sender=sender,
                 acting_user=payload.get("acting_user"),
+                window=_window_of(payload),
             )
         )
 
@@ -436,6 +437,12 @@ class Controller:
     def _publish(self, publications: Iterable[Publication]) -> None:
         for p in publications:
             self.bus.publish(p.topic, p.payload, qos=p.qos, retain=p.retain)
+
+
+def _window_of(payload: dict[str, Any]) -> str | None:
+    """The window a command named (``audit/search`` finds it by this column's index)."""
+    window = payload.get("window")
+    return window if isinstance(window, str) else None
 
 
 async def run_forever(

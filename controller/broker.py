@@ -123,6 +123,9 @@ def controller_acl(hall: HallConfig, node_id: str = "controller") -> list[str]:
         f"topic write {topics.all_events(h)}",
         f"topic write {topics.time_beacon(h)}",
         f"topic write {topics.face_templates(h)}",
+        # The devices' and nodes' states, whose changes it keeps (``controller/devices.py``).
+        f"topic read {topics.all_device_states(h)}",
+        f"topic read {topics.all_node_statuses(h)}",
         # Its status (and the counters it publishes beside it): never another node's.
         f"topic write {root}/node/{node_id}/#",
     ]

@@ -24,6 +24,9 @@ roles (``bus.models.users.UserRole``):
   names it, a photo must be of one of them) and marks them handled (``patrol/handle``).
 - 只读 ``auditor``: read-only queries only (statistics, lists).
 
+The audit log (``audit/search``) is the manager's and the auditor's only; the devices'
+history (``devices/history``) also a chief's: not staff's, not patrol's.
+
 Everyone may change their own password and PIN (the users service asks for the old
 password then). ``target_of`` says what a command acts on, from the hall config and what
 the controller looked up in its state (a request's staff member, a work order's item).
@@ -181,6 +184,16 @@ def may(actor: Actor, command: Command, target: Target) -> Allowed | Refusal:
         if actor.role == "patrol":
             return ALLOWED
         return Refusal("设备故障由巡查员登记", "a device failure is registered by the patrol")
+    if area == "audit" and actor.role != "auditor":
+        return Refusal(
+            "只有中心管理员和审计人员可以查询操作日志",
+            "only the hall manager and the auditor search the audit log",
+        )
+    if area == "devices" and actor.role not in ("chief", "auditor"):
+        return Refusal(
+            "只有中心管理员、首席代表和审计人员可以查看设备记录",
+            "only the hall manager, the chiefs and the auditor see the devices' history",
+        )
     if actor.role == "staff":
         if area == "att":
             return _staff_own_requests(actor, verb, target)

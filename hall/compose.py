@@ -17,6 +17,8 @@ from bus.client import PahoBus, asyncio_deliver
 from bus.core import Bus
 from config.schema import HallConfig
 from controller.app import Clock, Controller, hall_clock, run_forever
+from controller.audit import AuditService
+from controller.devices import DeviceService
 from controller.faces import DEFAULT_TRANSPORT_KEY, FaceTemplateService
 from controller.notices import NoticeService
 from controller.patrol import PatrolService
@@ -62,7 +64,11 @@ def build_controller(
     services.append(AttendanceService(hall, calendar, events))
     services.append(UsersService(hall))
     services.append(PatrolService(hall))
-    return Controller(hall, engine, bus, services, clock)
+    devices = DeviceService(hall)
+    services += [AuditService(hall), devices]
+    controller = Controller(hall, engine, bus, services, clock)
+    devices.watch(bus, engine, controller.clock)
+    return controller
 
 
 def hours_line(hall: HallConfig, calendar: WorkdayCalendarProtocol, now: dt.datetime) -> str:

@@ -37,6 +37,15 @@ audit_log = sa.Table(
     sa.Column("events", sa.JSON, nullable=False),
     sa.Column("sender", sa.String(64), nullable=True),
     sa.Column("acting_user", sa.String(64), nullable=True),
+    # 0008: the window the command named, a column so that ``audit/search`` finds it by index.
+    sa.Column("window", sa.String(64), nullable=True),
+    # 0008: ``audit/search`` pages newest first by (at, seq); each filter has its index
+    # ending in (at, seq), so a page is read off the index in order, never sorted (a year's
+    # store holds a million rows). seq is in each so PostgreSQL needs no sort either.
+    sa.Index("ix_audit_log_at", "at", "seq"),
+    sa.Index("ix_audit_log_user_at", "acting_user", "at", "seq"),
+    sa.Index("ix_audit_log_window_at", "window", "at", "seq"),
+    sa.Index("ix_audit_log_command_at", "area", "verb", "at", "seq"),
 )
 """Every command applied or refused, and every tick that changed something: ``sender`` is the
 node whose topic carried the command (the broker's user), empty for ticks and for commands
@@ -164,3 +173,34 @@ suspensions = sa.Table(
 )
 """业务临时停办登记备案 (Q10): each filing, its decision and its notice
 (``hallqueue/suspensions.py``)."""
+device_states = sa.Table(
+    "device_states",
+    metadata,
+    sa.Column("node", sa.String(64), primary_key=True),
+    sa.Column("device", sa.String(64), primary_key=True),
+    sa.Column("state", sa.String(32), nullable=False),
+    sa.Column("detail", sa.String(500), nullable=False),
+    sa.Column("since", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""The state each node (``device`` empty) and device was last heard in (``controller/devices.py``):
+what a change is compared with, across controller restarts."""
+
+device_changes = sa.Table(
+    "device_changes",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("node", sa.String(64), nullable=False),
+    sa.Column("device", sa.String(64), nullable=False),
+    sa.Column("state", sa.String(32), nullable=False),
+    sa.Column("previous", sa.String(32), nullable=True),
+    sa.Column("detail", sa.String(500), nullable=False),
+    sa.Column("fault", sa.Boolean, nullable=False),
+    sa.Column("recovered", sa.Boolean, nullable=False),
+    # ``devices/history`` reads newest first, the whole hall or one node's devices.
+    sa.Index("ix_device_changes_at", "at", "seq"),
+    sa.Index("ix_device_changes_node_at", "node", "device", "at", "seq"),
+)
+"""Append-only: every state change of a node or device (a fault, a recovery), kept so the
+faults' history survives the console's and the controller's restarts."""

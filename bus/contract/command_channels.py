@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import SecretStr
 
 from bus.contract import reply_examples as rx
+from bus.contract.audit_channels import AUDIT_CHANNELS
 from bus.contract.booking_channels import BOOKING_CHANNELS, EXAMPLE_MOBILE
 from bus.contract.examples import _REPLY_OK, _REPLY_REFUSED, _at
 from bus.contract.patrol_channels import PATROL_CHANNELS
@@ -241,6 +242,7 @@ COMMAND_CHANNELS: list[CommandChannel] = [
     ),
     *WORKORDER_CHANNELS,
     *SUSPENSION_CHANNELS,
+    *AUDIT_CHANNELS,
     CommandChannel(
         queue.StatsQuery,
         (_M,),

@@ -7,6 +7,7 @@ false, "error": {"code": "...", "message": "..."}}`` on the request's response t
 
 from bus.models import (  # noqa: F401  (registers commands)
     attendance,
+    audit,
     devices,
     notices,
     patrol,

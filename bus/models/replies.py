@@ -793,6 +793,71 @@ class AuthResult(Result):
     windows: tuple[str, ...]
 
 
+class AuditEntry(Result):
+    """One row of the audit log: a command applied or refused, or a tick that changed
+    something (``verb`` ``tick``, no sender)."""
+
+    seq: int
+    at: dt.datetime
+    area: str
+    verb: str
+    command_id: str | None
+    ok: bool
+    """False: refused (by the sender's or the acting user's rights, or by the rules)."""
+    sender: str | None
+    """The node whose topic carried it (``console``, ``caller-W03``); None: the controller."""
+    acting_user: str | None
+    """The console user it was given as."""
+    window: str | None
+    ticket: str | None
+    """The ticket it named or produced (``A005``), when there is one."""
+
+
+class AuditSearchResult(Result):
+    """The reply to ``audit/search``: one page of rows, newest first; ``next_cursor`` asks for
+    the next (older) page, None on the last."""
+
+    entries: tuple[AuditEntry, ...]
+    next_cursor: str | None
+
+
+class DeviceNow(Result):
+    """A node (``device`` empty: its own ``online``/``offline``) or a device of it, as the
+    controller last heard it."""
+
+    node: str
+    device: str
+    state: str
+    detail: str
+    fault: bool
+    since: dt.datetime | None
+    """When it entered this state, as it said (a device) or the controller saw (a node)."""
+    seen_at: dt.datetime
+    """When the controller last heard from it (a retained message at restart is not heard)."""
+
+
+class DeviceChange(Result):
+    """A state change: a fault (``fault``), or a recovery (``recovered``: a fault ended)."""
+
+    seq: int
+    at: dt.datetime
+    node: str
+    device: str
+    state: str
+    previous: str | None
+    detail: str
+    fault: bool
+    recovered: bool
+
+
+class DeviceHistoryResult(Result):
+    """The reply to ``devices/history``: every node and device heard, and the changes asked
+    for, newest first."""
+
+    devices: tuple[DeviceNow, ...]
+    changes: tuple[DeviceChange, ...]
+
+
 # The registry ----------------------------------------------------------------------------
 
 COMMAND_RESULTS: dict[tuple[str, str], type[BaseModel]] = {
@@ -848,6 +913,8 @@ COMMAND_RESULTS: dict[tuple[str, str], type[BaseModel]] = {
     ("users", "authenticate"): AuthResult,
     ("users", "authenticate_pin"): AuthResult,
     ("att", "report"): MonthReportResult,
+    ("audit", "search"): AuditSearchResult,
+    ("devices", "history"): DeviceHistoryResult,
 }
 """``(area, verb)`` → the model of its reply's result: every command's result is typed."""
 
