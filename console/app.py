@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 
 from console import (
     routes_att_requests,
+    routes_audit,
     routes_bookings,
     routes_bulletin,
     routes_desks,
@@ -328,5 +329,6 @@ def create_app(
     routes_users.register(app, kit)
     routes_patrol.register(app, kit)
     routes_suspensions.register(app, kit)
+    routes_audit.register(app, kit)
 
     return app

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from console.i18n_att_requests import ATT_REQUEST_STRINGS
+from console.i18n_audit import AUDIT_STRINGS
 from console.i18n_booking import BOOKING_STRINGS
 from console.i18n_bulletin import BULLETIN_STRINGS
 from console.i18n_patrol import PATROL_STRINGS
@@ -322,6 +323,7 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         **BULLETIN_STRINGS,
         **STATS_STRINGS,
         **WORKORDER_STRINGS,
+        **AUDIT_STRINGS,
         **USER_STRINGS,
         **PATROL_STRINGS,
         **ATT_REQUEST_STRINGS,

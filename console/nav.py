@@ -29,6 +29,8 @@ NAV: tuple[NavLink, ...] = (
     NavLink("/patrol", "pt_nav", BACK_OFFICE | {"auditor"}),
     NavLink("/suspensions", "sp_nav", BACK_OFFICE | {"auditor"}),
     NavLink("/attendance/requests", "ar_nav", BACK_OFFICE | {"patrol", "staff"}),
+    NavLink("/devices", "dev_nav", BACK_OFFICE | {"auditor"}),
+    NavLink("/audit", "audit_nav", frozenset({"manager", "auditor"})),
     NavLink("/users", "users_nav", frozenset({"manager"})),
 )
 

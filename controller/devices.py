@@ -26,9 +26,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from bus import topics
 from bus.core import Bus, Incoming
-from bus.models.audit import DeviceHistoryQuery
+from bus.models.audit import NODE, DeviceHistoryQuery, is_fault
 from bus.models.base import Command
-from bus.models.devices import DeviceState, DeviceStatus
+from bus.models.devices import DeviceStatus
 from bus.models.replies import DeviceChange, DeviceHistoryResult, DeviceNow
 from bus.models.state import NodeStatus
 from config.schema import HallConfig
@@ -39,19 +39,7 @@ from store.upsert import upsert
 
 log = logging.getLogger(__name__)
 
-NODE = ""
-"""The ``device`` of a node's own status (``online``/``offline``)."""
 DETAIL_MAX = 500
-
-
-def is_fault(device: str, state: str) -> bool:
-    """A node offline; a device in a state the kiosk shows as a fault (paper low still prints)."""
-    if device == NODE:
-        return state != "online"
-    try:
-        return DeviceState(state).is_fault
-    except ValueError:
-        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,14 +118,22 @@ class DeviceService:
         parsed = topics.parse(message.topic)
         if parsed is None or parsed.kind != "node_status" or not message.payload:
             return
-        if parsed["node"] == self._own:
-            return  # the controller's own status is its own will: it was not there to see it
+        node = parsed["node"]
+        if node == self._own or not self._in_hall(node):
+            return  # its own will (it was not there to see it), or the `hall` tools' own
         try:
             status = NodeStatus.model_validate_json(message.payload)
         except ValidationError as exc:
             log.warning("ignored an unreadable node status on %s: %s", message.topic, exc)
             return
-        self.heard(parsed["node"], NODE, status.state, "", status.at, live=not message.retain)
+        self.heard(node, NODE, status.state, "", status.at, live=not message.retain)
+
+    def _in_hall(self, node: str) -> bool:
+        """A node of the hall config or its firmware bridge: not the ``hall`` tools' own
+        connections (``manager``), which come and go with each command line."""
+        if self.hall.node(node) is not None:
+            return True
+        return any(topics.bridge_status_id(n.id) == node for n in self.hall.nodes if n.devices)
 
     def heard(
         self,
@@ -161,6 +157,12 @@ class DeviceService:
         fault = is_fault(device, state)
         was_fault = before is not None and is_fault(device, before.state)
         seen = now if live or changed or before is None else before.seen_at
+        # Since when, by the controller's clock once it saw the change (a node's or bridge's
+        # clock may be off); what the message says only for a state found on (re)start.
+        if not changed and before is not None:
+            since = before.since
+        elif live or before is not None:
+            since = now
         heard = Heard(state, detail, since, seen)
         try:
             with self._engine.begin() as conn:
@@ -189,16 +191,12 @@ class DeviceService:
             return
         self.states[key] = heard
         if changed and (fault or was_fault):
-            level = logging.WARNING if fault else logging.INFO
-            log.log(
-                level,
+            # INFO, not WARNING: the fault is kept and shown (the live hall's alarms, the
+            # devices page); a node closing while the controller runs is no controller problem.
+            log.info(
                 "%s/%s: %s -> %s %s",
-                node,
-                device or "(node)",
-                before.state if before else "-",
-                state,
-                detail,
-            )
+                node, device or "(node)", before.state if before else "-", state, detail,
+            )  # fmt: skip
 
     # The query ---------------------------------------------------------------------------
 
