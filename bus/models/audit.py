@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from bus.models.base import Command, command_model
+from bus.models.devices import DeviceState
 from bus.models.limits import Code, Name
 
 AUDIT_PAGE_MAX = 200
@@ -23,6 +24,21 @@ HISTORY_MAX = 500
 Outcome = Literal["ok", "refused"]
 """An audit row's outcome: the command applied, or refused (by its sender's rights, the
 acting user's, or the rules)."""
+
+
+NODE = ""
+"""The ``device`` of a node's own status (``online``/``offline``) in ``devices/history``."""
+
+
+def is_fault(device: str, state: str) -> bool:
+    """A node offline; a device in a state the kiosk shows as a fault (paper low still prints;
+    a state this version does not know is a fault)."""
+    if device == NODE:
+        return state != "online"
+    try:
+        return DeviceState(state).is_fault
+    except ValueError:
+        return True
 
 
 @command_model("audit", "search")
