@@ -22,6 +22,7 @@ from attendance.rules import (
     MonthReport,
     Punch,
     WorkdayLookup,
+    WriteOff,
     assessment_deductions,
     evaluate_month,
     parse_month,
@@ -115,15 +116,16 @@ class MonthSummary:
         return self.result(hall, days).model_dump(mode="json")
 
 
-def month_report(
+def evaluate_stored(
     conn: Connection,
     hall: HallConfig,
     calendar: WorkdayLookup,
     month: str,
     now: dt.datetime,
-) -> MonthSummary:
-    """Evaluate ``month`` from the store for the hall's roster (everyone in ``hall.staff``,
-    plus anyone with a punch or a write-off). ``now`` decides where emergency leave stands."""
+) -> tuple[MonthReport, list[WriteOff]]:
+    """Every day of ``month`` judged from the store for the hall's roster (everyone in
+    ``hall.staff``, plus anyone with a punch or a write-off), with the write-offs it used
+    (all statuses as of ``now``: only approved ones count)."""
     tz = hall.tz
     profile = hall.attendance.resolved_profile()
     start, end = month_bounds(month, tz)
@@ -132,9 +134,15 @@ def month_report(
     writeoffs = approved_writeoffs(profile, calendar, requests, now, tz)
     roster = [s.id for s in hall.staff]
     report = evaluate_month(profile, calendar, punches, writeoffs, month, tz, roster)
-    today = now.astimezone(tz).date()
+    return report, writeoffs
+
+
+def summarize(report: MonthReport, hall: HallConfig, now: dt.datetime) -> MonthSummary:
+    """The report with its deductions; a month still running is counted up to yesterday."""
+    profile = hall.attendance.resolved_profile()
+    today = now.astimezone(hall.tz).date()
     through: dt.date | None = None
-    if today <= parse_month(month)[1]:
+    if today <= parse_month(report.month)[1]:
         # The month is not over: today and later have not happened (or not finished), and
         # would all read as absence. Count the complete days only.
         through = today - dt.timedelta(days=1)
@@ -144,6 +152,19 @@ def month_report(
         for staff_id, sm in report.staff.items()
     }
     return MonthSummary(report, deductions, through)
+
+
+def month_report(
+    conn: Connection,
+    hall: HallConfig,
+    calendar: WorkdayLookup,
+    month: str,
+    now: dt.datetime,
+) -> MonthSummary:
+    """Evaluate ``month`` from the store (:func:`evaluate_stored`) and count it
+    (:func:`summarize`). ``now`` decides where emergency leave stands."""
+    report, _ = evaluate_stored(conn, hall, calendar, month, now)
+    return summarize(report, hall, now)
 
 
 def until(report: MonthReport, profile: AttendanceProfile, last: dt.date) -> MonthReport:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from attendance import punchlog
 from attendance.approvers import Signer, signing_step
 from attendance.intake import clock_flags, judge_punch
+from attendance.month_view import calendar_list, month_view
 from attendance.report import month_report
 from attendance.requests import (
     RequestRefused,
@@ -33,8 +34,10 @@ from attendance.rules import Approval, ApprovalError, chain_state, parse_month, 
 from bus.models.attendance import (
     Approve,
     CalendarOverride,
+    CalendarQuery,
     ListRequests,
     MonthReportQuery,
+    MonthViewQuery,
     Punch,
     Reject,
     WriteoffRequest,
@@ -111,6 +114,10 @@ class AttendanceService:
                 return self._override(conn, cmd, now)
             if isinstance(cmd, MonthReportQuery):
                 return self._report(conn, cmd, now)
+            if isinstance(cmd, MonthViewQuery):
+                return self._month(conn, cmd, now)
+            if isinstance(cmd, CalendarQuery):
+                return Outcome(result=calendar_list(conn, self.hall))
         except RequestRefused as refused:
             return Outcome.refused(refused.code, refused.message)
         return Outcome.refused("unknown_command", f"未知命令 / unknown att/{cmd.verb}")
@@ -365,3 +372,13 @@ class AttendanceService:
             return Outcome.refused("invalid", str(exc))
         summary = month_report(conn, self.hall, self.workdays(), cmd.month, now)
         return Outcome(result=summary.result(self.hall, days=cmd.days))
+
+    def _month(self, conn: Connection, cmd: MonthViewQuery, now: dt.datetime) -> Outcome:
+        try:
+            parse_month(cmd.month)
+        except ValueError as exc:
+            return Outcome.refused("invalid", str(exc))
+        view = month_view(
+            conn, self.hall, self.workdays(), cmd.month, now, cmd.staff_id, cmd.department
+        )
+        return Outcome(result=view)

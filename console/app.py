@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 
 from console import (
     routes_att_requests,
+    routes_attendance,
     routes_audit,
     routes_bookings,
     routes_bulletin,
@@ -330,5 +331,6 @@ def create_app(
     routes_patrol.register(app, kit)
     routes_suspensions.register(app, kit)
     routes_audit.register(app, kit)
+    routes_attendance.register(app, kit)
 
     return app

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from console.i18n_att_requests import ATT_REQUEST_STRINGS
+from console.i18n_attendance import ATTENDANCE_STRINGS
 from console.i18n_audit import AUDIT_STRINGS
 from console.i18n_booking import BOOKING_STRINGS
 from console.i18n_bulletin import BULLETIN_STRINGS
@@ -328,6 +329,7 @@ STRINGS: Mapping[str, tuple[str, str]] = MappingProxyType(
         **PATROL_STRINGS,
         **ATT_REQUEST_STRINGS,
         **SUSPENSION_STRINGS,
+        **ATTENDANCE_STRINGS,
     }
 )
 

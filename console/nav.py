@@ -28,6 +28,7 @@ NAV: tuple[NavLink, ...] = (
     NavLink("/workorders", "wo_nav", BACK_OFFICE | {"auditor"}),
     NavLink("/patrol", "pt_nav", BACK_OFFICE | {"auditor"}),
     NavLink("/suspensions", "sp_nav", BACK_OFFICE | {"auditor"}),
+    NavLink("/attendance", "att_nav", BACK_OFFICE | {"patrol", "auditor", "staff"}),
     NavLink("/attendance/requests", "ar_nav", BACK_OFFICE | {"patrol", "staff"}),
     NavLink("/devices", "dev_nav", BACK_OFFICE | {"auditor"}),
     NavLink("/audit", "audit_nav", frozenset({"manager", "auditor"})),

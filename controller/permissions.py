@@ -8,14 +8,16 @@ roles (``bus.models.users.UserRole``):
   (``queue/bookings`` with ``full_numbers``, to tell them of a cancelled slot).
 - 首席代表 ``chief``: the windows and service items of their department (window commands,
   open/close, suspend/unsuspend, cancelling an appointment slot), the approvals of their
-  department's staff and requests filed for them, the work orders (差评工单) of their
-  department's items (their steps and the appeal, 申诉复核, but not its decision, which is
-  the hall centre's), the 业务临时停办 filings of their department's items and windows (not
-  an emergency one, not the decision: the manager's); read-only queries (mobile numbers
-  masked; the work-order list of their own department only).
+  department's staff and requests filed for them, their department's month of attendance
+  (``att/month``), the work orders (差评工单) of their department's items (their steps and
+  the appeal, 申诉复核, but not its decision, which is the hall centre's), the 业务临时停办
+  filings of their department's items and windows (not an emergency one, not the decision:
+  the manager's); read-only queries (mobile numbers masked; the work-order list of their own
+  department only).
 - 窗口人员 ``staff``: only window commands (call, recall, skip, reactivate, transfer, hold,
   resume_ticket, finish, pause, resume, login as themselves, logout) at the windows they are
-  bound to; their own write-off requests (leave, trip, punch correction) and their list.
+  bound to; their own write-off requests (leave, trip, punch correction) and their list, and
+  their own month of attendance (``att/month`` naming themselves).
 - 巡查员 ``patrol``: patrol records (``patrol/record``, 巡查记录, seed 001 巡查制度) and
   device-failure registration (a ``device_failure`` write-off request, which only the patrol
   and the manager file); read-only queries (every department's findings). Marking a finding
@@ -75,6 +77,8 @@ CHIEF_ATT_VERBS = frozenset({"approve", "reject", "request"})
 signs are the attendance service's to decide: ``attendance/approvers.py``)."""
 DEVICE_FAILURE = "device_failure"
 """The write-off kind only the patrol (and the manager) registers (RULES A4)."""
+MONTH_VIEW = ("att", "month")
+"""The month view of attendance: everyone may read some of it (see ``_month_view``)."""
 SELF_SERVICE = frozenset({("users", "passwd"), ("users", "set_pin")})
 """What every user may do to their own account."""
 PATROL_AREAS = frozenset({"patrol"})
@@ -141,6 +145,8 @@ def may(actor: Actor, command: Command, target: Target) -> Allowed | Refusal:
     area, verb = command.area, command.verb
     if actor.role == "manager":
         return ALLOWED
+    if (area, verb) == MONTH_VIEW:
+        return _month_view(actor, command, target)
     if (area, verb) in SELF_SERVICE and target.user == actor.user:
         return ALLOWED
     if getattr(command, "full_numbers", False) is True:
@@ -216,6 +222,31 @@ def may(actor: Actor, command: Command, target: Target) -> Allowed | Refusal:
         )
     if actor.role == "auditor":
         return Refusal("只读用户只能查询", "an auditor may only query")
+    return Refusal(f"未知角色 {actor.role}", f"unknown role {actor.role}")
+
+
+def _month_view(actor: Actor, command: Command, target: Target) -> Allowed | Refusal:
+    """``att/month``: a chief reads their department's people, window staff themselves,
+    the patrol and the auditor everyone (attendance is evidence they check)."""
+    if actor.role in ("patrol", "auditor"):
+        return ALLOWED
+    staff_id = getattr(command, "staff_id", None)
+    department = getattr(command, "department", None)
+    if actor.role == "chief":
+        if department is not None:
+            theirs = department == actor.department
+        else:
+            theirs = staff_id is not None and target.department == actor.department
+        if theirs:
+            return ALLOWED
+        return Refusal(
+            f"首席代表只能查看本部门（{actor.department}）的考勤",
+            f"a chief sees their own department's ({actor.department}) attendance only",
+        )
+    if actor.role == "staff":
+        if department is None and staff_id is not None and staff_id == actor.staff_id:
+            return ALLOWED
+        return Refusal("窗口人员只能查看本人的考勤", "window staff see their own attendance only")
     return Refusal(f"未知角色 {actor.role}", f"unknown role {actor.role}")
 
 

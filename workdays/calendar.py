@@ -142,3 +142,12 @@ class WorkdayCalendar:
 def add_workdays(start: date, n: int, calendar: WorkdayCalendar | None = None) -> date:
     """The n-th workday after ``start`` on ``calendar`` (default: statutory, no overrides)."""
     return (calendar or WorkdayCalendar()).add_workdays(start, n)
+
+
+def statutory_workday(day: date) -> bool | None:
+    """What the statutory calendar alone says of ``day``; None for a year it has no data for
+    (shown beside an override, so the manager sees what it changes)."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import SecretStr
 
 from bus.contract import reply_examples as rx
+from bus.contract.attendance_channels import ATTENDANCE_VIEW_CHANNELS
 from bus.contract.audit_channels import AUDIT_CHANNELS
 from bus.contract.booking_channels import BOOKING_CHANNELS, EXAMPLE_MOBILE
 from bus.contract.examples import _REPLY_OK, _REPLY_REFUSED, _at
@@ -356,6 +357,7 @@ COMMAND_CHANNELS: list[CommandChannel] = [
         "The monthly attendance report with assessment deductions.",
         reply_examples=(ok(_id(28), rx.REPORT),),
     ),
+    *ATTENDANCE_VIEW_CHANNELS,
     CommandChannel(
         notices.PushNotice,
         (_M,),

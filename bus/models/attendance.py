@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from bus.models import limits
 from bus.models.base import Command, command_model
@@ -117,3 +117,31 @@ class MonthReportQuery(Command):
     month: str = Field(pattern=r"^\d{4}-\d{2}$", max_length=7)
     days: bool = False
     """Also every staff member's days (RULES §4); default: totals and deductions only."""
+
+
+@command_model("att", "month")
+class MonthViewQuery(Command):
+    """A month day by day as the console's month view shows it: one staff member's calendar
+    (``staff_id``), one department's table (``department``), or the whole hall (neither).
+
+    The same evaluation as ``att/report``; days not yet over are ``pending`` (未判定), and each
+    day also carries its punches' clock flags and the write-offs that touch it."""
+
+    readonly = True
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", max_length=7)
+    staff_id: Code | None = None
+    department: Code | None = None
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> MonthViewQuery:
+        if self.staff_id is not None and self.department is not None:
+            raise ValueError("staff_id 与 department 只能给一个 / give staff_id or department")
+        return self
+
+
+@command_model("att", "calendar")
+class CalendarQuery(Command):
+    """The workday overrides in force: the manager's (``att/calendar_override``) and the hall
+    config's, each with what the statutory calendar says of that date."""
+
+    readonly = True

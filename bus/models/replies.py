@@ -737,6 +737,84 @@ class MonthReportResult(Result):
     """By staff id: the hall's roster and anyone with a punch or a write-off."""
 
 
+ViewStatus = Literal[
+    "normal", "late", "early", "late_early", "absent", "leave", "rest", "pending",
+]  # fmt: skip
+"""A day in the month view: RULES §4's status, or ``pending`` (未判定) for a day not yet over."""
+
+PunchFlag = Literal["clock_not_synced", "clock_skew"]
+"""A punch's clock flags (RULES A7: the terminal's clock was not in sync, or far off)."""
+
+
+class ViewDay(Result):
+    """One staff member's day in the month view."""
+
+    status: ViewStatus
+    sign_in: ClockTime | None
+    sign_out: ClockTime | None
+    late_minutes: int | None
+    early_minutes: int | None
+    flags: tuple[DayFlag, ...]
+    """The day's flags; none while ``pending``."""
+    punch_flags: tuple[PunchFlag, ...] = ()
+    """Clock flags of that day's punches (each once)."""
+    writeoffs: tuple[WriteoffKind, ...] = ()
+    """Kinds of the approved write-offs touching the day (请假、出差、补卡 …), each once."""
+
+
+class StaffMonthView(Result):
+    """One staff member in the month view: the numbers of ``att/report`` and every day."""
+
+    name: str
+    department: str
+    totals: MonthTotals
+    deductions: MonthDeductions
+    days: dict[dt.date, ViewDay]
+
+
+class CalendarDay(Result):
+    """What the hall's calendar says of a date: workday or not, and from where."""
+
+    workday: bool
+    source: Literal["statutory", "override", "fallback"]
+    """``override``: the manager's or the hall config's date; ``fallback``: no statutory data
+    for the year, Monday–Friday assumed."""
+
+
+class MonthViewResult(Result):
+    """The reply to ``att/month``: the staff asked for, day by day."""
+
+    month: str
+    profile: str
+    through: dt.date | None
+    """The last day judged while the month is still running (days after it are ``pending``);
+    None once it is over."""
+    calendar: dict[dt.date, CalendarDay]
+    staff: dict[str, StaffMonthView]
+
+
+class CalendarEntry(Result):
+    """One overridden date."""
+
+    date: dt.date
+    kind: Literal["holiday", "workday"]
+    source: Literal["manager", "config"]
+    """``manager``: set by ``att/calendar_override`` (it may be cleared); ``config``: the hall
+    config's ``attendance.holidays`` / ``workdays``."""
+    set_at: IsoDatetime | None
+    """When the manager set it; None for the hall config's."""
+    statutory_workday: bool | None
+    """What chinesecalendar says without the override; None for a year it has no data for."""
+    in_force: bool
+    """False for a hall-config date a manager's override of the same date replaces."""
+
+
+class CalendarList(Result):
+    """The reply to ``att/calendar``: every override, by date."""
+
+    overrides: tuple[CalendarEntry, ...]
+
+
 class CalendarResult(Result):
     """The reply to ``att/calendar_override``: the day's kind as the calendar now has it."""
 
@@ -915,6 +993,8 @@ COMMAND_RESULTS: dict[tuple[str, str], type[BaseModel]] = {
     ("att", "report"): MonthReportResult,
     ("audit", "search"): AuditSearchResult,
     ("devices", "history"): DeviceHistoryResult,
+    ("att", "month"): MonthViewResult,
+    ("att", "calendar"): CalendarList,
 }
 """``(area, verb)`` → the model of its reply's result: every command's result is typed."""
 

@@ -36,6 +36,9 @@ ALLOWED: dict[str, str] = {
     "MonthReportResult.staff": _REPORT,
     "StaffMonthResult.days": _REPORT,
     "MonthDay.slots": _REPORT,
+    "MonthViewResult.staff": _REPORT,
+    "MonthViewResult.calendar": _REPORT,
+    "StaffMonthView.days": _REPORT,
 }
 """``Model.field`` → why it may hold a mapping or a free value. Keep it short."""
 

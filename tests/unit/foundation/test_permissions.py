@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from pydantic import SecretStr
 
@@ -119,6 +121,22 @@ COMMANDS: dict[str, tuple[Command, Command]] = {
         queue.StatsQuery.model_validate({"id": "1", "from": "2026-11-01", "to": "2026-11-24"}),
         attendance.MonthReportQuery(id="1", month="2026-11"),
     ),
+    "month_staff": (
+        attendance.MonthViewQuery(id="1", month="2026-11", staff_id="S001"),
+        attendance.MonthViewQuery(id="1", month="2026-11", staff_id="S005"),
+    ),
+    "month_dept": (
+        attendance.MonthViewQuery(id="1", month="2026-11", department="shebao"),
+        attendance.MonthViewQuery(id="1", month="2026-11", department="qiye"),
+    ),
+    "month_hall": (
+        attendance.MonthViewQuery(id="1", month="2026-11"),
+        attendance.MonthViewQuery(id="1", month="2026-10"),
+    ),
+    "calendar": (
+        attendance.CalendarOverride(id="1", date=dt.date(2026, 12, 31), kind="holiday"),
+        attendance.CalendarQuery(id="1"),
+    ),
     "notice": (notices.PushNotice(id="1", text="系统维护"), notices.ListNotices(id="1")),
     "issue": (queue.Issue(id="1", service="A01"), queue.Issue(id="1", service="C01")),
     "passwd": (
@@ -158,6 +176,10 @@ device_failure   YY      nn     nn     Yn      nn
 leave            YY      Yn     Yn     nn      nn
 list_requests    YY      YY     Yn     YY      YY
 stats            YY      YY     nn     YY      YY
+month_staff      YY      Yn     Yn     YY      YY
+month_dept       YY      Yn     nn     YY      YY
+month_hall       YY      nn     nn     YY      YY
+calendar         YY      nY     nn     nY      nY
 notice           YY      nY     nn     nY      nY
 issue            YY      nn     nn     nn      nn
 passwd           YY      Yn     Yn     Yn      Yn
