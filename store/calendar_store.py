@@ -53,7 +53,9 @@ class HallCalendar:
             conn.execute(table.delete().where(table.c.day == day))
             stored.pop(day, None)
         else:
-            upsert(conn, table, {"day": day}, {"kind": kind, "set_at": now})
+            # In UTC: SQLite keeps a datetime's wall time and drops its offset.
+            set_at = now.astimezone(dt.UTC)
+            upsert(conn, table, {"day": day}, {"kind": kind, "set_at": set_at})
             stored[day] = kind
         self._pending = stored
         return self._build(stored)
