@@ -73,7 +73,9 @@ def test_the_manager_sees_the_late_day_and_the_absence_in_colour_and_words(
     assert "09:12 – 17:05" in late
     absent = cell(page.text, "2026-11-20")
     assert "d-absent" in absent and "旷工" in absent and "未签到" not in absent
-    assert "d-pending" in cell(page.text, "2026-11-24") and "未判定" in cell(page.text, "2026-11-24")
+    assert "d-pending" in cell(page.text, "2026-11-24") and "未判定" in cell(
+        page.text, "2026-11-24"
+    )
     assert "d-rest" in cell(page.text, "2026-11-22") and "休息日" in cell(page.text, "2026-11-22")
     assert "missing_sign_in" not in page.text and "clock_not_synced" not in page.text
     english = office.client.get("/attendance?month=2026-11&staff=S003&lang=en")
@@ -117,8 +119,11 @@ def test_the_manager_adds_and_clears_an_override_and_others_may_not(office: Offi
     csrf = office.sign_in("manager")
     page = office.client.get("/attendance/calendar").text
     assert "没有调整的日期" in page
-    added = office.client.post("/attendance/calendar", headers={"X-CSRF-Token": csrf},
-                               data={"cid": _cid(page), "date": "2026-11-27", "kind": "holiday"})
+    added = office.client.post(
+        "/attendance/calendar",
+        headers={"X-CSRF-Token": csrf},
+        data={"cid": _cid(page), "date": "2026-11-27", "kind": "holiday"},
+    )
     assert added.status_code == 200 and "已将 2026-11-27 调整为休息日" in added.text
     assert 'data-date="2026-11-27" data-source="manager"' in added.text
     assert "2026-11-24 09:30" in added.text  # set at, hall time
@@ -132,7 +137,10 @@ def test_the_manager_adds_and_clears_an_override_and_others_may_not(office: Offi
     assert "已清除 2026-11-27 的调整：按法定日历为工作日" in cleared.text
     assert "没有调整的日期" in cleared.text
     csrf = office.sign_in("chief-bdc")
-    refused = office.client.post("/attendance/calendar", headers={"X-CSRF-Token": csrf},
-                                 data={"cid": "c1", "date": "2026-11-27", "kind": "holiday"})
+    refused = office.client.post(
+        "/attendance/calendar",
+        headers={"X-CSRF-Token": csrf},
+        data={"cid": "c1", "date": "2026-11-27", "kind": "holiday"},
+    )
     assert refused.status_code == 403
     assert office.h.ok("att", "calendar")["overrides"] == []

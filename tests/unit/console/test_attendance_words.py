@@ -35,39 +35,100 @@ def day(status: str, **more: Any) -> ViewDay:
 @pytest.mark.parametrize(
     ("judged", "date", "cal", "zh", "en"),
     [
-        (day("normal", sign_in="08:50:00", sign_out="17:05:00", late_minutes=0,
-             early_minutes=0), MONDAY, WORKDAY, ["正常"], ["Normal"]),  # fmt: skip
-        (day("late", late_minutes=12, early_minutes=0), MONDAY, WORKDAY,
-         ["迟到 12 分钟"], ["Late 12 min"]),  # fmt: skip
-        (day("late", early_minutes=0, flags=("missing_sign_in",)), MONDAY, WORKDAY,
-         ["迟到", "未签到"], ["Late", "No sign-in"]),  # fmt: skip
-        (day("early", late_minutes=0, flags=("missing_sign_out",)), MONDAY, WORKDAY,
-         ["早退", "未签退"], ["Left early", "No sign-out"]),  # fmt: skip
-        (day("late_early", late_minutes=3, early_minutes=20), MONDAY, WORKDAY,
-         ["迟到 3 分钟、早退 20 分钟"], ["Late 3 min, Left 20 min early"]),  # fmt: skip
-        (day("absent", flags=("missing_sign_in", "missing_sign_out")), MONDAY, WORKDAY,
-         ["旷工"], ["Absent"]),  # fmt: skip
-        (day("leave", writeoffs=("business_trip",)), MONDAY, WORKDAY, ["出差"],
-         ["Business trip"]),  # fmt: skip
-        (day("leave", writeoffs=("sick", "personal")), MONDAY, WORKDAY, ["病假、事假"],
-         ["Sick leave, Personal leave"]),  # fmt: skip
+        (
+            day("normal", sign_in="08:50:00", sign_out="17:05:00", late_minutes=0, early_minutes=0),
+            MONDAY,
+            WORKDAY,
+            ["正常"],
+            ["Normal"],
+        ),
+        (
+            day("late", late_minutes=12, early_minutes=0),
+            MONDAY,
+            WORKDAY,
+            ["迟到 12 分钟"],
+            ["Late 12 min"],
+        ),
+        (
+            day("late", early_minutes=0, flags=("missing_sign_in",)),
+            MONDAY,
+            WORKDAY,
+            ["迟到", "未签到"],
+            ["Late", "No sign-in"],
+        ),
+        (
+            day("early", late_minutes=0, flags=("missing_sign_out",)),
+            MONDAY,
+            WORKDAY,
+            ["早退", "未签退"],
+            ["Left early", "No sign-out"],
+        ),
+        (
+            day("late_early", late_minutes=3, early_minutes=20),
+            MONDAY,
+            WORKDAY,
+            ["迟到 3 分钟、早退 20 分钟"],
+            ["Late 3 min, Left 20 min early"],
+        ),
+        (
+            day("absent", flags=("missing_sign_in", "missing_sign_out")),
+            MONDAY,
+            WORKDAY,
+            ["旷工"],
+            ["Absent"],
+        ),
+        (day("leave", writeoffs=("business_trip",)), MONDAY, WORKDAY, ["出差"], ["Business trip"]),
+        (
+            day("leave", writeoffs=("sick", "personal")),
+            MONDAY,
+            WORKDAY,
+            ["病假、事假"],
+            ["Sick leave, Personal leave"],
+        ),
         (day("rest"), SATURDAY, REST, ["休息日"], ["Rest day"]),
         (day("rest"), MONDAY, REST, ["节假日"], ["Holiday"]),
-        (day("rest"), MONDAY, CalendarDay(workday=False, source="override"),
-         ["休息（调整）"], ["Closed (override)"]),  # fmt: skip
-        (day("normal", late_minutes=0, early_minutes=0), SATURDAY, WORKDAY,
-         ["正常", "调休上班"], ["Normal", "Adjusted workday"]),  # fmt: skip
-        (day("normal", late_minutes=0, early_minutes=0, punch_flags=("clock_not_synced",)),
-         MONDAY, WORKDAY, ["正常", "时钟未同步"], ["Normal", "Clock not synced"]),  # fmt: skip
-        (day("early", late_minutes=None, early_minutes=20, flags=("excused_sign_in",),
-             writeoffs=("sick",)), MONDAY, WORKDAY,
-         ["早退 20 分钟", "签到已核销", "病假"],
-         ["Left 20 min early", "Sign-in written off", "Sick leave"]),  # fmt: skip
+        (
+            day("rest"),
+            MONDAY,
+            CalendarDay(workday=False, source="override"),
+            ["休息（调整）"],
+            ["Closed (override)"],
+        ),
+        (
+            day("normal", late_minutes=0, early_minutes=0),
+            SATURDAY,
+            WORKDAY,
+            ["正常", "调休上班"],
+            ["Normal", "Adjusted workday"],
+        ),
+        (
+            day("normal", late_minutes=0, early_minutes=0, punch_flags=("clock_not_synced",)),
+            MONDAY,
+            WORKDAY,
+            ["正常", "时钟未同步"],
+            ["Normal", "Clock not synced"],
+        ),
+        (
+            day(
+                "early",
+                late_minutes=None,
+                early_minutes=20,
+                flags=("excused_sign_in",),
+                writeoffs=("sick",),
+            ),
+            MONDAY,
+            WORKDAY,
+            ["早退 20 分钟", "签到已核销", "病假"],
+            ["Left 20 min early", "Sign-in written off", "Sick leave"],
+        ),
         (day("pending", sign_in="08:52:00"), MONDAY, WORKDAY, ["未判定"], ["Not judged yet"]),
-        (day("absent", flags=("missing_sign_in", "missing_sign_out", "calendar_fallback")),
-         dt.date(2027, 3, 1), CalendarDay(workday=True, source="fallback"),
-         ["旷工", "无法定日历数据，按周一至周五"],
-         ["Absent", "No statutory calendar: Monday–Friday assumed"]),  # fmt: skip
+        (
+            day("absent", flags=("missing_sign_in", "missing_sign_out", "calendar_fallback")),
+            dt.date(2027, 3, 1),
+            CalendarDay(workday=True, source="fallback"),
+            ["旷工", "无法定日历数据，按周一至周五"],
+            ["Absent", "No statutory calendar: Monday–Friday assumed"],
+        ),
     ],
 )
 def test_a_judged_day_in_words_chinese_first(
