@@ -279,6 +279,8 @@ def attendance_context(
         or (role == "chief" and s.department == session.user.department)
         or (role == "staff" and s.id == session.user.staff)
     ]
+    in_view = [sid for sid, _ in staff_choices if sid in {p["id"] for p in people}]
+    staff_default = scope.staff or (in_view[0] if in_view else "")
     days_of_month = gregorian.monthrange(*(int(p) for p in scope.month.split("-")))[1]
     weekdays = []
     for n in range(1, days_of_month + 1):
@@ -292,6 +294,7 @@ def attendance_context(
         "dept_name": dept_label(hall, scope.department, lang),
         "dept_choices": choices,
         "staff_choices": staff_choices,
+        "staff_default": staff_default,
         "legend": [(s, day_class(s), tr(f"am_status_{s}", lang)) for s in STATUSES],
         "weekday_names": [tr(f"am_weekday_{n}", lang) for n in range(7)],
         "month_days": weekdays,
