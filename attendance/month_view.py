@@ -27,8 +27,6 @@ from bus.models.replies import (
     CalendarDay,
     CalendarEntry,
     CalendarList,
-    MonthDeductions,
-    MonthTotals,
     MonthViewResult,
     StaffMonthView,
     ViewDay,
@@ -123,9 +121,6 @@ def month_view(
     through = summary.through
     staff: dict[str, StaffMonthView] = {}
     for sid in chosen:
-        member = hall.staff_member(sid)
-        totals = summary.report.staff[sid].totals
-        d = summary.deductions[sid]
         days = {
             day.day: view_day(
                 day,
@@ -135,20 +130,7 @@ def month_view(
             )
             for day in full.staff[sid].days
         }
-        staff[sid] = StaffMonthView(
-            name=member.name if member else "",
-            department=(member.department or "") if member else "",
-            totals=MonthTotals.model_validate(totals.to_json()),
-            deductions=MonthDeductions(
-                late_early=d.late_early,
-                proxy_punch=d.proxy_punch,
-                absence=d.absence,
-                total=d.total,
-                absences=d.absences,
-                returned_to_unit=d.returned_to_unit,
-            ),
-            days=days,
-        )
+        staff[sid] = StaffMonthView(**summary.numbers(hall, sid), days=days)
     return MonthViewResult(
         month=full.month,
         profile=full.profile,

@@ -80,33 +80,36 @@ class MonthSummary:
     through: dt.date | None = None
     """Last day counted when the month is not over yet (days from today on are left out)."""
 
+    def numbers(self, hall: HallConfig, staff_id: str) -> dict[str, Any]:
+        """One person's name, department, totals and deductions, as the replies carry them."""
+        member = hall.staff_member(staff_id)
+        d = self.deductions[staff_id]
+        return {
+            "name": member.name if member else "",
+            "department": (member.department or "") if member else "",
+            "totals": MonthTotals.model_validate(self.report.staff[staff_id].totals.to_json()),
+            "deductions": MonthDeductions(
+                late_early=d.late_early,
+                proxy_punch=d.proxy_punch,
+                absence=d.absence,
+                total=d.total,
+                absences=d.absences,
+                returned_to_unit=d.returned_to_unit,
+            ),
+        }
+
     def result(self, hall: HallConfig, days: bool = False) -> MonthReportResult:
         """Per staff: name, totals and deductions; with ``days`` also RULES §4's days."""
         split = self.report.split_day
         out: dict[str, StaffMonthResult] = {}
         for staff_id, sm in sorted(self.report.staff.items()):
-            member = hall.staff_member(staff_id)
-            d = self.deductions[staff_id]
             listed: dict[str, Any] = {}
             if days:
                 listed["days"] = {
                     day.day: MonthDay.model_validate(day.to_json(with_slots=split))
                     for day in sm.days
                 }
-            out[staff_id] = StaffMonthResult(
-                name=member.name if member else "",
-                department=(member.department or "") if member else "",
-                totals=MonthTotals.model_validate(sm.totals.to_json()),
-                deductions=MonthDeductions(
-                    late_early=d.late_early,
-                    proxy_punch=d.proxy_punch,
-                    absence=d.absence,
-                    total=d.total,
-                    absences=d.absences,
-                    returned_to_unit=d.returned_to_unit,
-                ),
-                **listed,
-            )
+            out[staff_id] = StaffMonthResult(**self.numbers(hall, staff_id), **listed)
         return MonthReportResult(
             month=self.report.month, profile=self.report.profile, through=self.through, staff=out
         )
