@@ -154,7 +154,7 @@ def test_no_flag_or_kind_is_shown_as_its_code() -> None:
     judged = day("late", flags=flags, punch_flags=("clock_not_synced", "clock_skew"),
                  writeoffs=("punch_correction",))  # fmt: skip
     for lang in ("zh", "en"):
-        words = " ".join(day_words(judged, MONDAY, WORKDAY, lang))  # type: ignore[arg-type]
+        words = " ".join(day_words(judged, MONDAY, WORKDAY, lang))
         assert "_" not in words, words
     assert day_words(judged, MONDAY, WORKDAY, "zh")[:3] == ["迟到", "未签到", "未签退"]
     assert "时钟未同步" in day_words(judged, MONDAY, WORKDAY, "zh")
