@@ -98,9 +98,24 @@ def fill_month(hall: HallConfig, data_dir: Path) -> None:
                  start=_at(MISSED_SIGN_OUT[1], "17:00").isoformat(),
                  end=_at(MISSED_SIGN_OUT[1], "17:00").isoformat(), reason="下班忘记打卡")),
         ]  # fmt: skip
+        # The chief representative's step is signed by the department's chief, signed in on the
+        # console as themselves (the manager's login does not sign it).
+        console = h.broker.client(hall.hall_id, "console", role="console")
+        console.start()
+        chiefs: set[str] = set()
         for roles, fields in requests:  # a punch correction is the hall centre's alone
             request_id = _send(h, h.staff, "att", "request", **fields)["request_id"]
             for role in roles:
-                _send(h, h.staff, "att", "approve", request_id=request_id, approver_role=role)
+                if role != "chief_representative":
+                    _send(h, h.staff, "att", "approve", request_id=request_id, approver_role=role)
+                    continue
+                department = next(m.department for m in hall.staff if m.id == fields["staff_id"])
+                chief = f"chief-{department}"
+                if chief not in chiefs:
+                    _send(h, h.staff, "users", "add", user=chief, role="chief",
+                          department=department, display_name=f"{department} 首席",
+                          password="chief-pass-123")  # fmt: skip
+                    chiefs.add(chief)
+                _send(h, console, "att", "approve", request_id=request_id, acting_user=chief)
     finally:
         h.close()
